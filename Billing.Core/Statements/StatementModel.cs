@@ -1,0 +1,24 @@
+using NodaTime;
+using RedProperty.Billing.Core.Fees;
+using RedProperty.Billing.Core.Register;
+
+namespace RedProperty.Billing.Core.Statements;
+
+/// <summary>
+/// Everything a resident's monthly statement (对账单) shows, computed in Core so that the PDF
+/// renderer only lays it out and the database only stores it.
+/// </summary>
+public sealed record StatementModel(
+    Community Community,
+    Household Household,
+    YearMonth Period,
+    IReadOnlyList<ChargeLine> Lines,
+    LocalDate IssueDate,
+    LocalDate DueDate)
+{
+    /// <summary>The number residents quote, stable across reruns: "202610-HZ-FXY-01-1-101".</summary>
+    public string Number => $"{Period.Year:D4}{Period.Month:D2}-{Household.Code}";
+
+    /// <summary>Totals are sums of rounded lines, never a separately rounded figure.</summary>
+    public Money Total => Money.Sum(Lines.Select(l => l.Amount));
+}

@@ -1,0 +1,114 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.States;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Infrastructure.Statements;
+
+namespace RedProperty.Billing.Infrastructure.Runs;
+
+/// <summary>Hangfire on the billing database (schema "hangfire"), shared by Worker, Api and tests.</summary>
+public static class BillingHangfire
+{
+    private static readonly Lock Gate = new();
+    private static bool _configured;
+
+    /// <summary>Serializer settings are process-wide in Hangfire; set them once, before any storage is used.</summary>
+    public static void ConfigureGlobal()
+    {
+        lock (Gate)
+        {
+            if (_configured)
+            {
+                return;
+            }
+
+            GlobalConfiguration.Configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            _configured = true;
+        }
+    }
+
+    public static PostgreSqlStorage CreateStorage(string connectionString)
+    {
+        ConfigureGlobal();
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            // A finance clerk waiting on a run should not wait out Hangfire's 15 s default poll.
+            QueuePollInterval = TimeSpan.FromMilliseconds(250),
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+    }
+
+    /// <summary>The services a billing job needs, for Hangfire's activator.</summary>
+    public static ServiceProvider JobServices(NpgsqlDataSource dataSource, RateCatalog rates, StatementCalendar? calendar = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(dataSource);
+        services.AddSingleton(rates);
+        services.AddSingleton(calendar ?? StatementCalendar.Default);
+        services.AddSingleton<StatementPdfRenderer>();
+        services.AddTransient<MonthlyBillingJob>();
+        return services.BuildServiceProvider();
+    }
+
+    public static BackgroundJobServer StartServer(JobStorage storage, IServiceProvider services, string serverName, int workerCount = 2) =>
+        new(
+            new BackgroundJobServerOptions
+            {
+                ServerName = serverName,
+                WorkerCount = workerCount,
+                Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()),
+                SchedulePollingInterval = TimeSpan.FromSeconds(1),
+            },
+            storage);
+
+    /// <summary>Waits until the job succeeds or fails for good; returns its final state and result or error.</summary>
+    public static async Task<JobOutcome> WaitAsync(JobStorage storage, string jobId, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var monitor = storage.GetMonitoringApi();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var details = monitor.JobDetails(jobId);
+            var state = details?.History.FirstOrDefault();
+            var name = state?.StateName;
+            if (name == SucceededState.StateName)
+            {
+                return new JobOutcome(jobId, true, state!.Data.TryGetValue("Result", out var result) ? result.Trim('"') : string.Empty);
+            }
+
+            if (name == DeletedState.StateName)
+            {
+                return new JobOutcome(jobId, false, "the job was deleted");
+            }
+
+            if (name == FailedState.StateName && IsFinal(storage, jobId))
+            {
+                return new JobOutcome(jobId, false, state!.Data.TryGetValue("ExceptionMessage", out var message) ? message : "failed");
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        return new JobOutcome(jobId, false, $"the job did not finish within {timeout}");
+    }
+
+    // A failed job that Hangfire will retry is rescheduled; only one still in the Failed state has given up.
+    private static bool IsFinal(JobStorage storage, string jobId)
+    {
+        using var connection = storage.GetConnection();
+        return connection.GetStateData(jobId)?.Name == FailedState.StateName;
+    }
+}
+
+public sealed record JobOutcome(string JobId, bool Succeeded, string Message);

@@ -1,0 +1,130 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using RedProperty.Billing.Core.Statements;
+
+namespace RedProperty.Billing.Infrastructure.Statements;
+
+/// <summary>
+/// Lays out a <see cref="StatementModel"/> as an A4 PDF in Chinese. It decides nothing about
+/// amounts: every figure comes from the model, so the PDF and the stored lines cannot disagree.
+/// </summary>
+public sealed class StatementPdfRenderer
+{
+    private const double Margin = 50;
+    private const double PageWidth = 595.28; // A4 in points
+    private const double PageHeight = 841.89;
+    private const double RightEdge = PageWidth - Margin;
+    private const double AmountColumn = RightEdge;
+    private const double FormulaColumn = Margin + 150;
+
+    public StatementPdfRenderer() => StatementFonts.EnsureConfigured();
+
+    public byte[] Render(StatementModel statement)
+    {
+        using var document = new PdfDocument();
+        document.Info.Title = $"物业服务费对账单 {statement.Household.Code} {ChineseDates.Month(statement.Period)}";
+        document.Info.Author = statement.Community.OperatorName;
+        document.Info.Creator = "RedProperty.Billing";
+
+        var page = document.AddPage();
+        page.Width = XUnit.FromPoint(PageWidth);
+        page.Height = XUnit.FromPoint(PageHeight);
+        using (var gfx = XGraphics.FromPdfPage(page))
+        {
+            var y = ComposeHeader(gfx, statement);
+            y = ComposeLines(gfx, statement, y);
+            ComposeTotal(gfx, statement, y);
+            ComposeFooter(gfx, statement, pageNumber: 1, pageCount: 1);
+        }
+
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+
+    private static double ComposeHeader(XGraphics gfx, StatementModel s)
+    {
+        var y = Margin;
+        gfx.DrawString("物业服务费对账单", Typography.Title, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 24), XStringFormats.TopCenter);
+        y += 34;
+        gfx.DrawString($"{s.Community.OperatorName} · {s.Community.Name}", Typography.Heading, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 16), XStringFormats.TopCenter);
+        y += 30;
+
+        var rows = new (string Label, string Value, string Label2, string Value2)[]
+        {
+            ("账期", ChineseDates.Month(s.Period), "对账单号", s.Number),
+            ("户号", s.Household.Code.Value, "房屋", s.Household.Address),
+            ("业主", s.Household.OwnerName, "建筑面积", $"{s.Household.Area} m²"),
+            ("出具日期", ChineseDates.Day(s.IssueDate), "缴费截止日期", ChineseDates.Day(s.DueDate)),
+        };
+        foreach (var (label, value, label2, value2) in rows)
+        {
+            gfx.DrawString($"{label}：{value}", Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawString($"{label2}：{value2}", Typography.Body, XBrushes.Black, Margin + 260, y, XStringFormats.TopLeft);
+            y += 18;
+        }
+
+        y += 8;
+        gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
+        y += 8;
+        gfx.DrawString("项目", Typography.BodyBold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawString("计算方式", Typography.BodyBold, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
+        gfx.DrawString("金额（元）", Typography.BodyBold, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        y += 20;
+        gfx.DrawLine(Typography.ThinRule, Margin, y, RightEdge, y);
+        return y + 8;
+    }
+
+    private static double ComposeLines(XGraphics gfx, StatementModel s, double y)
+    {
+        foreach (var line in s.Lines)
+        {
+            gfx.DrawString(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawString(line.Formula, Typography.Body, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
+            gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            y += 16;
+            var rounding = line.Basis?.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
+            gfx.DrawString($"收费标准：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
+            y += 20;
+        }
+
+        gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
+        return y + 10;
+    }
+
+    private static void ComposeTotal(XGraphics gfx, StatementModel s, double y)
+    {
+        gfx.DrawString("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawString($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        y += 30;
+        gfx.DrawString(
+            "说明：物业服务费 = 建筑面积 × 服务等级单价 × 计费天数 / 当月天数，每行金额四舍五入到分，合计为各行之和。",
+            Typography.Note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+    }
+
+    private static void ComposeFooter(XGraphics gfx, StatementModel s, int pageNumber, int pageCount)
+    {
+        var y = PageHeight - Margin;
+        gfx.DrawLine(Typography.ThinRule, Margin, y - 14, RightEdge, y - 14);
+        gfx.DrawString($"{s.Community.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+        gfx.DrawString($"第 {pageNumber} 页 / 共 {pageCount} 页", Typography.Note, XBrushes.DimGray, RightEdge, y - 10, XStringFormats.TopRight);
+    }
+
+    /// <summary>Text styles in one place, as in a style sheet.</summary>
+    private static class Typography
+    {
+        // Unicode encoding with an embedded subset is what makes Chinese text both render and extract.
+        private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+
+        public static readonly XFont Title = new(StatementFonts.Family, 18, XFontStyleEx.Bold, Unicode);
+        public static readonly XFont Heading = new(StatementFonts.Family, 12, XFontStyleEx.Bold, Unicode);
+        public static readonly XFont Body = new(StatementFonts.Family, 10, XFontStyleEx.Regular, Unicode);
+        public static readonly XFont BodyBold = new(StatementFonts.Family, 10, XFontStyleEx.Bold, Unicode);
+        public static readonly XFont Note = new(StatementFonts.Family, 8, XFontStyleEx.Regular, Unicode);
+        public static readonly XPen Rule = new(XColors.Black, 0.8);
+        public static readonly XPen ThinRule = new(XColors.Gray, 0.4);
+
+        // An explicit static constructor makes the fonts load on first use, after the resolver is set.
+        static Typography() => StatementFonts.EnsureConfigured();
+    }
+}
