@@ -10,6 +10,12 @@ public readonly record struct HouseholdCode
 
     public string Value { get; }
 
+    public static bool TryParse(string? value, out HouseholdCode code)
+    {
+        code = Codes.IsValid(value) ? new HouseholdCode(value!) : default;
+        return Codes.IsValid(value);
+    }
+
     public override string ToString() => Value;
 }
 

@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace RedProperty.Billing.Api;
+
+public static class HealthApi
+{
+    /// <summary>Healthy only when PostgreSQL answers and the migrations have been applied.</summary>
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", async Task<IResult> (NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var cmd = db.CreateCommand("select count(*) from public.schema_migrations");
+                var migrations = (long)(await cmd.ExecuteScalarAsync(ct))!;
+                return TypedResults.Ok(new HealthReport("healthy", "reachable", migrations));
+            }
+            catch (NpgsqlException e)
+            {
+                return TypedResults.Problem(
+                    title: "Database unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        return app;
+    }
+
+    public sealed record HealthReport(string Status, string Database, long MigrationsApplied);
+}

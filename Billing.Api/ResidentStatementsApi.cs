@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Infrastructure.Runs;
+using RedProperty.Billing.Infrastructure.Statements;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>What a resident downloads: their statement PDF for a month, exactly as issued.</summary>
+public static class ResidentStatementsApi
+{
+    public static IEndpointRouteBuilder MapResidentStatementsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/households/{household}/statements/{period}.pdf", GetStatementPdf)
+            .WithName("GetStatementPdf");
+        return app;
+    }
+
+    private static async Task<IResult> GetStatementPdf(string household, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        if (!HouseholdCode.TryParse(household, out var code))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid household code", $"'{household}' is not a household code.", "household");
+        }
+
+        NodaTime.YearMonth month;
+        try
+        {
+            month = MonthlyBillingJob.ParsePeriod(period);
+        }
+        catch (ArgumentException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
+        }
+
+        var pdf = await new StatementStore(db).PdfAsync(code, month, ct);
+        if (pdf is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Statement not found",
+                $"No statement has been issued for household {household} in {period}.", null);
+        }
+
+        // The stored bytes are what was issued; the hash lets residents and staff check a copy.
+        http.Response.Headers.ETag = $"\"{pdf.Sha256}\"";
+        http.Response.Headers["X-Content-SHA256"] = pdf.Sha256;
+        return TypedResults.File(pdf.Content, "application/pdf", $"{pdf.StatementNo}.pdf");
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, string? field) =>
+        TypedResults.Problem(
+            title: title,
+            detail: detail,
+            statusCode: status,
+            extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using NodaTime;
+using NodaTime.Extensions;
+using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure;
+using RedProperty.Billing.Infrastructure.Database;
+using RedProperty.Billing.Infrastructure.Rates;
+using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Runs;
+using RedProperty.Billing.Infrastructure.Statements;
+
+namespace RedProperty.Billing.Worker;
+
+/// <summary>The finance staff's command line and the Hangfire server host.</summary>
+public static class Cli
+{
+    private const string Usage =
+        """
+        Billing.Worker <command> [options]
+
+          demo    [--period yyyy-MM] [--out DIR]     import the sample communities, bill a month through Hangfire,
+                                                     write the PDF statements and print a summary
+          import  --communities FILE --households FILE
+                                                     import the household register from CSV (all or nothing)
+          bill    --period yyyy-MM                   bill a month through Hangfire and wait for it
+          export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
+          serve                                      run a Hangfire server until Ctrl+C
+          migrate                                    apply the database migrations
+
+        Database: ConnectionStrings__Billing, or a local PostgreSQL cluster under .pg/demo when unset.
+        Rates: the rates/ folder of the checkout, or BILLING_RATES_DIR.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        Console.OutputEncoding = System.Text.Encoding.UTF8;
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var options = Options.Parse(args.Skip(1));
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var clock = SystemClock.Instance;
+        try
+        {
+            return args[0] switch
+            {
+                "demo" => await DemoAsync(configuration, clock, options),
+                "import" => await ImportAsync(configuration, options),
+                "bill" => await BillAsync(configuration, options),
+                "export" => await ExportAsync(configuration, options),
+                "serve" => await ServeAsync(configuration),
+                "migrate" => Migrate(configuration),
+                _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
+            };
+        }
+        catch (InputRejectedException rejected)
+        {
+            Console.Error.WriteLine("Rejected, nothing was stored:");
+            foreach (var error in rejected.Errors)
+            {
+                Console.Error.WriteLine("  " + error);
+            }
+
+            return 2;
+        }
+        catch (ArgumentException bad)
+        {
+            return Fail(bad.Message);
+        }
+    }
+
+    private static async Task<int> DemoAsync(IConfiguration configuration, IClock clock, Options options)
+    {
+        var total = Stopwatch.StartNew();
+        var period = options.Period ?? LastMonth(clock);
+        var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "statements");
+        Console.WriteLine($"RedProperty.Billing demo: billing {MonthlyBillingJob.PeriodPattern.Format(period)} for the Heze sample communities");
+
+        var rates = LoadRates(configuration);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var sample = Path.Combine(RepositoryPaths.Samples, "heze");
+        var imported = await ImportFilesAsync(database, Path.Combine(sample, "communities.csv"), Path.Combine(sample, "households.csv"));
+        Console.WriteLine($"Register: {imported.Communities} communities, {imported.Households} households ({imported.CommunitiesChanged + imported.HouseholdsChanged} rows new or changed)");
+
+        var outcome = await RunThroughHangfireAsync(database, rates, period);
+        Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
+
+        var store = new StatementStore(database.DataSource);
+        var written = await store.ExportPdfsAsync(period, outDir);
+        PrintSummary(period, await store.TotalsAsync(period), written, outDir);
+        Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
+        return outcome.Succeeded ? 0 : 1;
+    }
+
+    private static async Task<int> ImportAsync(IConfiguration configuration, Options options)
+    {
+        var communities = options.Require("communities");
+        var households = options.Require("households");
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var imported = await ImportFilesAsync(database, communities, households);
+        Console.WriteLine($"Imported {imported.Communities} communities ({imported.CommunitiesChanged} new or changed) and {imported.Households} households ({imported.HouseholdsChanged} new or changed).");
+        return 0;
+    }
+
+    private static async Task<int> BillAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("bill needs --period yyyy-MM.");
+        var rates = LoadRates(configuration);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var outcome = await RunThroughHangfireAsync(database, rates, period);
+        Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
+        PrintSummary(period, await new StatementStore(database.DataSource).TotalsAsync(period), null, null);
+        return outcome.Succeeded ? 0 : 1;
+    }
+
+    private static async Task<int> ExportAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("export needs --period yyyy-MM.");
+        var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "statements");
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var written = await new StatementStore(database.DataSource).ExportPdfsAsync(period, outDir);
+        Console.WriteLine($"Wrote {written} statements to {outDir}");
+        return 0;
+    }
+
+    private static async Task<int> ServeAsync(IConfiguration configuration)
+    {
+        var rates = LoadRates(configuration);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var storage = BillingHangfire.CreateStorage(database.ConnectionString);
+        await using var services = BillingHangfire.JobServices(database.DataSource, rates);
+        using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.WriteLine("Hangfire server running; Ctrl+C stops it.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("Stopping.");
+        }
+
+        return 0;
+    }
+
+    private static int Migrate(IConfiguration configuration)
+    {
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        Console.WriteLine("Database is up to date.");
+        return 0;
+    }
+
+    private static async Task<ImportResult> ImportFilesAsync(BillingDatabase database, string communitiesFile, string householdsFile)
+    {
+        IReadOnlyList<Core.Register.Community> communities;
+        using (var reader = RegisterCsv.OpenFile(communitiesFile))
+        {
+            communities = RegisterCsv.ReadCommunities(Path.GetFileName(communitiesFile), reader);
+        }
+
+        IReadOnlyList<Sourced<Core.Register.Household>> households;
+        using (var reader = RegisterCsv.OpenFile(householdsFile))
+        {
+            households = RegisterCsv.ReadHouseholds(Path.GetFileName(householdsFile), reader);
+        }
+
+        return await new RegisterStore(database.DataSource).ImportAsync(communities, households);
+    }
+
+    private static async Task<JobOutcome> RunThroughHangfireAsync(BillingDatabase database, RateCatalog rates, YearMonth period)
+    {
+        var storage = BillingHangfire.CreateStorage(database.ConnectionString);
+        await using var services = BillingHangfire.JobServices(database.DataSource, rates);
+        using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
+        var client = new BackgroundJobClient(storage);
+        var periodText = MonthlyBillingJob.PeriodPattern.Format(period);
+        var jobId = client.Enqueue<MonthlyBillingJob>(job => job.RunAsync(periodText, CancellationToken.None));
+        Console.WriteLine($"Enqueued billing of {periodText} as Hangfire job {jobId}; waiting for the server to run it");
+        return await BillingHangfire.WaitAsync(storage, jobId, TimeSpan.FromMinutes(30));
+    }
+
+    private static RateCatalog LoadRates(IConfiguration configuration)
+    {
+        var dir = configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
+        var catalog = RateDirectory.Load(dir);
+        Console.WriteLine($"Rates: {string.Join(", ", catalog.Versions.Select(v => v.VersionId))}");
+        return catalog;
+    }
+
+    private static void PrintSummary(YearMonth period, IReadOnlyList<CommunityMonthTotal> totals, int? written, string? outDir)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Summary for {MonthlyBillingJob.PeriodPattern.Format(period)}");
+        Console.WriteLine($"  {"community",-12} {"name",-10} {"households",10} {"billed (yuan)",14}");
+        foreach (var t in totals)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.CommunityCode,-12} {t.CommunityName,-10} {t.Statements,10} {t.Total,14:0.00}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"total",-12} {string.Empty,-10} {totals.Sum(t => t.Statements),10} {totals.Sum(t => t.Total),14:0.00}"));
+        if (written is not null)
+        {
+            Console.WriteLine($"  {written} PDF statements in {outDir}");
+        }
+    }
+
+    private static YearMonth LastMonth(IClock clock)
+    {
+        var today = clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
+        return today.ToYearMonth().PlusMonths(-1);
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+
+    private sealed class Options
+    {
+        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+        public YearMonth? Period => Get("period") is { } p ? MonthlyBillingJob.ParsePeriod(p) : null;
+
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var options = new Options();
+            using var e = args.GetEnumerator();
+            while (e.MoveNext())
+            {
+                var key = e.Current;
+                if (!key.StartsWith("--", StringComparison.Ordinal) || !e.MoveNext())
+                {
+                    throw new ArgumentException($"Expected '--name value' pairs, got '{key}'.");
+                }
+
+                options._values[key[2..]] = e.Current;
+            }
+
+            return options;
+        }
+
+        public string? Get(string name) => _values.GetValueOrDefault(name);
+
+        public string Require(string name) => Get(name) ?? throw new ArgumentException($"--{name} is required.");
+    }
+}
