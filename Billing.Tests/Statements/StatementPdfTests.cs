@@ -1,0 +1,52 @@
+using NodaTime;
+using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Infrastructure.Statements;
+using RedProperty.Billing.Tests.Support;
+using UglyToad.PdfPig;
+
+namespace RedProperty.Billing.Tests.Statements;
+
+public class StatementPdfTests
+{
+    private static StatementModel FirstSampleStatement()
+    {
+        var community = SampleRegister.Communities().Single(c => c.Code.Value == "HZ-FXY");
+        var households = SampleRegister.Households().Select(h => h.Value);
+        var bill = BillingEngine.BillCommunity(community, households, SampleRegister.Rates(), new YearMonth(2026, 10), StatementCalendar.Default);
+        return bill.Statements.Single(s => s.Household.Code.Value == "HZ-FXY-01-1-101");
+    }
+
+    [Fact]
+    public void A_rendered_statement_shows_the_community_the_line_and_the_amount_in_Chinese()
+    {
+        var pdf = new StatementPdfRenderer().Render(FirstSampleStatement());
+
+        using var document = PdfDocument.Open(pdf);
+        var page = Assert.Single(document.GetPages());
+        // Compare without white space: PDF text has no reliable notion of spaces.
+        var text = string.Concat(page.Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+
+        Assert.Contains("物业服务费对账单", text, StringComparison.Ordinal);
+        Assert.Contains("丰鑫园小区", text, StringComparison.Ordinal);
+        Assert.Contains("物业服务费（2星级）", text, StringComparison.Ordinal);
+        Assert.Contains("69.81m²×0.48元/m²/月×31/31天", text, StringComparison.Ordinal);
+        Assert.Contains("33.51", text, StringComparison.Ordinal);
+        Assert.Contains("本期应缴合计", text, StringComparison.Ordinal);
+        Assert.Contains("heze-kaifaqu@2022-01-01", text, StringComparison.Ordinal);
+        Assert.Contains("2026年10月", text, StringComparison.Ordinal);
+        Assert.Contains("第1页/共1页", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_font_is_embedded_as_a_subset_so_statements_look_the_same_everywhere()
+    {
+        var pdf = new StatementPdfRenderer().Render(FirstSampleStatement());
+
+        using var document = PdfDocument.Open(pdf);
+        var font = document.GetPage(1).Letters.Select(l => l.FontName).Distinct().Single();
+
+        // A subset font's name carries a six-letter tag: "ABCDEF+WenQuanYi Micro Hei".
+        Assert.Matches("^[A-Z]{6}\\+WenQuanYi", font);
+        Assert.InRange(pdf.Length, 1_000, 200_000);
+    }
+}
