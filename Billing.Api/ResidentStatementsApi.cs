@@ -20,7 +20,7 @@ public static class ResidentStatementsApi
     {
         if (!HouseholdCode.TryParse(household, out var code))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid household code", $"'{household}' is not a household code.", "household");
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid household code", $"'{household}' is not a household code.", "household");
         }
 
         NodaTime.YearMonth month;
@@ -30,13 +30,13 @@ public static class ResidentStatementsApi
         }
         catch (ArgumentException e)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
         }
 
         var pdf = await new StatementStore(db).PdfAsync(code, month, ct);
         if (pdf is null)
         {
-            return Problem(StatusCodes.Status404NotFound, "Statement not found",
+            return Problems.Field(StatusCodes.Status404NotFound, "Statement not found",
                 $"No statement has been issued for household {household} in {period}.", null);
         }
 
@@ -45,11 +45,4 @@ public static class ResidentStatementsApi
         http.Response.Headers["X-Content-SHA256"] = pdf.Sha256;
         return TypedResults.File(pdf.Content, "application/pdf", $"{pdf.StatementNo}.pdf");
     }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail, string? field) =>
-        TypedResults.Problem(
-            title: title,
-            detail: detail,
-            statusCode: status,
-            extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
 }

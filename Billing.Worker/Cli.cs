@@ -24,8 +24,10 @@ public static class Cli
 
           demo    [--period yyyy-MM] [--out DIR]     import the sample communities, bill a month through Hangfire,
                                                      write the PDF statements and print a summary
-          import  --communities FILE --households FILE
-                                                     import the household register from CSV (all or nothing)
+          import  --dir DIR | [--communities F] [--buildings F] [--households F] [--occupancy F] [--meters F]
+                                                     import or update the register from CSV (all or nothing);
+                                                     changes are effective-dated, history is kept
+          preview --period yyyy-MM [--community CODE]  dry run: show what the month would charge, store nothing
           bill    --period yyyy-MM                   bill a month through Hangfire and wait for it
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
           serve                                      run a Hangfire server until Ctrl+C
@@ -55,7 +57,8 @@ public static class Cli
             return args[0] switch
             {
                 "demo" => await DemoAsync(configuration, clock, options),
-                "import" => await ImportAsync(configuration, options),
+                "import" => await ImportAsync(configuration, clock, options),
+                "preview" => await PreviewAsync(configuration, options),
                 "bill" => await BillAsync(configuration, options),
                 "export" => await ExportAsync(configuration, options),
                 "serve" => await ServeAsync(configuration),
@@ -88,9 +91,9 @@ public static class Cli
 
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        var sample = Path.Combine(RepositoryPaths.Samples, "heze");
-        var imported = await ImportFilesAsync(database, Path.Combine(sample, "communities.csv"), Path.Combine(sample, "households.csv"));
-        Console.WriteLine($"Register: {imported.Communities} communities, {imported.Households} households ({imported.CommunitiesChanged + imported.HouseholdsChanged} rows new or changed)");
+        var imported = await new RegisterStore(database.DataSource).ImportAsync(
+            RegisterFiles.ReadFolder(Path.Combine(RepositoryPaths.Samples, "heze")), Today(clock), rates);
+        PrintImport(imported);
 
         var outcome = await RunThroughHangfireAsync(database, rates, period);
         Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
@@ -102,14 +105,44 @@ public static class Cli
         return outcome.Succeeded ? 0 : 1;
     }
 
-    private static async Task<int> ImportAsync(IConfiguration configuration, Options options)
+    private static async Task<int> ImportAsync(IConfiguration configuration, IClock clock, Options options)
     {
-        var communities = options.Require("communities");
-        var households = options.Require("households");
+        var import = options.Get("dir") is { } dir
+            ? RegisterFiles.ReadFolder(dir)
+            : RegisterFiles.Read(options.Get("communities"), options.Get("buildings"), options.Get("households"), options.Get("occupancy"), options.Get("meters"));
+        var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        var imported = await ImportFilesAsync(database, communities, households);
-        Console.WriteLine($"Imported {imported.Communities} communities ({imported.CommunitiesChanged} new or changed) and {imported.Households} households ({imported.HouseholdsChanged} new or changed).");
+        PrintImport(await new RegisterStore(database.DataSource).ImportAsync(import, Today(clock), rates));
         return 0;
+    }
+
+    private static async Task<int> PreviewAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("preview needs --period yyyy-MM.");
+        var rates = LoadRates(configuration);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var only = options.Get("community") is { } c ? new[] { new Core.Register.CommunityCode(c) } : null;
+        var bills = await new BillingPreview(new RegisterStore(database.DataSource), rates, Core.Statements.StatementCalendar.Default).RunAsync(period, only);
+        Console.WriteLine($"Dry run for {MonthlyBillingJob.PeriodPattern.Format(period)}: nothing is stored.");
+        foreach (var bill in bills)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{bill.Community.Code} {bill.Community.Name}: {(bill.NotYetBilled ? "not billed yet (billing starts " + bill.Community.BillingStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ")" : bill.Succeeded ? $"{bill.Statements.Count} statements, {bill.Total.ToFenString()} yuan" : "REFUSED")}");
+            foreach (var problem in bill.Problems)
+            {
+                Console.WriteLine($"  ! {problem}");
+            }
+
+            foreach (var statement in bill.Statements)
+            {
+                foreach (var line in statement.Lines)
+                {
+                    Console.WriteLine($"  {statement.Household.Code,-20} {line.Label,-14} {line.Formula,-52} {line.Amount.ToFenString(),9}  {line.RateVersion}");
+                }
+            }
+        }
+
+        return bills.All(b => b.Succeeded) ? 0 : 1;
     }
 
     private static async Task<int> BillAsync(IConfiguration configuration, Options options)
@@ -166,22 +199,12 @@ public static class Cli
         return 0;
     }
 
-    private static async Task<ImportResult> ImportFilesAsync(BillingDatabase database, string communitiesFile, string householdsFile)
-    {
-        IReadOnlyList<Core.Register.Community> communities;
-        using (var reader = RegisterCsv.OpenFile(communitiesFile))
-        {
-            communities = RegisterCsv.ReadCommunities(Path.GetFileName(communitiesFile), reader);
-        }
+    private static void PrintImport(ImportResult r) =>
+        Console.WriteLine(
+            $"Register: {r.Communities.Rows} communities, {r.Buildings.Rows} buildings, {r.Households.Rows} households, "
+            + $"{r.Occupancy.Rows} occupancy and {r.MeterReadings.Rows} meter rows read; {r.Changed} new or changed");
 
-        IReadOnlyList<Sourced<Core.Register.Household>> households;
-        using (var reader = RegisterCsv.OpenFile(householdsFile))
-        {
-            households = RegisterCsv.ReadHouseholds(Path.GetFileName(householdsFile), reader);
-        }
-
-        return await new RegisterStore(database.DataSource).ImportAsync(communities, households);
-    }
+    private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
 
     private static async Task<JobOutcome> RunThroughHangfireAsync(BillingDatabase database, RateCatalog rates, YearMonth period)
     {
@@ -222,8 +245,7 @@ public static class Cli
 
     private static YearMonth LastMonth(IClock clock)
     {
-        var today = clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
-        return today.ToYearMonth().PlusMonths(-1);
+        return Today(clock).ToYearMonth().PlusMonths(-1);
     }
 
     private static int Fail(string message)

@@ -14,27 +14,47 @@ public sealed class RateCatalog
 
     public IEnumerable<string> RateBooks => _byBook.Keys;
 
-    /// <summary>Builds the catalog; two versions of one book on the same date are an error, not a silent override.</summary>
+    /// <summary>
+    /// Builds the catalog. The versions of one book must follow each other: two versions from the
+    /// same date, a version that ends after the next one starts (overlap) or one that ends days
+    /// before the next starts (a gap with no prices) are errors, not silent choices.
+    /// </summary>
     public static RateCatalog Create(IEnumerable<(string Source, RateBookVersion Version)> versions)
     {
         var errors = new List<InputError>();
         var byBook = new Dictionary<string, RateBookVersion[]>(StringComparer.Ordinal);
         foreach (var group in versions.GroupBy(v => v.Version.RateBook, StringComparer.Ordinal))
         {
-            foreach (var clash in group.GroupBy(v => v.Version.EffectiveFrom).Where(g => g.Count() > 1))
+            var ordered = group.OrderBy(v => v.Version.EffectiveFrom).ToList();
+            for (var i = 1; i < ordered.Count; i++)
             {
-                errors.Add(new InputError(
-                    string.Join(", ", clash.Select(c => c.Source)), null, "effectiveFrom", "rates.version.duplicate",
-                    $"rate book '{group.Key}' has more than one version effective from {clash.Key:yyyy-MM-dd}"));
+                var (prevSource, prev) = ordered[i - 1];
+                var (source, next) = ordered[i];
+                if (prev.EffectiveFrom == next.EffectiveFrom)
+                {
+                    errors.Add(new InputError($"{prevSource}, {source}", null, "effectiveFrom", "rates.version.duplicate",
+                        $"rate book '{group.Key}' has more than one version effective from {next.EffectiveFrom:yyyy-MM-dd}"));
+                }
+                else if (prev.EffectiveTo is { } end && end >= next.EffectiveFrom)
+                {
+                    errors.Add(new InputError(prevSource, null, "effectiveTo", "rates.version.overlap",
+                        $"{prev.VersionId} runs to {end:yyyy-MM-dd}, overlapping {next.VersionId} which starts {next.EffectiveFrom:yyyy-MM-dd}"));
+                }
+                else if (prev.EffectiveTo is { } gapStart && gapStart.PlusDays(1) < next.EffectiveFrom)
+                {
+                    errors.Add(new InputError(prevSource, null, "effectiveTo", "rates.version.gap",
+                        $"{prev.VersionId} ends {gapStart:yyyy-MM-dd} but {next.VersionId} starts {next.EffectiveFrom:yyyy-MM-dd}: "
+                        + $"no prices from {gapStart.PlusDays(1):yyyy-MM-dd} to {next.EffectiveFrom.PlusDays(-1):yyyy-MM-dd}"));
+                }
             }
 
-            byBook[group.Key] = group.Select(v => v.Version).OrderBy(v => v.EffectiveFrom).ToArray();
+            byBook[group.Key] = ordered.Select(v => v.Version).ToArray();
         }
 
         return errors.Count > 0 ? throw new InputRejectedException(errors) : new RateCatalog(byBook);
     }
 
-    /// <summary>The version of <paramref name="rateBook"/> in force on <paramref name="date"/>, or null before its first version.</summary>
+    /// <summary>The version of <paramref name="rateBook"/> in force on <paramref name="date"/>, or null when none covers it.</summary>
     public RateBookVersion? InForce(string rateBook, LocalDate date)
     {
         if (!_byBook.TryGetValue(rateBook, out var versions))
@@ -53,6 +73,28 @@ public sealed class RateCatalog
             found = version;
         }
 
-        return found;
+        return found is not null && found.Covers(date) ? found : null;
+    }
+
+    /// <summary>Dates in (start, end] on which a different version (or none) takes over.</summary>
+    public void AddChangesWithin(string rateBook, LocalDate start, LocalDate end, List<LocalDate> into)
+    {
+        if (!_byBook.TryGetValue(rateBook, out var versions))
+        {
+            return;
+        }
+
+        foreach (var version in versions)
+        {
+            if (version.EffectiveFrom > start && version.EffectiveFrom <= end)
+            {
+                into.Add(version.EffectiveFrom);
+            }
+
+            if (version.EffectiveTo is { } to && to >= start && to < end)
+            {
+                into.Add(to.PlusDays(1));
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace RedProperty.Billing.Core.Rates;
 
 /// <summary>
 /// Reads one rate file (rates/&lt;book&gt;/&lt;yyyy-MM-dd&gt;.json). Pure: the caller reads the file;
-/// this turns its text into a <see cref="RateBookVersion"/> or into every problem it can find.
+/// this turns its text into a <see cref="RateBookVersion"/> or into every problem it can find,
+/// each with the file, line and field.
 /// </summary>
 public static class RateFileParser
 {
@@ -18,7 +19,6 @@ public static class RateFileParser
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        PropertyNameCaseInsensitive = false,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
@@ -36,16 +36,18 @@ public static class RateFileParser
         catch (JsonException e)
         {
             var line = e.LineNumber is { } l ? (int)l + 1 : (int?)null;
-            return (null, [new InputError(source, line, e.Path, "rates.json.invalid", Clean(e.Message))]);
+            var field = e.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : e.Path;
+            return (null, [new InputError(source, line, field, "rates.json.invalid", Clean(e.Message))]);
         }
-
-        var errors = new List<InputError>();
-        void Error(string field, string code, string message) => errors.Add(new InputError(source, null, field, code, message));
 
         if (dto is null)
         {
             return (null, [new InputError(source, null, null, "rates.json.empty", "the file is empty")]);
         }
+
+        var lines = JsonLineMap.Build(json);
+        var errors = new List<InputError>();
+        void Error(string field, string code, string message) => errors.Add(new InputError(source, lines.LineOf(field), field, code, message));
 
         if (string.IsNullOrWhiteSpace(dto.RateBook))
         {
@@ -66,45 +68,77 @@ public static class RateFileParser
             Error("effectiveFrom", "rates.effective.filename", $"effectiveFrom {dto.EffectiveFrom} does not match the file name date {expectedDate:yyyy-MM-dd}");
         }
 
+        LocalDate? effectiveTo = null;
+        if (dto.EffectiveTo is not null)
+        {
+            var to = LocalDatePattern.Iso.Parse(dto.EffectiveTo);
+            if (!to.Success)
+            {
+                Error("effectiveTo", "rates.effective.invalid", $"effectiveTo must be a date like 2024-12-31, got '{dto.EffectiveTo}'");
+            }
+            else if (effective.Success && to.Value < effective.Value)
+            {
+                Error("effectiveTo", "rates.effective.order", $"effectiveTo {dto.EffectiveTo} is before effectiveFrom {dto.EffectiveFrom}");
+            }
+            else
+            {
+                effectiveTo = to.Value;
+            }
+        }
+
         var rounding = FenRounding.HalfAwayFromZero;
         if (dto.Rounding is not null && !FenRounding.TryParse(dto.Rounding, out rounding))
         {
             Error("rounding", "rates.rounding.unknown", $"rounding must be 'half-away-from-zero' or 'half-to-even', got '{dto.Rounding}'");
         }
 
-        var prices = new Dictionary<ServiceLevel, AreaPrice>();
-        if (dto.Levels is null || dto.Levels.Count == 0)
+        var proration = Proration.ActualDays;
+        switch (dto.Proration)
         {
-            Error("levels", "rates.levels.missing", "at least one service level with a price is required");
+            case null or "actual-days":
+                break;
+            case "thirty-day-month":
+                proration = Proration.ThirtyDayMonth;
+                break;
+            default:
+                Error("proration", "rates.proration.unknown", $"proration must be 'actual-days' or 'thirty-day-month', got '{dto.Proration}'");
+                break;
         }
-        else
+
+        var prices = ParseLevels(dto.Levels, Error);
+        var items = ParseFeeItems(dto.FeeItems, Error);
+
+        VacancyRule? vacancy = null;
+        if (dto.Vacancy is { } v)
         {
-            for (var i = 0; i < dto.Levels.Count; i++)
+            if (v.Share is not { } share || share < 0m || share > 1m)
             {
-                var entry = dto.Levels[i];
-                var at = $"levels[{i}]";
-                if (!ServiceLevel.TryParse(entry.Level, out var level))
-                {
-                    Error($"{at}.level", "rates.level.unknown", $"'{entry.Level}' is not a service level (write 1星 to 5星, or 1级 to 3级)");
-                    continue;
-                }
+                Error("vacancy.share", "rates.vacancy.share", $"vacancy.share must be between 0 and 1 (e.g. 0.70), got {v.Share?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}");
+            }
+            else
+            {
+                vacancy = new VacancyRule(share);
+            }
+        }
 
-                if (entry.PricePerSquareMetreMonth is not { } price)
-                {
-                    Error($"{at}.pricePerSquareMetreMonth", "rates.price.missing", $"level {level} has no price");
-                    continue;
-                }
-
-                if (price < 0m)
-                {
-                    Error($"{at}.pricePerSquareMetreMonth", "rates.price.negative", $"level {level} has a negative price {price}");
-                    continue;
-                }
-
-                if (!prices.TryAdd(level, new AreaPrice(price)))
-                {
-                    Error($"{at}.level", "rates.level.duplicate", $"level {level} is priced twice");
-                }
+        LateFeeRule? lateFee = null;
+        if (dto.LateFee is { } lf)
+        {
+            if (lf.DailyRate is not { } rate || rate <= 0m || rate > 0.01m)
+            {
+                Error("lateFee.dailyRate", "rates.latefee.rate", "lateFee.dailyRate must be above 0 and at most 0.01 (1% a day)");
+            }
+            else if (lf.GraceDays is < 0)
+            {
+                Error("lateFee.graceDays", "rates.latefee.grace", "lateFee.graceDays cannot be negative");
+            }
+            else if (lf.CapShare is < 0m or > 1m)
+            {
+                Error("lateFee.capShare", "rates.latefee.cap", "lateFee.capShare must be between 0 and 1");
+            }
+            else
+            {
+                lateFee = new LateFeeRule(rate, lf.GraceDays ?? 0, lf.CapShare ?? 1m);
             }
         }
 
@@ -114,8 +148,131 @@ public static class RateFileParser
         }
 
         var version = new RateBookVersion(
-            dto.RateBook!, dto.Title ?? dto.RateBook!, effective.Value, rounding, prices, dto.Source ?? string.Empty);
+            dto.RateBook!, dto.Title ?? dto.RateBook!, effective.Value, effectiveTo, rounding, proration,
+            prices, items, vacancy, lateFee, dto.Source ?? string.Empty);
         return (version, []);
+    }
+
+    private static List<LevelPrice> ParseLevels(List<LevelPriceDto>? levels, Action<string, string, string> error)
+    {
+        var prices = new List<LevelPrice>();
+        if (levels is null || levels.Count == 0)
+        {
+            error("levels", "rates.levels.missing", "at least one service level with a price is required");
+            return prices;
+        }
+
+        for (var i = 0; i < levels.Count; i++)
+        {
+            var entry = levels[i];
+            var at = $"levels[{i}]";
+            if (!ServiceLevel.TryParse(entry.Level, out var level))
+            {
+                error($"{at}.level", "rates.level.unknown", $"'{entry.Level}' is not a service level (write 1星 to 5星, or 1级 to 3级)");
+                continue;
+            }
+
+            BuildingType? type = null;
+            if (entry.BuildingType is not null)
+            {
+                if (!BuildingTypes.TryParse(entry.BuildingType, out var parsed))
+                {
+                    error($"{at}.buildingType", "rates.building_type.unknown", $"'{entry.BuildingType}' is not a building type (multi-storey or high-rise)");
+                    continue;
+                }
+
+                type = parsed;
+            }
+
+            if (entry.PricePerSquareMetreMonth is not { } price)
+            {
+                error($"{at}.pricePerSquareMetreMonth", "rates.price.missing", $"level {level} has no price");
+                continue;
+            }
+
+            if (price < 0m)
+            {
+                error($"{at}.pricePerSquareMetreMonth", "rates.price.negative", $"level {level} has a negative price {price}");
+                continue;
+            }
+
+            var floatPercent = entry.FloatPercent ?? 0m;
+            if (floatPercent is < 0m or > 100m)
+            {
+                error($"{at}.floatPercent", "rates.float.invalid", $"floatPercent must be between 0 and 100, got {floatPercent}");
+                continue;
+            }
+
+            if (prices.Any(p => p.Level == level && p.BuildingType == type))
+            {
+                error($"{at}.level", "rates.level.duplicate", $"level {level} ({type?.Display() ?? "所有楼型"}) is priced twice");
+                continue;
+            }
+
+            prices.Add(new LevelPrice(level, type, new AreaPrice(price), floatPercent));
+        }
+
+        return prices;
+    }
+
+    private static List<FeeItem> ParseFeeItems(List<FeeItemDto>? dtos, Action<string, string, string> error)
+    {
+        var items = new List<FeeItem>();
+        for (var i = 0; i < (dtos?.Count ?? 0); i++)
+        {
+            var dto = dtos![i];
+            var at = $"feeItems[{i}]";
+            if (string.IsNullOrWhiteSpace(dto.Code) || !dto.Code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                error($"{at}.code", "rates.item.code", $"'{dto.Code}' is not an item code (lower-case letters, digits and '-')");
+                continue;
+            }
+
+            if (items.Any(x => x.Code == dto.Code))
+            {
+                error($"{at}.code", "rates.item.duplicate", $"fee item '{dto.Code}' is defined twice");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(dto.Label))
+            {
+                error($"{at}.label", "rates.item.label", $"fee item '{dto.Code}' needs a label residents can read");
+                continue;
+            }
+
+            FeeBasis basis;
+            switch (dto.Basis)
+            {
+                case "per-area": basis = FeeBasis.PerArea; break;
+                case "per-household": basis = FeeBasis.PerHousehold; break;
+                case "per-parking-permit": basis = FeeBasis.PerParkingPermit; break;
+                case "per-metered-unit": basis = FeeBasis.PerMeteredUnit; break;
+                default:
+                    error($"{at}.basis", "rates.item.basis", $"basis must be per-area, per-household, per-parking-permit or per-metered-unit, got '{dto.Basis}'");
+                    continue;
+            }
+
+            if (dto.Rate is not { } rate || rate < 0m)
+            {
+                error($"{at}.rate", "rates.item.rate", $"fee item '{dto.Code}' needs a rate of 0 or more");
+                continue;
+            }
+
+            var whenVacant = VacantCharge.Full;
+            switch (dto.WhenVacant)
+            {
+                case null or "full": break;
+                case "share": whenVacant = VacantCharge.Share; break;
+                case "none": whenVacant = VacantCharge.None; break;
+                default:
+                    error($"{at}.whenVacant", "rates.item.vacant", $"whenVacant must be full, share or none, got '{dto.WhenVacant}'");
+                    continue;
+            }
+
+            items.Add(new FeeItem(dto.Code, dto.Label, basis, rate, dto.Unit, whenVacant));
+        }
+
+        return items;
     }
 
     private static string Clean(string message)
@@ -131,20 +288,71 @@ public static class RateFileParser
 
         public string? Title { get; set; }
 
+        public string? Region { get; set; }
+
         public string? EffectiveFrom { get; set; }
 
+        public string? EffectiveTo { get; set; }
+
         public string? Rounding { get; set; }
+
+        public string? Proration { get; set; }
 
         public string? Source { get; set; }
 
         public List<LevelPriceDto>? Levels { get; set; }
+
+        public List<FeeItemDto>? FeeItems { get; set; }
+
+        public VacancyDto? Vacancy { get; set; }
+
+        public LateFeeDto? LateFee { get; set; }
     }
 
     private sealed class LevelPriceDto
     {
         public string? Level { get; set; }
 
+        public string? BuildingType { get; set; }
+
         public decimal? PricePerSquareMetreMonth { get; set; }
+
+        public decimal? FloatPercent { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    private sealed class FeeItemDto
+    {
+        public string? Code { get; set; }
+
+        public string? Label { get; set; }
+
+        public string? Basis { get; set; }
+
+        public decimal? Rate { get; set; }
+
+        public string? Unit { get; set; }
+
+        public string? WhenVacant { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    private sealed class VacancyDto
+    {
+        public decimal? Share { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    private sealed class LateFeeDto
+    {
+        public decimal? DailyRate { get; set; }
+
+        public int? GraceDays { get; set; }
+
+        public decimal? CapShare { get; set; }
 
         public string? Note { get; set; }
     }

@@ -29,6 +29,12 @@ public readonly record struct CommunityCode
 
     public string Value { get; }
 
+    public static bool TryParse(string? value, out CommunityCode code)
+    {
+        code = Codes.IsValid(value) ? new CommunityCode(value!) : default;
+        return Codes.IsValid(value);
+    }
+
     public override string ToString() => Value;
 }
 

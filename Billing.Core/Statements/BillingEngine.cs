@@ -22,52 +22,51 @@ public sealed record StatementCalendar(int DaysToPay)
 public static class BillingEngine
 {
     /// <summary>
-    /// Statements for every household of <paramref name="community"/> in <paramref name="period"/>,
-    /// or the problems that stop the community from being billed (all-or-nothing per community,
-    /// so finance staff never see half a community billed).
+    /// Statements for every household of <paramref name="community"/> in <paramref name="period"/>
+    /// that has something to pay, or the problems that stop the community from being billed
+    /// (all-or-nothing per community, so finance staff never see half a community billed).
     /// </summary>
     public static CommunityBill BillCommunity(
-        Community community, IEnumerable<Household> households, RateCatalog rates, YearMonth period, StatementCalendar calendar)
+        Community community,
+        IEnumerable<Household> households,
+        RateCatalog rates,
+        YearMonth period,
+        StatementCalendar calendar,
+        Func<HouseholdCode, HouseholdMonthInputs>? inputs = null)
     {
-        var monthStart = period.OnDayOfMonth(1);
         var monthEnd = period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month));
         if (community.BillingStart > monthEnd)
         {
             return new CommunityBill(community, period, [], [], NotYetBilled: true);
         }
 
-        // Serve first, charge later: a community whose billing starts mid-month pays from that day.
-        var from = community.BillingStart > monthStart ? community.BillingStart : monthStart;
-        var days = Period.DaysBetween(from, monthEnd) + 1;
-
-        var version = rates.InForce(community.RateBook, from);
-        if (version is null)
+        var statements = new List<StatementModel>();
+        var problems = new List<InputError>();
+        foreach (var household in households)
         {
-            return Refused(community, period, "rates.version.missing",
-                $"rate book '{community.RateBook}' has no version in force on {from:yyyy-MM-dd}");
+            if (household.Community != community.Code)
+            {
+                continue;
+            }
+
+            var bill = HouseholdBilling.Bill(community, household, rates, period, inputs?.Invoke(household.Code) ?? HouseholdMonthInputs.None);
+            if (bill.Problems.Count > 0)
+            {
+                problems.AddRange(bill.Problems);
+                continue;
+            }
+
+            if (bill.Lines.Count > 0)
+            {
+                statements.Add(new StatementModel(
+                    community, household, household.DetailsOn(monthEnd), period, bill.Lines, calendar.IssueDate(period), calendar.DueDate(period)));
+            }
         }
 
-        if (!version.Prices.TryGetValue(community.Level, out var price))
-        {
-            return Refused(community, period, "rates.level.unpriced",
-                $"rate book version {version.VersionId} has no price for service level {community.Level}");
-        }
-
-        var statements = households
-            .Where(h => h.Community == community.Code)
-            .Select(h => new StatementModel(
-                community,
-                h,
-                period,
-                [PropertyFee.Line(h.Area, community.Level, version, price, period, days)],
-                calendar.IssueDate(period),
-                calendar.DueDate(period)))
-            .ToList();
-        return new CommunityBill(community, period, statements, [], NotYetBilled: false);
+        return problems.Count > 0
+            ? new CommunityBill(community, period, [], problems, NotYetBilled: false)
+            : new CommunityBill(community, period, statements, [], NotYetBilled: false);
     }
-
-    private static CommunityBill Refused(Community community, YearMonth period, string code, string message) =>
-        new(community, period, [], [new InputError($"community {community.Code}", null, "rate_book", code, message)], NotYetBilled: false);
 }
 
 /// <summary>The outcome of billing one community for one month.</summary>
@@ -79,4 +78,6 @@ public sealed record CommunityBill(
     bool NotYetBilled)
 {
     public bool Succeeded => Problems.Count == 0;
+
+    public Money Total => Money.Sum(Statements.Select(s => s.Total));
 }

@@ -8,9 +8,11 @@ namespace RedProperty.Billing.Core.Statements;
 /// Everything a resident's monthly statement (对账单) shows, computed in Core so that the PDF
 /// renderer only lays it out and the database only stores it.
 /// </summary>
+/// <param name="Details">The household's details as at the end of the month (address, owner, area shown in the header).</param>
 public sealed record StatementModel(
     Community Community,
     Household Household,
+    HouseholdDetails Details,
     YearMonth Period,
     IReadOnlyList<ChargeLine> Lines,
     LocalDate IssueDate,

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using NodaTime;
 using NodaTime.Text;
+using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Validation;
 
@@ -11,63 +13,61 @@ namespace RedProperty.Billing.Infrastructure.Register;
 /// <summary>
 /// Reads the register CSV files that finance staff export from Excel. A file is parsed whole and
 /// every bad row reported with its row number and column; a file with any error yields nothing,
-/// so an import can never store half a file.
+/// so an import can never store half a file. Optional columns may be left out of the header.
 /// </summary>
 public static class RegisterCsv
 {
-    public static readonly string[] CommunityColumns =
-        ["community_code", "community_name", "operator", "city", "district", "rate_book", "service_level", "billing_start"];
+    public static readonly CsvLayout Communities = new(
+        ["community_code", "community_name", "operator_code", "operator_name", "city", "district", "rate_book", "service_level", "billing_start"],
+        ["zone_code", "zone_name", "building_type", "agreed_price", "level_effective_from"]);
 
-    public static readonly string[] HouseholdColumns =
-        ["household_code", "community_code", "building", "unit", "room", "building_area_m2", "owner_name", "phone"];
+    public static readonly CsvLayout Buildings = new(["community_code", "building", "building_type"], []);
 
-    public static IReadOnlyList<Community> ReadCommunities(string source, TextReader reader)
-    {
-        var communities = new List<Community>();
-        var errors = new List<InputError>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var row in Rows(source, reader, CommunityColumns, errors))
+    public static readonly CsvLayout Households = new(
+        ["household_code", "community_code", "building", "unit", "room", "building_area_m2", "owner_name"],
+        ["occupant_name", "phone", "parking_permits", "effective_from"]);
+
+    public static readonly CsvLayout Occupancy = new(["household_code", "status", "effective_from"], []);
+
+    public static readonly CsvLayout MeterReadings = new(["household_code", "period", "item_code", "quantity"], []);
+
+    private static readonly YearMonthPattern PeriodPattern = YearMonthPattern.CreateWithInvariantCulture("uuuu'-'MM");
+
+    public static IReadOnlyList<Sourced<CommunityRow>> ReadCommunities(string source, TextReader reader) =>
+        Read(source, reader, Communities, "community_code", row =>
         {
             var code = row.Code("community_code", s => new CommunityCode(s));
             var name = row.Required("community_name");
-            var op = row.Required("operator");
+            var operatorCode = row.Code("operator_code", s => new CommunityCode(s))?.Value;
+            var operatorName = row.Required("operator_name");
+            var zoneCode = row.Optional("zone_code") is { } z ? row.Code("zone_code", s => new CommunityCode(s))?.Value : null;
             var city = row.Required("city");
             var district = row.Required("district");
             var rateBook = row.Required("rate_book");
-            ServiceLevel level = default;
+            var buildingType = row.Optional("building_type") is { } bt ? row.Parse<BuildingType>("building_type", bt, BuildingTypes.TryParse, "community.building_type.invalid", "multi-storey (多层) or high-rise (高层)") : BuildingType.MultiStorey;
             var levelText = row.Required("service_level");
-            if (levelText is not null && !ServiceLevel.TryParse(levelText, out level))
-            {
-                row.Error("service_level", "community.level.invalid", $"'{levelText}' is not a service level (write 1星 to 5星, or 1级 to 3级)");
-            }
+            var level = levelText is null ? default : row.Parse<ServiceLevel>("service_level", levelText, ServiceLevel.TryParse, "community.level.invalid", "a service level: 1星 to 5星, or 1级 to 3级");
+            var agreed = row.Optional("agreed_price") is { } ap ? row.Price("agreed_price", ap) : null;
+            var levelFrom = row.OptionalDate("level_effective_from");
+            var start = row.RequiredDate("billing_start");
+            return row.IsValid
+                ? new CommunityRow(code!.Value, name!, operatorCode!, operatorName!, zoneCode, row.Optional("zone_name"), city!, district!,
+                    rateBook!, buildingType, level, agreed, levelFrom, start!.Value)
+                : null;
+        });
 
-            var startText = row.Required("billing_start");
-            var start = startText is null ? null : LocalDatePattern.Iso.Parse(startText);
-            if (start is { Success: false })
-            {
-                row.Error("billing_start", "community.billing_start.invalid", $"'{startText}' is not a date like 2022-01-01");
-            }
+    public static IReadOnlyList<Sourced<BuildingRow>> ReadBuildings(string source, TextReader reader) =>
+        Read(source, reader, Buildings, null, row =>
+        {
+            var community = row.Code("community_code", s => new CommunityCode(s));
+            var building = row.Required("building");
+            var text = row.Required("building_type");
+            var type = text is null ? default : row.Parse<BuildingType>("building_type", text, BuildingTypes.TryParse, "building.type.invalid", "multi-storey (多层) or high-rise (高层)");
+            return row.IsValid ? new BuildingRow(community!.Value, building!, type) : null;
+        });
 
-            if (code is { } c && !seen.TryAdd(c.Value, row.Number))
-            {
-                row.Error("community_code", "community.code.duplicate", $"community {c} already appears on row {seen[c.Value]}");
-            }
-
-            if (row.IsValid)
-            {
-                communities.Add(new Community(code!.Value, name!, op!, city!, district!, rateBook!, level, start!.Value));
-            }
-        }
-
-        return errors.Count > 0 ? throw new InputRejectedException(errors) : communities;
-    }
-
-    public static IReadOnlyList<Sourced<Household>> ReadHouseholds(string source, TextReader reader)
-    {
-        var households = new List<Sourced<Household>>();
-        var errors = new List<InputError>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var row in Rows(source, reader, HouseholdColumns, errors))
+    public static IReadOnlyList<Sourced<HouseholdRow>> ReadHouseholds(string source, TextReader reader) =>
+        Read(source, reader, Households, null, row =>
         {
             var code = row.Code("household_code", s => new HouseholdCode(s));
             var community = row.Code("community_code", s => new CommunityCode(s));
@@ -82,38 +82,100 @@ public static class RegisterCsv
                 row.Error("building_area_m2", "household.area.invalid", problem);
             }
 
-            if (code is { } c && !seen.TryAdd(c.Value, row.Number))
+            var permits = 0;
+            if (row.Optional("parking_permits") is { } p && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out permits) || permits > 20))
             {
-                row.Error("household_code", "household.code.duplicate", $"household {c} already appears on row {seen[c.Value]}");
+                row.Error("parking_permits", "household.permits.invalid", $"'{p}' is not a number of parking permits (0 to 20)");
             }
 
-            if (row.IsValid)
-            {
-                households.Add(new Sourced<Household>(new Household(code!.Value, community!.Value, building!, unit!, room!, area, owner!), source, row.Number));
-            }
-        }
+            var from = row.OptionalDate("effective_from");
+            return row.IsValid
+                ? new HouseholdRow(code!.Value, community!.Value,
+                    new HouseholdDetails(building!, unit!, room!, area, owner!, row.Optional("occupant_name"), row.Optional("phone"), permits), from)
+                : null;
+        });
 
-        return errors.Count > 0 ? throw new InputRejectedException(errors) : households;
-    }
+    public static IReadOnlyList<Sourced<OccupancyRow>> ReadOccupancy(string source, TextReader reader) =>
+        Read(source, reader, Occupancy, null, row =>
+        {
+            var code = row.Code("household_code", s => new HouseholdCode(s));
+            var text = row.Required("status");
+            var status = text is null ? default : row.Parse<Occupancy>("status", text, Occupancies.TryParse, "occupancy.status.invalid", "occupied (入住), vacant (空置) or moved-out (迁出)");
+            var from = row.RequiredDate("effective_from");
+            return row.IsValid ? new OccupancyRow(code!.Value, status, from!.Value) : null;
+        });
+
+    public static IReadOnlyList<Sourced<MeterReadingRow>> ReadMeterReadings(string source, TextReader reader) =>
+        Read(source, reader, MeterReadings, null, row =>
+        {
+            var code = row.Code("household_code", s => new HouseholdCode(s));
+            var periodText = row.Required("period");
+            var period = periodText is null ? null : PeriodPattern.Parse(periodText) is { Success: true } ok ? ok.Value : (YearMonth?)null;
+            if (periodText is not null && period is null)
+            {
+                row.Error("period", "meter.period.invalid", $"'{periodText}' is not a month like 2026-10");
+            }
+
+            var item = row.Required("item_code");
+            var quantityText = row.Required("quantity");
+            if (quantityText is not null && (!decimal.TryParse(quantityText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var quantity) || quantity < 0m))
+            {
+                row.Error("quantity", "meter.quantity.invalid", $"'{quantityText}' is not a quantity of 0 or more");
+                quantity = 0m;
+            }
+            else
+            {
+                quantity = quantityText is null ? 0m : decimal.Parse(quantityText, CultureInfo.InvariantCulture);
+            }
+
+            return row.IsValid ? new MeterReadingRow(code!.Value, period!.Value, item!, quantity) : null;
+        });
 
     /// <summary>Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the system code page (GB18030 on Chinese Windows).</summary>
     public static TextReader OpenFile(string path)
     {
         var bytes = File.ReadAllBytes(path);
+        return new StringReader(Decode(bytes));
+    }
+
+    public static string Decode(byte[] bytes)
+    {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         try
         {
-            var text = utf8.GetString(bytes);
-            return new StringReader(text.TrimStart('\uFEFF'));
+            return utf8.GetString(bytes).TrimStart('\uFEFF');
         }
         catch (DecoderFallbackException)
         {
             Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            return new StringReader(Encoding.GetEncoding("GB18030").GetString(bytes));
+            return Encoding.GetEncoding("GB18030").GetString(bytes);
         }
     }
 
-    private static IEnumerable<CsvRow> Rows(string source, TextReader reader, string[] columns, List<InputError> errors)
+    private static List<Sourced<T>> Read<T>(string source, TextReader reader, CsvLayout layout, string? uniqueColumn, Func<CsvRow, T?> parse)
+        where T : class
+    {
+        var result = new List<Sourced<T>>();
+        var errors = new List<InputError>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in Rows(source, reader, layout, errors))
+        {
+            if (uniqueColumn is not null && row.Raw(uniqueColumn) is { Length: > 0 } key && !seen.TryAdd(key, row.Number))
+            {
+                row.Error(uniqueColumn, "csv.row.duplicate", $"'{key}' already appears on row {seen[key]}");
+            }
+
+            var value = parse(row);
+            if (value is not null && row.IsValid)
+            {
+                result.Add(new Sourced<T>(value, source, row.Number));
+            }
+        }
+
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
+    }
+
+    private static IEnumerable<CsvRow> Rows(string source, TextReader reader, CsvLayout layout, List<InputError> errors)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -125,20 +187,22 @@ public static class RegisterCsv
         using var csv = new CsvReader(reader, config);
         if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null)
         {
-            errors.Add(new InputError(source, 1, null, "csv.header.missing", $"the file is empty; expected the header {string.Join(',', columns)}"));
+            errors.Add(new InputError(source, 1, null, "csv.header.missing", $"the file is empty; expected the header {layout.Header}"));
             yield break;
         }
 
         var header = csv.HeaderRecord.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
-        var missing = columns.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
-        if (missing.Count > 0)
+        var missing = layout.Required.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
+        var unknown = header.Where(h => h.Length > 0 && !layout.Required.Contains(h) && !layout.Optional.Contains(h)).ToList();
+        if (missing.Count > 0 || unknown.Count > 0)
         {
-            errors.Add(new InputError(source, 1, string.Join(',', missing), "csv.header.columns",
-                $"missing column(s) {string.Join(", ", missing)}; expected the header {string.Join(',', columns)}"));
+            var problem = missing.Count > 0 ? $"missing column(s) {string.Join(", ", missing)}" : $"unknown column(s) {string.Join(", ", unknown)}";
+            errors.Add(new InputError(source, 1, string.Join(',', missing.Count > 0 ? missing : unknown), "csv.header.columns",
+                $"{problem}; expected the header {layout.Header}"));
             yield break;
         }
 
-        var index = columns.ToDictionary(c => c, c => Array.IndexOf(header, c), StringComparer.Ordinal);
+        var index = header.Select((h, i) => (h, i)).Where(x => x.h.Length > 0).ToDictionary(x => x.h, x => x.i, StringComparer.Ordinal);
         while (csv.Read())
         {
             var fields = csv.Parser.Record ?? [];
@@ -159,14 +223,17 @@ public static class RegisterCsv
 
         public bool IsValid => _errors == 0;
 
+        public string? Raw(string column) =>
+            index.TryGetValue(column, out var i) && i < fields.Length ? fields[i].Trim() : null;
+
+        public string? Optional(string column) => Raw(column) is { Length: > 0 } value ? value : null;
+
         public string? Required(string column)
         {
-            var i = index[column];
-            var value = i < fields.Length ? fields[i].Trim() : string.Empty;
-            if (value.Length == 0)
+            var value = Optional(column);
+            if (value is null)
             {
                 Error(column, "csv.field.missing", "a value is required");
-                return null;
             }
 
             return value;
@@ -192,13 +259,63 @@ public static class RegisterCsv
             }
         }
 
+        public delegate bool TryParser<T>(string? text, out T value);
+
+        public T Parse<T>(string column, string text, TryParser<T> parser, string code, string expected)
+        {
+            if (parser(text, out var value))
+            {
+                return value;
+            }
+
+            Error(column, code, $"'{text}' is not {expected}");
+            return value;
+        }
+
+        public AreaPrice? Price(string column, string text)
+        {
+            if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var price) && price >= 0m && decimal.Round(price, 4) == price)
+            {
+                return new AreaPrice(price);
+            }
+
+            Error(column, "csv.price.invalid", $"'{text}' is not a price in yuan per m² per month (0 or more, at most four decimals)");
+            return null;
+        }
+
+        public LocalDate? OptionalDate(string column) => Optional(column) is { } text ? Date(column, text) : null;
+
+        public LocalDate? RequiredDate(string column) => Required(column) is { } text ? Date(column, text) : null;
+
         public void Error(string column, string code, string message)
         {
             _errors++;
             errors.Add(new InputError(source, number, column, code, message));
         }
+
+        private LocalDate? Date(string column, string text)
+        {
+            // Excel often re-saves ISO dates as 2022/1/1; accept both spellings.
+            var iso = LocalDatePattern.Iso.Parse(text);
+            if (iso.Success)
+            {
+                return iso.Value;
+            }
+
+            var slashed = LocalDatePattern.CreateWithInvariantCulture("uuuu'/'M'/'d").Parse(text);
+            if (slashed.Success)
+            {
+                return slashed.Value;
+            }
+
+            Error(column, "csv.date.invalid", $"'{text}' is not a date like 2022-01-01");
+            return null;
+        }
     }
 }
 
-/// <summary>A parsed value and the file row it came from, so later checks can still name the row.</summary>
-public sealed record Sourced<T>(T Value, string Source, int Row);
+/// <summary>The columns of one register file: those that must be in the header and those that may.</summary>
+public sealed record CsvLayout(string[] Required, string[] Optional)
+{
+    public string Header => string.Join(',', Required.Concat(Optional));
+}

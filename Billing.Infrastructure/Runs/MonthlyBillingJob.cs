@@ -2,7 +2,9 @@ using Hangfire;
 using Npgsql;
 using NodaTime;
 using NodaTime.Text;
+using RedProperty.Billing.Core.Fees;
 using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Statements;
@@ -37,7 +39,8 @@ public sealed class MonthlyBillingJob(
         foreach (var community in await register.CommunitiesAsync(ct))
         {
             var households = await register.HouseholdsAsync(community.Code, ct);
-            var bill = BillingEngine.BillCommunity(community, households, rates, month, calendar);
+            var meters = await register.MeterReadingsAsync(community.Code, month, ct);
+            var bill = BillingEngine.BillCommunity(community, households, rates, month, calendar, Inputs(meters));
             if (!bill.Succeeded)
             {
                 problems.AddRange(bill.Problems.Select(p => p.ToString()));
@@ -59,6 +62,10 @@ public sealed class MonthlyBillingJob(
 
         return $"{period}: {stored} statements issued, {existing} already issued";
     }
+
+    /// <summary>Per-household inputs besides the register: meter readings now, overdue amounts once payments are recorded.</summary>
+    public static Func<HouseholdCode, HouseholdMonthInputs> Inputs(IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>> meters) =>
+        code => meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
 
     public static YearMonth ParsePeriod(string period)
     {

@@ -53,8 +53,8 @@ public sealed class StatementPdfRenderer
         var rows = new (string Label, string Value, string Label2, string Value2)[]
         {
             ("账期", ChineseDates.Month(s.Period), "对账单号", s.Number),
-            ("户号", s.Household.Code.Value, "房屋", s.Household.Address),
-            ("业主", s.Household.OwnerName, "建筑面积", $"{s.Household.Area} m²"),
+            ("户号", s.Household.Code.Value, "房屋", s.Details.Address),
+            ("业主", s.Details.OwnerName, "建筑面积", $"{s.Details.Area} m²"),
             ("出具日期", ChineseDates.Day(s.IssueDate), "缴费截止日期", ChineseDates.Day(s.DueDate)),
         };
         foreach (var (label, value, label2, value2) in rows)

@@ -89,21 +89,29 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
         {
             await using var cmd = new NpgsqlCommand(
                 """
-                insert into statement_line (statement_id, line_no, kind, label, formula, rate_version, amount, area, unit_price, days, days_in_month, rounding)
-                values (@id, @no, @kind, @label, @formula, @rate, @amount, @area, @price, @days, @month_days, @rounding)
+                insert into statement_line (statement_id, line_no, kind, label, formula, rate_version, amount, rounding,
+                    quantity, quantity_unit, rate, rate_unit, days, denominator, segment_from, segment_to, share)
+                values (@id, @no, @kind, @label, @formula, @rate_version, @amount, @rounding,
+                    @quantity, @quantity_unit, @rate, @rate_unit, @days, @denominator, @from, @to, @share)
                 """, connection, tx);
+            var columns = LineColumns.Of(line.Basis);
             cmd.Parameters.AddWithValue("id", id);
             cmd.Parameters.AddWithValue("no", ++lineNo);
             cmd.Parameters.AddWithValue("kind", line.Kind);
             cmd.Parameters.AddWithValue("label", line.Label);
             cmd.Parameters.AddWithValue("formula", line.Formula);
-            cmd.Parameters.AddWithValue("rate", line.RateVersion);
+            cmd.Parameters.AddWithValue("rate_version", line.RateVersion);
             cmd.Parameters.AddWithValue("amount", line.Amount.Yuan);
-            cmd.Parameters.AddWithValue("area", (object?)line.Basis?.Area.Value ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("price", (object?)line.Basis?.Price.YuanPerSquareMetreMonth ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("days", (object?)line.Basis?.Days ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("month_days", (object?)line.Basis?.DaysInMonth ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("rounding", (object?)line.Basis?.Rounding.Name ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("rounding", line.Basis.Rounding.Name);
+            cmd.Parameters.AddWithValue("quantity", (object?)columns.Quantity ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("quantity_unit", (object?)columns.QuantityUnit ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("rate", (object?)columns.Rate ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("rate_unit", (object?)columns.RateUnit ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("days", (object?)columns.Days ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("denominator", (object?)columns.Denominator ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("from", columns.From is { } f ? f : DBNull.Value);
+            cmd.Parameters.AddWithValue("to", columns.To is { } t ? t : DBNull.Value);
+            cmd.Parameters.AddWithValue("share", (object?)columns.Share ?? DBNull.Value);
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
@@ -167,3 +175,16 @@ public sealed record StoreResult(int Stored, int AlreadyIssued);
 public sealed record StoredPdf(string StatementNo, byte[] Content, string Sha256);
 
 public sealed record CommunityMonthTotal(string CommunityCode, string CommunityName, int Statements, decimal Total);
+
+/// <summary>The structured inputs of a line's formula as stored beside it, so reports can recompute every amount.</summary>
+internal sealed record LineColumns(
+    decimal? Quantity, string? QuantityUnit, decimal? Rate, string? RateUnit, int? Days, int? Denominator, LocalDate? From, LocalDate? To, decimal? Share)
+{
+    public static LineColumns Of(Core.Fees.LineBasis basis) => basis switch
+    {
+        Core.Fees.ProratedBasis p => new(p.Quantity, p.QuantityUnit, p.Rate, p.RateUnit, p.Days, p.Denominator, p.From, p.To, p.Share),
+        Core.Fees.MeteredBasis m => new(m.Quantity, m.Unit, m.Rate, "元/" + m.Unit, null, null, null, null, null),
+        Core.Fees.LateFeeBasis l => new(l.Overdue.Yuan, "元", l.DailyRate, "/天", l.DaysLate, null, null, null, null),
+        _ => new(null, null, null, null, null, null, null, null, null),
+    };
+}

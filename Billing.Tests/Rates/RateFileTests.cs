@@ -17,7 +17,9 @@ public class RateFileTests
         var heze = catalog.InForce("heze-kaifaqu", new LocalDate(2026, 10, 1));
         Assert.NotNull(heze);
         Assert.Equal("heze-kaifaqu@2022-01-01", heze.VersionId);
-        Assert.Equal(0.48m, heze.Prices[ServiceLevel.Stars(2)].YuanPerSquareMetreMonth);
+        Assert.Equal(0.48m, heze.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Benchmark.YuanPerSquareMetreMonth);
+        Assert.Null(heze.Vacancy);
+        Assert.Null(heze.LateFee);
         Assert.Null(catalog.InForce("heze-kaifaqu", new LocalDate(2021, 12, 31)));
     }
 
@@ -29,8 +31,8 @@ public class RateFileTests
             ("b", Version("2024-07-01", 0.55m)),
         ]);
 
-        Assert.Equal(0.48m, catalog.InForce("book", new LocalDate(2024, 6, 30))!.Prices[ServiceLevel.Stars(2)].YuanPerSquareMetreMonth);
-        Assert.Equal(0.55m, catalog.InForce("book", new LocalDate(2024, 7, 1))!.Prices[ServiceLevel.Stars(2)].YuanPerSquareMetreMonth);
+        Assert.Equal(0.48m, catalog.InForce("book", new LocalDate(2024, 6, 30))!.Prices[0].Benchmark.YuanPerSquareMetreMonth);
+        Assert.Equal(0.55m, catalog.InForce("book", new LocalDate(2024, 7, 1))!.Prices[0].Benchmark.YuanPerSquareMetreMonth);
     }
 
     [Fact]
@@ -104,7 +106,82 @@ public class RateFileTests
         }
     }
 
-    private static RateBookVersion Version(string from, decimal price) => new(
-        "book", "book", NodaTime.Text.LocalDatePattern.Iso.Parse(from).Value, Core.FenRounding.HalfAwayFromZero,
-        new Dictionary<ServiceLevel, AreaPrice> { [ServiceLevel.Stars(2)] = new(price) }, "test");
+    private static RateBookVersion Version(string from, decimal price, string? to = null) => TestRegister.Book(
+        price,
+        from: NodaTime.Text.LocalDatePattern.Iso.Parse(from).Value,
+        to: to is null ? null : NodaTime.Text.LocalDatePattern.Iso.Parse(to).Value,
+        name: "book");
+
+    [Fact]
+    public void Versions_that_overlap_or_leave_a_gap_are_refused()
+    {
+        var overlap = Assert.Throws<InputRejectedException>(() => RateCatalog.Create([
+            ("a.json", Version("2022-01-01", 0.48m, to: "2024-07-31")),
+            ("b.json", Version("2024-07-01", 0.55m)),
+        ]));
+        var gap = Assert.Throws<InputRejectedException>(() => RateCatalog.Create([
+            ("a.json", Version("2022-01-01", 0.48m, to: "2024-05-31")),
+            ("b.json", Version("2024-07-01", 0.55m)),
+        ]));
+
+        Assert.Equal("rates.version.overlap", Assert.Single(overlap.Errors).Code);
+        Assert.Contains("no prices from 2024-06-01 to 2024-06-30", Assert.Single(gap.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_that_ends_leaves_no_price_after_its_end()
+    {
+        var catalog = RateCatalog.Create([("a.json", Version("2022-01-01", 0.48m, to: "2022-12-31"))]);
+
+        Assert.NotNull(catalog.InForce("book", new LocalDate(2022, 12, 31)));
+        Assert.Null(catalog.InForce("book", new LocalDate(2023, 1, 1)));
+    }
+
+    [Fact]
+    public void A_semantic_error_names_the_line_of_the_field()
+    {
+        var json = """
+            {
+              "rateBook": "book",
+              "effectiveFrom": "2022-01-01",
+              "levels": [
+                { "level": "2星", "pricePerSquareMetreMonth": 0.48 },
+                { "level": "3星", "buildingType": "villa", "pricePerSquareMetreMonth": 0.60 }
+              ]
+            }
+            """;
+
+        var (_, errors) = RateFileParser.Parse("rates/book/2022-01-01.json", json);
+
+        var error = Assert.Single(errors);
+        Assert.Equal(("levels[1].buildingType", 6, "rates.building_type.unknown"), (error.Field, error.Row, error.Code));
+        Assert.StartsWith("rates/book/2022-01-01.json, row 6, field 'levels[1].buildingType'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "code": "waste", "label": "垃圾费", "basis": "per-room", "rate": 5 }""", "feeItems[0].basis", "rates.item.basis")]
+    [InlineData("""{ "code": "Waste Fee", "label": "垃圾费", "basis": "per-household", "rate": 5 }""", "feeItems[0].code", "rates.item.code")]
+    [InlineData("""{ "code": "waste", "label": "垃圾费", "basis": "per-household", "rate": -5 }""", "feeItems[0].rate", "rates.item.rate")]
+    [InlineData("""{ "code": "waste", "label": "垃圾费", "basis": "per-household", "rate": 5, "whenVacant": "half" }""", "feeItems[0].whenVacant", "rates.item.vacant")]
+    public void A_broken_fee_item_names_its_field(string item, string field, string code)
+    {
+        var json = $$"""{ "rateBook": "book", "effectiveFrom": "2022-01-01", "levels": [ { "level": "2星", "pricePerSquareMetreMonth": 0.48 } ], "feeItems": [ {{item}} ] }""";
+
+        var error = Assert.Single(RateFileParser.Parse("f.json", json).Errors);
+
+        Assert.Equal((field, code), (error.Field, error.Code));
+    }
+
+    [Fact]
+    public void The_example_city_book_has_building_types_a_band_fee_items_vacancy_and_late_fees()
+    {
+        var book = SampleRegister.Rates().InForce("example-city-benchmark", new LocalDate(2026, 10, 1))!;
+
+        Assert.Equal(1.10m, book.PriceRow(ServiceLevel.Stars(2), BuildingType.HighRise)!.Benchmark.YuanPerSquareMetreMonth);
+        Assert.Equal(0.40m, book.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Benchmark.YuanPerSquareMetreMonth);
+        Assert.Equal((0.34m, 0.46m), (book.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Minimum.YuanPerSquareMetreMonth, book.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Maximum.YuanPerSquareMetreMonth));
+        Assert.Equal(["waste", "shared-water"], book.FeeItems.Select(i => i.Code));
+        Assert.Equal(0.70m, book.Vacancy!.Share);
+        Assert.Equal(30, book.LateFee!.GraceDays);
+    }
 }

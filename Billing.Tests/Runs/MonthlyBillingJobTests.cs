@@ -40,14 +40,21 @@ public class MonthlyBillingJobTests
         Assert.Equal(33.51m, await TotalAsync(db, "HZ-FXY-01-1-101"));
         Assert.Equal(34.87m, await TotalAsync(db, "HZ-FXY-01-1-102"));
 
-        // Every stored total is its household's area × 0.48 rounded half away from zero, and the
-        // statement total equals the sum of its lines.
+        // Every stored line can be recomputed from its stored inputs (area × price × days / month
+        // days, rounded half away from zero), and every total is the sum of its lines.
         Assert.Equal(0, await db.CountAsync(
             """
-            select count(*) from statement s join household h on h.code = s.household_code
-            where s.total <> round(h.building_area * 0.48, 2)
-               or s.total <> (select sum(amount) from statement_line l where l.statement_id = s.id)
+            select count(*) from statement_line l
+            where l.amount <> round(l.quantity * l.rate * l.share * l.days / l.denominator, 2)
+               or l.rate <> 0.48
             """));
+        Assert.Equal(0, await db.CountAsync(
+            "select count(*) from statement s where s.total <> (select sum(amount) from statement_line l where l.statement_id = s.id)"));
+
+        // The partial months of the sample: moved in on 10 October (22 of 31 days), moved out on 21 October (20 days).
+        // 65.69 × 0.48 × 22/31 = 22.377... -> 22.38; 87.12 × 0.48 × 20/31 = 26.979... -> 26.98
+        Assert.Equal(22.38m, await TotalAsync(db, "HZ-FXY-06-2-602"));
+        Assert.Equal(26.98m, await TotalAsync(db, "HZ-SWJSY-04-2-501"));
     }
 
     [Fact]
@@ -76,11 +83,13 @@ public class MonthlyBillingJobTests
         await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates());
         var job = (MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!;
 
-        // 农行家属院 (HZ-NHJSY) is billed from 2022-03-01; the others from 2022-01-01.
+        // 农行家属院 (HZ-NHJSY, 48 homes) is billed from 2022-03-01; the others from 2022-01-01.
+        // Of the other 256 homes, HZ-FXY-06-2-602 was not handed over until 2026, so 255 are billed.
         await job.RunAsync("2022-02", CancellationToken.None);
 
         Assert.Equal(0, await db.CountAsync("select count(*) from statement where community_code = 'HZ-NHJSY'"));
-        Assert.Equal(256, await db.CountAsync("select count(*) from statement"));
+        Assert.Equal(0, await db.CountAsync("select count(*) from statement where household_code = 'HZ-FXY-06-2-602'"));
+        Assert.Equal(255, await db.CountAsync("select count(*) from statement"));
     }
 
     [Fact]
@@ -104,7 +113,7 @@ public class MonthlyBillingJobTests
     {
         await using var db = await TestPostgres.CreateDatabaseAsync();
         await SampleRegister.ImportAsync(db);
-        await db.CountAsync("update community set service_level = '3星' where code = 'HZ-SWJSY' returning 1");
+        await db.CountAsync("insert into community_level (community_code, effective_from, service_level) values ('HZ-SWJSY', '2026-10-01', '3星') returning 1");
         await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates());
         var job = (MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!;
 

@@ -11,7 +11,7 @@ public class StatementPdfTests
     private static StatementModel FirstSampleStatement()
     {
         var community = SampleRegister.Communities().Single(c => c.Code.Value == "HZ-FXY");
-        var households = SampleRegister.Households().Select(h => h.Value);
+        var households = SampleRegister.Households();
         var bill = BillingEngine.BillCommunity(community, households, SampleRegister.Rates(), new YearMonth(2026, 10), StatementCalendar.Default);
         return bill.Statements.Single(s => s.Household.Code.Value == "HZ-FXY-01-1-101");
     }

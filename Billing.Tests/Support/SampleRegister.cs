@@ -1,3 +1,4 @@
+using NodaTime;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Infrastructure;
@@ -6,27 +7,22 @@ using RedProperty.Billing.Infrastructure.Register;
 
 namespace RedProperty.Billing.Tests.Support;
 
-/// <summary>The Heze sample register and rate files that ship in the repository.</summary>
+/// <summary>The Heze sample register and the rate files that ship in the repository.</summary>
 public static class SampleRegister
 {
-    public static string CommunitiesFile => Path.Combine(RepositoryPaths.Samples, "heze", "communities.csv");
+    /// <summary>"Today" for imports in tests, so that undated changes land on a known date.</summary>
+    public static readonly LocalDate Today = new(2026, 11, 23);
 
-    public static string HouseholdsFile => Path.Combine(RepositoryPaths.Samples, "heze", "households.csv");
+    public static string Folder => Path.Combine(RepositoryPaths.Samples, "heze");
 
     public static RateCatalog Rates() => RateDirectory.Load(RepositoryPaths.Rates);
 
-    public static IReadOnlyList<Community> Communities()
-    {
-        using var reader = RegisterCsv.OpenFile(CommunitiesFile);
-        return RegisterCsv.ReadCommunities("communities.csv", reader);
-    }
+    public static RegisterImport Import() => RegisterFiles.ReadFolder(Folder);
 
-    public static IReadOnlyList<Sourced<Household>> Households()
-    {
-        using var reader = RegisterCsv.OpenFile(HouseholdsFile);
-        return RegisterCsv.ReadHouseholds("households.csv", reader);
-    }
+    public static IReadOnlyList<Community> Communities() => RegisterSnapshot.From(Import()).Communities;
 
-    public static async Task ImportAsync(TestDatabase db) =>
-        await new RegisterStore(db.DataSource).ImportAsync(Communities(), Households());
+    public static IReadOnlyList<Household> Households() => RegisterSnapshot.From(Import()).Households;
+
+    public static Task<ImportResult> ImportAsync(TestDatabase db) =>
+        new RegisterStore(db.DataSource).ImportAsync(Import(), Today, Rates());
 }

@@ -1,0 +1,192 @@
+using NodaTime;
+using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Core.Validation;
+
+namespace RedProperty.Billing.Core.Fees;
+
+/// <summary>
+/// The rules engine for one household and one month: splits the month where anything that prices
+/// it changes (service level, rate version, area, occupancy, billing start), then charges the
+/// property fee and the rate book's fee items for each billed part.
+/// </summary>
+public static class HouseholdBilling
+{
+    public const string PropertyFeeKind = "property_fee";
+    public const string LateFeeKind = "late_fee";
+
+    public static HouseholdMonthBill Bill(
+        Community community, Household household, RateCatalog rates, YearMonth period, HouseholdMonthInputs inputs)
+    {
+        var monthStart = period.OnDayOfMonth(1);
+        var daysInMonth = period.Calendar.GetDaysInMonth(period.Year, period.Month);
+        var monthEnd = period.OnDayOfMonth(daysInMonth);
+        var lines = new List<ChargeLine>(2);
+        if (community.BillingStart > monthEnd)
+        {
+            return new HouseholdMonthBill(household, lines, []);
+        }
+
+        var start = community.BillingStart > monthStart ? community.BillingStart : monthStart;
+        var segments = Segments(community, household, rates, start, monthEnd);
+
+        var billedDays = 0;
+        foreach (var (from, to) in segments)
+        {
+            if (household.Occupancy.ValueOn(from) != Occupancy.NotBilled)
+            {
+                billedDays += Period.DaysBetween(from, to) + 1;
+            }
+        }
+
+        List<InputError>? problems = null;
+        RateBookVersion? lastVersion = null;
+        foreach (var (from, to) in segments)
+        {
+            var occupancy = household.Occupancy.ValueOn(from);
+            if (occupancy == Occupancy.NotBilled)
+            {
+                continue;
+            }
+
+            var version = rates.InForce(community.RateBook, from);
+            if (version is null)
+            {
+                (problems ??= []).Add(Problem(household, "rates.version.missing",
+                    $"rate book '{community.RateBook}' has no version in force on {from:yyyy-MM-dd}"));
+                continue;
+            }
+
+            lastVersion = version;
+            var details = household.Details.ValueOn(from);
+            var assignment = community.Levels.ValueOn(from);
+            var (price, problem) = version.PriceFor(assignment, community.TypeOf(details.Building));
+            if (price is null)
+            {
+                (problems ??= []).Add(Problem(household, "rates.level.unpriced", problem!));
+                continue;
+            }
+
+            var days = Period.DaysBetween(from, to) + 1;
+            var wholeMonth = days == daysInMonth;
+            var denominator = version.Proration == Proration.ThirtyDayMonth && billedDays < daysInMonth ? 30 : daysInMonth;
+            var vacancyShare = occupancy == Occupancy.Vacant && version.Vacancy is { } vacancy ? vacancy.Share : 1m;
+
+            lines.Add(Line(PropertyFeeKind, $"物业服务费（{assignment.Level.ToDisplay()}）", version,
+                new ProratedBasis(details.Area.Value, "m²", price.Value.YuanPerSquareMetreMonth, "元/m²/月",
+                    from, to, days, denominator, wholeMonth, vacancyShare, version.Rounding)));
+
+            foreach (var item in version.FeeItems)
+            {
+                if (item.Basis == FeeBasis.PerMeteredUnit)
+                {
+                    continue;
+                }
+
+                var share = occupancy != Occupancy.Vacant ? 1m : item.WhenVacant switch
+                {
+                    VacantCharge.None => 0m,
+                    VacantCharge.Share => version.Vacancy?.Share ?? 1m,
+                    _ => 1m,
+                };
+                var (quantity, unit, rateUnit) = item.Basis switch
+                {
+                    FeeBasis.PerArea => (details.Area.Value, "m²", "元/m²/月"),
+                    FeeBasis.PerHousehold => (1m, "户", "元/户/月"),
+                    _ => ((decimal)details.ParkingPermits, "个", "元/个/月"),
+                };
+                if (share == 0m || quantity == 0m)
+                {
+                    continue;
+                }
+
+                lines.Add(Line(item.Kind, item.Label, version,
+                    new ProratedBasis(quantity, unit, item.Rate, rateUnit, from, to, days, denominator, wholeMonth, share, version.Rounding)));
+            }
+        }
+
+        if (lastVersion is not null)
+        {
+            AddMeteredLines(lastVersion, inputs, lines);
+            AddLateFees(lastVersion, inputs, monthEnd, lines);
+        }
+
+        return new HouseholdMonthBill(household, lines, (IReadOnlyList<InputError>?)problems ?? []);
+    }
+
+    /// <summary>
+    /// The parts of [start, end] within which nothing that prices the month changes. Most
+    /// household-months have none of these changes, so the common case allocates one segment.
+    /// </summary>
+    internal static IReadOnlyList<(LocalDate From, LocalDate To)> Segments(
+        Community community, Household household, RateCatalog rates, LocalDate start, LocalDate end)
+    {
+        var cuts = new List<LocalDate>();
+        community.Levels.AddChangesWithin(start, end, cuts);
+        household.Details.AddChangesWithin(start, end, cuts);
+        household.Occupancy.AddChangesWithin(start, end, cuts);
+        rates.AddChangesWithin(community.RateBook, start, end, cuts);
+        if (cuts.Count == 0)
+        {
+            return [(start, end)];
+        }
+
+        cuts.Sort();
+        var segments = new List<(LocalDate, LocalDate)>(cuts.Count + 1);
+        var from = start;
+        foreach (var cut in cuts)
+        {
+            if (cut > from)
+            {
+                segments.Add((from, cut.PlusDays(-1)));
+                from = cut;
+            }
+        }
+
+        segments.Add((from, end));
+        return segments;
+    }
+
+    private static void AddMeteredLines(RateBookVersion version, HouseholdMonthInputs inputs, List<ChargeLine> lines)
+    {
+        foreach (var item in version.FeeItems)
+        {
+            if (item.Basis == FeeBasis.PerMeteredUnit && inputs.MeterReadings.TryGetValue(item.Code, out var quantity) && quantity > 0m)
+            {
+                lines.Add(Line(item.Kind, item.Label, version, new MeteredBasis(quantity, item.Unit ?? "单位", item.Rate, version.Rounding)));
+            }
+        }
+    }
+
+    private static void AddLateFees(RateBookVersion version, HouseholdMonthInputs inputs, LocalDate monthEnd, List<ChargeLine> lines)
+    {
+        if (version.LateFee is not { } rule)
+        {
+            return;
+        }
+
+        foreach (var overdue in inputs.Overdue)
+        {
+            var daysLate = Period.DaysBetween(overdue.DueDate, monthEnd) - rule.GraceDays;
+            if (daysLate <= 0 || overdue.Amount.Yuan <= 0m)
+            {
+                continue;
+            }
+
+            lines.Add(Line(LateFeeKind, "滞纳金", version,
+                new LateFeeBasis(overdue.Amount, overdue.DueDate, daysLate, rule.DailyRate, rule.CapShare, version.Rounding)));
+        }
+    }
+
+    private static ChargeLine Line(string kind, string label, RateBookVersion version, LineBasis basis) =>
+        new(kind, label, version.VersionId, basis.Amount, basis);
+
+    private static InputError Problem(Household household, string code, string message) =>
+        new($"household {household.Code}", null, null, code, message);
+}
+
+/// <summary>One household's lines for a month, or the problems that stop it from being billed.</summary>
+public sealed record HouseholdMonthBill(Household Household, IReadOnlyList<ChargeLine> Lines, IReadOnlyList<InputError> Problems)
+{
+    public Money Total => Money.Sum(Lines.Select(l => l.Amount));
+}

@@ -1,0 +1,12 @@
+using NodaTime;
+
+namespace RedProperty.Billing.Core.Fees;
+
+/// <summary>An unpaid amount past its due date, for late fees where a rate book allows them.</summary>
+public sealed record OverdueAmount(Money Amount, LocalDate DueDate);
+
+/// <summary>Per household and month facts that are not in the register: meter readings and overdue amounts.</summary>
+public sealed record HouseholdMonthInputs(IReadOnlyDictionary<string, decimal> MeterReadings, IReadOnlyList<OverdueAmount> Overdue)
+{
+    public static readonly HouseholdMonthInputs None = new(new Dictionary<string, decimal>(), []);
+}
