@@ -72,7 +72,7 @@ public static class HouseholdBilling
             var denominator = version.Proration == Proration.ThirtyDayMonth && billedDays < daysInMonth ? 30 : daysInMonth;
             var vacancyShare = occupancy == Occupancy.Vacant && version.Vacancy is { } vacancy ? vacancy.Share : 1m;
 
-            lines.Add(Line(PropertyFeeKind, $"物业服务费（{assignment.Level.ToDisplay()}）", version,
+            lines.Add(Line(PropertyFeeKind, assignment.Level.PropertyFeeLabel(), version,
                 new ProratedBasis(details.Area.Value, "m²", price.Value.YuanPerSquareMetreMonth, "元/m²/月",
                     from, to, days, denominator, wholeMonth, vacancyShare, version.Rounding)));
 
@@ -121,16 +121,19 @@ public static class HouseholdBilling
     internal static IReadOnlyList<(LocalDate From, LocalDate To)> Segments(
         Community community, Household household, RateCatalog rates, LocalDate start, LocalDate end)
     {
+        if (!community.Levels.HasChangesWithin(start, end)
+            && !household.Details.HasChangesWithin(start, end)
+            && !household.Occupancy.HasChangesWithin(start, end)
+            && !rates.HasChangesWithin(community.RateBook, start, end))
+        {
+            return [(start, end)];
+        }
+
         var cuts = new List<LocalDate>();
         community.Levels.AddChangesWithin(start, end, cuts);
         household.Details.AddChangesWithin(start, end, cuts);
         household.Occupancy.AddChangesWithin(start, end, cuts);
         rates.AddChangesWithin(community.RateBook, start, end, cuts);
-        if (cuts.Count == 0)
-        {
-            return [(start, end)];
-        }
-
         cuts.Sort();
         var segments = new List<(LocalDate, LocalDate)>(cuts.Count + 1);
         var from = start;

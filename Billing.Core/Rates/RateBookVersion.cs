@@ -23,7 +23,7 @@ public sealed record RateBookVersion(
     string Source)
 {
     /// <summary>"heze-kaifaqu@2022-01-01": printed on every statement line priced from this version.</summary>
-    public string VersionId => $"{RateBook}@{LocalDatePattern.Iso.Format(EffectiveFrom)}";
+    public string VersionId { get; } = $"{RateBook}@{LocalDatePattern.Iso.Format(EffectiveFrom)}";
 
     public bool Covers(LocalDate date) => date >= EffectiveFrom && (EffectiveTo is null || date <= EffectiveTo);
 

@@ -76,6 +76,24 @@ public sealed class RateCatalog
         return found is not null && found.Covers(date) ? found : null;
     }
 
+    public bool HasChangesWithin(string rateBook, LocalDate start, LocalDate end)
+    {
+        if (!_byBook.TryGetValue(rateBook, out var versions))
+        {
+            return false;
+        }
+
+        foreach (var version in versions)
+        {
+            if ((version.EffectiveFrom > start && version.EffectiveFrom <= end) || (version.EffectiveTo is { } to && to >= start && to < end))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Dates in (start, end] on which a different version (or none) takes over.</summary>
     public void AddChangesWithin(string rateBook, LocalDate start, LocalDate end, List<LocalDate> into)
     {

@@ -80,5 +80,13 @@ public readonly record struct ServiceLevel
     public override string ToString() => Scheme == ServiceLevelScheme.Star ? $"{Rank}星" : $"{Rank}级";
 
     /// <summary>The form printed on statements: "2星级" or "1级".</summary>
-    public string ToDisplay() => Scheme == ServiceLevelScheme.Star ? $"{Rank}星级" : $"{Rank}级";
+    public string ToDisplay() => Scheme == ServiceLevelScheme.Star ? StarDisplays[Rank] : GradeDisplays[Rank];
+
+    /// <summary>"物业服务费（2星级）": the property-fee line label, built once per level rather than once per line.</summary>
+    public string PropertyFeeLabel() => Scheme == ServiceLevelScheme.Star ? StarFeeLabels[Rank] : GradeFeeLabels[Rank];
+
+    private static readonly string[] StarDisplays = [.. Enumerable.Range(0, 6).Select(r => $"{r}星级")];
+    private static readonly string[] GradeDisplays = [.. Enumerable.Range(0, 4).Select(r => $"{r}级")];
+    private static readonly string[] StarFeeLabels = [.. StarDisplays.Select(d => $"物业服务费（{d}）")];
+    private static readonly string[] GradeFeeLabels = [.. GradeDisplays.Select(d => $"物业服务费（{d}）")];
 }

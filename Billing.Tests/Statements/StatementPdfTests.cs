@@ -1,4 +1,6 @@
 using NodaTime;
+using RedProperty.Billing.Core.Fees;
+using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
 using RedProperty.Billing.Infrastructure.Statements;
 using RedProperty.Billing.Tests.Support;
@@ -35,6 +37,33 @@ public class StatementPdfTests
         Assert.Contains("heze-kaifaqu@2022-01-01", text, StringComparison.Ordinal);
         Assert.Contains("2026年10月", text, StringComparison.Ordinal);
         Assert.Contains("第1页/共1页", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_line_of_a_split_month_is_printed_with_its_formula_and_the_total_is_their_sum()
+    {
+        var rates = SampleRegister.Rates();
+        var levels = TestRegister.Changes(
+            (TestRegister.Start, new LevelAssignment(ServiceLevel.Stars(2))),
+            (new LocalDate(2026, 10, 16), new LevelAssignment(ServiceLevel.Stars(3))));
+        var community = TestRegister.Community("example-city-benchmark", levels: levels);
+        var household = TestRegister.Household(100.00m, permits: 1);
+        var inputs = new HouseholdMonthInputs(new Dictionary<string, decimal> { ["shared-water"] = 12.5m }, []);
+        var bill = BillingEngine.BillCommunity(community, [household], rates, new YearMonth(2026, 10), StatementCalendar.Default, _ => inputs);
+        var statement = Assert.Single(bill.Statements);
+
+        var pdf = new StatementPdfRenderer().Render(statement);
+        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "redproperty-split-month-statement.pdf"), pdf);
+
+        using var document = PdfDocument.Open(pdf);
+        var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        // 100 × 0.40 × 15/31 = 19.35; 100 × 0.50 × 16/31 = 25.81; waste 5.00 × 15/31 = 2.42 and × 16/31 = 2.58; water 12.5 × 3.20 = 40.00
+        foreach (var expected in new[] { "物业服务费（2星级）", "物业服务费（3星级）", "×15/31天（10月1日–10月15日）", "19.35", "25.81", "生活垃圾清运费", "2.42", "2.58", "12.50m³×3.20元/m³", "40.00", "¥90.16" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(90.16m, statement.Total.Yuan);
     }
 
     [Fact]
