@@ -81,7 +81,7 @@ public static class RegisterApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
         }
 
-        var bills = await new BillingPreview(new RegisterStore(db), rates, StatementCalendar.Default).RunAsync(month, [code], ct);
+        var bills = await new StoredRegisterBilling(new RegisterStore(db), rates, StatementCalendar.Default).BillAsync(month, [code], ct).ToListAsync(ct);
         if (bills.Count == 0)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} in the register.", "community");

@@ -122,7 +122,7 @@ public static class Cli
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var only = options.Get("community") is { } c ? new[] { new Core.Register.CommunityCode(c) } : null;
-        var bills = await new BillingPreview(new RegisterStore(database.DataSource), rates, Core.Statements.StatementCalendar.Default).RunAsync(period, only);
+        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, Core.Statements.StatementCalendar.Default).BillAsync(period, only).ToListAsync();
         Console.WriteLine($"Dry run for {MonthlyBillingJob.PeriodPattern.Format(period)}: nothing is stored.");
         foreach (var bill in bills)
         {

@@ -2,9 +2,7 @@ using Hangfire;
 using Npgsql;
 using NodaTime;
 using NodaTime.Text;
-using RedProperty.Billing.Core.Fees;
 using RedProperty.Billing.Core.Rates;
-using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Statements;
@@ -29,18 +27,15 @@ public sealed class MonthlyBillingJob(
     public async Task<string> RunAsync(string period, CancellationToken ct)
     {
         var month = ParsePeriod(period);
-        var register = new RegisterStore(dataSource);
+        var billing = new StoredRegisterBilling(new RegisterStore(dataSource), rates, calendar);
         var store = new StatementStore(dataSource);
         var runId = await StartRunAsync(month, ct);
 
         var stored = 0;
         var existing = 0;
         var problems = new List<string>();
-        foreach (var community in await register.CommunitiesAsync(ct))
+        await foreach (var bill in billing.BillAsync(month, null, ct))
         {
-            var households = await register.HouseholdsAsync(community.Code, ct);
-            var meters = await register.MeterReadingsAsync(community.Code, month, ct);
-            var bill = BillingEngine.BillCommunity(community, households, rates, month, calendar, Inputs(meters));
             if (!bill.Succeeded)
             {
                 problems.AddRange(bill.Problems.Select(p => p.ToString()));
@@ -62,10 +57,6 @@ public sealed class MonthlyBillingJob(
 
         return $"{period}: {stored} statements issued, {existing} already issued";
     }
-
-    /// <summary>Per-household inputs besides the register: meter readings now, overdue amounts once payments are recorded.</summary>
-    public static Func<HouseholdCode, HouseholdMonthInputs> Inputs(IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>> meters) =>
-        code => meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
 
     public static YearMonth ParsePeriod(string period)
     {

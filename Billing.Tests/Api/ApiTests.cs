@@ -2,39 +2,25 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Tests.Support;
 using UglyToad.PdfPig;
 
 namespace RedProperty.Billing.Tests.Api;
 
-public sealed class ApiTests : IAsyncLifetime
+public sealed class ApiTests : ApiHost
 {
-    private TestDatabase _db = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync(TestDatabase db)
     {
-        _db = await TestPostgres.CreateDatabaseAsync();
-        await SampleRegister.ImportAsync(_db);
-        await using var services = BillingHangfire.JobServices(_db.DataSource, SampleRegister.Rates());
+        await SampleRegister.ImportAsync(db);
+        await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates());
         await ((MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!).RunAsync("2026-10", CancellationToken.None);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.UseSetting("ConnectionStrings:Billing", _db.ConnectionString));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _db.DisposeAsync();
     }
 
     [Fact]
     public async Task A_resident_downloads_the_statement_pdf_exactly_as_issued()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
 
         var response = await client.GetAsync("/api/households/HZ-FXY-01-1-101/statements/2026-10.pdf");
 
@@ -58,7 +44,7 @@ public sealed class ApiTests : IAsyncLifetime
     [InlineData("/api/households/HZ-FXY-01-1-101/statements/2026-09.pdf", HttpStatusCode.NotFound, null)]
     public async Task Bad_or_unknown_requests_get_a_problem_document(string url, HttpStatusCode status, string? field)
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
 
         var response = await client.GetAsync(url);
 
@@ -75,7 +61,7 @@ public sealed class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Health_checks_the_database_and_its_migrations()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
 
         var health = await client.GetFromJsonAsync<JsonElement>("/health");
 

@@ -1,0 +1,37 @@
+using System.Runtime.CompilerServices;
+using NodaTime;
+using RedProperty.Billing.Core.Fees;
+using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Infrastructure.Register;
+
+namespace RedProperty.Billing.Infrastructure.Runs;
+
+/// <summary>
+/// Bills communities from the stored register and the rate books, one community at a time.
+/// Both the monthly job (which stores the result) and the dry run (which only shows it) use it,
+/// so a preview computes exactly what a run would issue.
+/// </summary>
+public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog rates, StatementCalendar calendar)
+{
+    public async IAsyncEnumerable<CommunityBill> BillAsync(
+        YearMonth period, IReadOnlyCollection<CommunityCode>? only, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var community in await register.CommunitiesAsync(ct))
+        {
+            if (only is { Count: > 0 } && !only.Contains(community.Code))
+            {
+                continue;
+            }
+
+            var households = await register.HouseholdsAsync(community.Code, ct);
+            var meters = await register.MeterReadingsAsync(community.Code, period, ct);
+            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters));
+        }
+    }
+
+    /// <summary>Per-household inputs besides the register: meter readings now, overdue amounts once payments are recorded.</summary>
+    private static Func<HouseholdCode, HouseholdMonthInputs> Inputs(IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>> meters) =>
+        code => meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
+}
