@@ -5,6 +5,7 @@ using NodaTime.Extensions;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Runs;
@@ -64,7 +65,7 @@ public static class RegisterApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> Preview(
-        string community, string period, NpgsqlDataSource db, RateCatalog rates, CancellationToken ct)
+        string community, string period, NpgsqlDataSource db, RateCatalog rates, SubsidyCatalog subsidies, CancellationToken ct)
     {
         if (!CommunityCode.TryParse(community, out var code))
         {
@@ -81,7 +82,7 @@ public static class RegisterApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
         }
 
-        var bills = await new StoredRegisterBilling(new RegisterStore(db), rates, StatementCalendar.Default).BillAsync(month, [code], ct).ToListAsync(ct);
+        var bills = await new StoredRegisterBilling(new RegisterStore(db), rates, subsidies, StatementCalendar.Default).BillAsync(month, [code], ct).ToListAsync(ct);
         if (bills.Count == 0)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} in the register.", "community");

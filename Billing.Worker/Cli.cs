@@ -12,6 +12,7 @@ using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Infrastructure.Statements;
+using RedProperty.Billing.Infrastructure.Subsidies;
 
 namespace RedProperty.Billing.Worker;
 
@@ -28,6 +29,10 @@ public static class Cli
                                                      import or update the register from CSV (all or nothing);
                                                      changes are effective-dated, history is kept
           preview --period yyyy-MM [--community CODE]  dry run: show what the month would charge, store nothing
+          scores  --file FILE                        record evaluation scores (community_code,period,score)
+          reconcile --district NAME --period yyyy-MM [--out DIR]
+                                                     the district subsidy reconciliation as CSV and PDF
+          claim   --community CODE --period yyyy-MM  submit (and freeze) a community's subsidy claim
           bill    --period yyyy-MM                   bill a month through Hangfire and wait for it
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
           serve                                      run a Hangfire server until Ctrl+C
@@ -59,6 +64,9 @@ public static class Cli
                 "demo" => await DemoAsync(configuration, clock, options),
                 "import" => await ImportAsync(configuration, clock, options),
                 "preview" => await PreviewAsync(configuration, options),
+                "scores" => await ScoresAsync(configuration, options),
+                "reconcile" => await ReconcileAsync(configuration, options),
+                "claim" => await ClaimAsync(configuration, options),
                 "bill" => await BillAsync(configuration, options),
                 "export" => await ExportAsync(configuration, options),
                 "serve" => await ServeAsync(configuration),
@@ -95,14 +103,89 @@ public static class Cli
             RegisterFiles.ReadFolder(Path.Combine(RepositoryPaths.Samples, "heze")), Today(clock), rates);
         PrintImport(imported);
 
-        var outcome = await RunThroughHangfireAsync(database, rates, period);
+        var outcome = await RunThroughHangfireAsync(configuration, database, rates, period);
         Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
 
         var store = new StatementStore(database.DataSource);
         var written = await store.ExportPdfsAsync(period, outDir);
         PrintSummary(period, await store.TotalsAsync(period), written, outDir);
+
+        var subsidies = LoadSubsidies(configuration);
+        var subsidyStore = new SubsidyStore(database.DataSource, subsidies);
+        using (var reader = RegisterCsv.OpenFile(Path.Combine(RepositoryPaths.Samples, "heze", "scores.csv")))
+        {
+            var scores = RegisterCsv.ReadScores("scores.csv", reader);
+            await subsidyStore.RecordScoresAsync(scores.Select(r => (r.Value, r.Source, r.Row)).ToList());
+        }
+
+        foreach (var district in (await new RegisterStore(database.DataSource).CommunitiesAsync()).Select(c => c.District).Distinct())
+        {
+            await WriteReconciliationAsync(subsidyStore, district, period, Path.Combine(RepositoryPaths.Root, "out", "reconciliation"));
+        }
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return outcome.Succeeded ? 0 : 1;
+    }
+
+    private static async Task<int> ScoresAsync(IConfiguration configuration, Options options)
+    {
+        var file = options.Require("file");
+        IReadOnlyList<Sourced<ScoreRow>> rows;
+        using (var reader = RegisterCsv.OpenFile(file))
+        {
+            rows = RegisterCsv.ReadScores(Path.GetFileName(file), reader);
+        }
+
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var changed = await new SubsidyStore(database.DataSource, LoadSubsidies(configuration)).RecordScoresAsync(rows.Select(r => (r.Value, r.Source, r.Row)).ToList());
+        Console.WriteLine($"{rows.Count} scores read, {changed} new or changed.");
+        return 0;
+    }
+
+    private static async Task<int> ReconcileAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("reconcile needs --period yyyy-MM.");
+        var district = options.Require("district");
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var rows = await WriteReconciliationAsync(
+            new SubsidyStore(database.DataSource, LoadSubsidies(configuration)), district, period, options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "reconciliation"));
+        return rows.All(r => r.AllPassed) ? 0 : 1;
+    }
+
+    private static async Task<int> ClaimAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("claim needs --period yyyy-MM.");
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        try
+        {
+            var row = await new SubsidyStore(database.DataSource, LoadSubsidies(configuration)).SubmitClaimAsync(options.Require("community"), period);
+            Console.WriteLine($"Submitted and frozen: {row.CommunityCode} {MonthlyBillingJob.PeriodPattern.Format(period)} claim {row.Claim?.ToFenString()} yuan "
+                + $"(district share {row.DistrictShare.ToFenString()} × {row.Factor:0.####}), shortfall borne by the company {row.Shortfall?.ToFenString()}.");
+            return 0;
+        }
+        catch (Exception e) when (e is ClaimConflictException or ClaimNotFoundException)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static async Task<IReadOnlyList<Core.Subsidies.ReconciliationRow>> WriteReconciliationAsync(
+        SubsidyStore store, string district, YearMonth period, string outDir)
+    {
+        var rows = await store.ReconcileAsync(district, period);
+        Directory.CreateDirectory(outDir);
+        var name = $"{district}-{MonthlyBillingJob.PeriodPattern.Format(period)}";
+        await File.WriteAllTextAsync(Path.Combine(outDir, name + ".csv"), ReconciliationReport.Csv(rows), new System.Text.UTF8Encoding(true));
+        await File.WriteAllBytesAsync(Path.Combine(outDir, name + ".pdf"), ReconciliationReport.Pdf(district, period, rows));
+        Console.WriteLine();
+        Console.WriteLine($"Subsidy reconciliation {district} {MonthlyBillingJob.PeriodPattern.Format(period)} (written to {Path.Combine(outDir, name)}.csv/.pdf)");
+        Console.WriteLine($"  {"community",-12} {"standard",10} {"resident",10} {"district",10} {"score",6} {"factor",7} {"claim",10} {"shortfall",10}  checks");
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {r.CommunityCode,-12} {r.StandardFee.Yuan,10:0.00} {r.ResidentShare.Yuan,10:0.00} {r.DistrictShare.Yuan,10:0.00} {r.Score?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-",6} {r.Factor?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",7} {r.Claim?.Yuan.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",10} {r.Shortfall?.Yuan.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",10}  {(r.AllPassed ? "passed" : "FAILED")}"));
+        }
+
+        return rows;
     }
 
     private static async Task<int> ImportAsync(IConfiguration configuration, IClock clock, Options options)
@@ -122,7 +205,7 @@ public static class Cli
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var only = options.Get("community") is { } c ? new[] { new Core.Register.CommunityCode(c) } : null;
-        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, Core.Statements.StatementCalendar.Default).BillAsync(period, only).ToListAsync();
+        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, LoadSubsidies(configuration), Core.Statements.StatementCalendar.Default).BillAsync(period, only).ToListAsync();
         Console.WriteLine($"Dry run for {MonthlyBillingJob.PeriodPattern.Format(period)}: nothing is stored.");
         foreach (var bill in bills)
         {
@@ -150,7 +233,7 @@ public static class Cli
         var period = options.Period ?? throw new ArgumentException("bill needs --period yyyy-MM.");
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        var outcome = await RunThroughHangfireAsync(database, rates, period);
+        var outcome = await RunThroughHangfireAsync(configuration, database, rates, period);
         Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
         PrintSummary(period, await new StatementStore(database.DataSource).TotalsAsync(period), null, null);
         return outcome.Succeeded ? 0 : 1;
@@ -171,7 +254,7 @@ public static class Cli
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-        await using var services = BillingHangfire.JobServices(database.DataSource, rates);
+        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration));
         using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -206,16 +289,23 @@ public static class Cli
 
     private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
 
-    private static async Task<JobOutcome> RunThroughHangfireAsync(BillingDatabase database, RateCatalog rates, YearMonth period)
+    private static async Task<JobOutcome> RunThroughHangfireAsync(IConfiguration configuration, BillingDatabase database, RateCatalog rates, YearMonth period)
     {
         var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-        await using var services = BillingHangfire.JobServices(database.DataSource, rates);
+        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration));
         using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
         var client = new BackgroundJobClient(storage);
         var periodText = MonthlyBillingJob.PeriodPattern.Format(period);
         var jobId = client.Enqueue<MonthlyBillingJob>(job => job.RunAsync(periodText, CancellationToken.None));
         Console.WriteLine($"Enqueued billing of {periodText} as Hangfire job {jobId}; waiting for the server to run it");
         return await BillingHangfire.WaitAsync(storage, jobId, TimeSpan.FromMinutes(30));
+    }
+
+    private static Core.Subsidies.SubsidyCatalog LoadSubsidies(IConfiguration configuration)
+    {
+        var catalog = RateDirectory.LoadSubsidies(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+        Console.WriteLine($"Subsidy policies: {(catalog.Versions.Count == 0 ? "none" : string.Join(", ", catalog.Versions.Select(v => v.VersionId)))}");
+        return catalog;
     }
 
     private static RateCatalog LoadRates(IConfiguration configuration)

@@ -1,6 +1,7 @@
 using NodaTime;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
 
 namespace RedProperty.Billing.Core.Fees;
@@ -16,7 +17,7 @@ public static class HouseholdBilling
     public const string LateFeeKind = "late_fee";
 
     public static HouseholdMonthBill Bill(
-        Community community, Household household, RateCatalog rates, YearMonth period, HouseholdMonthInputs inputs)
+        Community community, Household household, RateCatalog rates, YearMonth period, HouseholdMonthInputs inputs, SubsidyCatalog? subsidies = null)
     {
         var monthStart = period.OnDayOfMonth(1);
         var daysInMonth = period.Calendar.GetDaysInMonth(period.Year, period.Month);
@@ -28,7 +29,7 @@ public static class HouseholdBilling
         }
 
         var start = community.BillingStart > monthStart ? community.BillingStart : monthStart;
-        var segments = Segments(community, household, rates, start, monthEnd);
+        var segments = Segments(community, household, rates, subsidies, start, monthEnd);
 
         var billedDays = 0;
         foreach (var (from, to) in segments)
@@ -41,6 +42,7 @@ public static class HouseholdBilling
 
         List<InputError>? problems = null;
         RateBookVersion? lastVersion = null;
+        var householdCapLeft = decimal.MaxValue;
         foreach (var (from, to) in segments)
         {
             var occupancy = household.Occupancy.ValueOn(from);
@@ -72,9 +74,30 @@ public static class HouseholdBilling
             var denominator = version.Proration == Proration.ThirtyDayMonth && billedDays < daysInMonth ? 30 : daysInMonth;
             var vacancyShare = occupancy == Occupancy.Vacant && version.Vacancy is { } vacancy ? vacancy.Share : 1m;
 
-            lines.Add(Line(PropertyFeeKind, assignment.Level.PropertyFeeLabel(), version,
-                new ProratedBasis(details.Area.Value, "m²", price.Value.YuanPerSquareMetreMonth, "元/m²/月",
-                    from, to, days, denominator, wholeMonth, vacancyShare, version.Rounding)));
+            var feeBasis = new ProratedBasis(details.Area.Value, "m²", price.Value.YuanPerSquareMetreMonth, "元/m²/月",
+                from, to, days, denominator, wholeMonth, vacancyShare, version.Rounding);
+            var fee = Line(PropertyFeeKind, assignment.Level.PropertyFeeLabel(), version, feeBasis);
+            lines.Add(fee);
+
+            if (subsidies is not null)
+            {
+                var (policy, subsidyProblem) = subsidies.For(community, assignment.Level, from);
+                if (subsidyProblem is not null)
+                {
+                    (problems ??= []).Add(Problem(household, "subsidy.policy.ambiguous", subsidyProblem));
+                }
+                else if (policy is not null)
+                {
+                    if (householdCapLeft == decimal.MaxValue && policy.CapPerHouseholdMonth is { } cap)
+                    {
+                        householdCapLeft = cap.Yuan;
+                    }
+
+                    var subsidy = SubsidyLines.For(fee, feeBasis, policy, householdCapLeft);
+                    lines.Add(subsidy);
+                    householdCapLeft -= -subsidy.Amount.Yuan;
+                }
+            }
 
             foreach (var item in version.FeeItems)
             {
@@ -119,12 +142,13 @@ public static class HouseholdBilling
     /// household-months have none of these changes, so the common case allocates one segment.
     /// </summary>
     internal static IReadOnlyList<(LocalDate From, LocalDate To)> Segments(
-        Community community, Household household, RateCatalog rates, LocalDate start, LocalDate end)
+        Community community, Household household, RateCatalog rates, SubsidyCatalog? subsidies, LocalDate start, LocalDate end)
     {
         if (!community.Levels.HasChangesWithin(start, end)
             && !household.Details.HasChangesWithin(start, end)
             && !household.Occupancy.HasChangesWithin(start, end)
-            && !rates.HasChangesWithin(community.RateBook, start, end))
+            && !rates.HasChangesWithin(community.RateBook, start, end)
+            && subsidies?.HasChangesWithin(start, end) != true)
         {
             return [(start, end)];
         }
@@ -134,6 +158,7 @@ public static class HouseholdBilling
         household.Details.AddChangesWithin(start, end, cuts);
         household.Occupancy.AddChangesWithin(start, end, cuts);
         rates.AddChangesWithin(community.RateBook, start, end, cuts);
+        subsidies?.AddChangesWithin(start, end, cuts);
         cuts.Sort();
         var segments = new List<(LocalDate, LocalDate)>(cuts.Count + 1);
         var from = start;
@@ -191,5 +216,12 @@ public static class HouseholdBilling
 /// <summary>One household's lines for a month, or the problems that stop it from being billed.</summary>
 public sealed record HouseholdMonthBill(Household Household, IReadOnlyList<ChargeLine> Lines, IReadOnlyList<InputError> Problems)
 {
+    /// <summary>What the resident pays: the standard fee and other items, less what the district pays on their behalf.</summary>
     public Money Total => Money.Sum(Lines.Select(l => l.Amount));
+
+    /// <summary>The property service fee before any subsidy (the standard fee, 标准物业费).</summary>
+    public Money StandardFee => Money.Sum(Lines.Where(l => l.Kind == HouseholdBilling.PropertyFeeKind).Select(l => l.Amount));
+
+    /// <summary>The district's share, paid on the household's behalf and billed to the district.</summary>
+    public Money DistrictShare => -Money.Sum(Lines.Where(l => l.Kind == SubsidyLines.Kind).Select(l => l.Amount));
 }

@@ -2,6 +2,7 @@ using NodaTime;
 using RedProperty.Billing.Core.Fees;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
 
 namespace RedProperty.Billing.Core.Statements;
@@ -32,7 +33,8 @@ public static class BillingEngine
         RateCatalog rates,
         YearMonth period,
         StatementCalendar calendar,
-        Func<HouseholdCode, HouseholdMonthInputs>? inputs = null)
+        Func<HouseholdCode, HouseholdMonthInputs>? inputs = null,
+        SubsidyCatalog? subsidies = null)
     {
         var monthEnd = period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month));
         if (community.BillingStart > monthEnd)
@@ -49,7 +51,7 @@ public static class BillingEngine
                 continue;
             }
 
-            var bill = HouseholdBilling.Bill(community, household, rates, period, inputs?.Invoke(household.Code) ?? HouseholdMonthInputs.None);
+            var bill = HouseholdBilling.Bill(community, household, rates, period, inputs?.Invoke(household.Code) ?? HouseholdMonthInputs.None, subsidies);
             if (bill.Problems.Count > 0)
             {
                 problems.AddRange(bill.Problems);
@@ -63,9 +65,12 @@ public static class BillingEngine
             }
         }
 
-        return problems.Count > 0
-            ? new CommunityBill(community, period, [], problems, NotYetBilled: false)
-            : new CommunityBill(community, period, statements, [], NotYetBilled: false);
+        if (problems.Count > 0)
+        {
+            return new CommunityBill(community, period, [], problems, NotYetBilled: false);
+        }
+
+        return new CommunityBill(community, period, subsidies is null ? statements : CommunityCaps.Apply(statements, subsidies), [], NotYetBilled: false);
     }
 }
 
@@ -80,4 +85,8 @@ public sealed record CommunityBill(
     public bool Succeeded => Problems.Count == 0;
 
     public Money Total => Money.Sum(Statements.Select(s => s.Total));
+
+    public Money StandardFee => Money.Sum(Statements.Select(s => s.StandardFee));
+
+    public Money DistrictShare => Money.Sum(Statements.Select(s => s.DistrictShare));
 }

@@ -23,4 +23,13 @@ public sealed record StatementModel(
 
     /// <summary>Totals are sums of rounded lines, never a separately rounded figure.</summary>
     public Money Total => Money.Sum(Lines.Select(l => l.Amount));
+
+    /// <summary>The property service fee before subsidy.</summary>
+    public Money StandardFee => Money.Sum(Lines.Where(l => l.Kind == HouseholdBilling.PropertyFeeKind).Select(l => l.Amount));
+
+    /// <summary>What the district pays on this household's behalf (a positive amount).</summary>
+    public Money DistrictShare => -Money.Sum(Lines.Where(l => l.Kind == Subsidies.SubsidyLines.Kind).Select(l => l.Amount));
+
+    /// <summary>The resident's share of the standard fee: standard − district, to the fen.</summary>
+    public Money ResidentShare => StandardFee - DistrictShare;
 }

@@ -1,60 +1,73 @@
+using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
 
 namespace RedProperty.Billing.Infrastructure.Rates;
 
 /// <summary>
-/// Loads rates/&lt;book&gt;/&lt;yyyy-MM-dd&gt;.json. Every file is read and every problem reported at
-/// once; any problem stops start-up, because billing from a half-valid rate book is worse than not billing.
+/// Loads the rules that are data: rates/fees/&lt;book&gt;/&lt;yyyy-MM-dd&gt;.json and
+/// rates/subsidies/&lt;policy&gt;/&lt;yyyy-MM-dd&gt;.json. Every file is read and every problem reported
+/// at once; any problem stops start-up, because billing from half-valid rules is worse than not billing.
 /// </summary>
 public static class RateDirectory
 {
     public static RateCatalog Load(string ratesDir)
     {
-        if (!Directory.Exists(ratesDir))
+        var versions = LoadDated(Path.Combine(ratesDir, "fees"), RateFileParser.Parse);
+        return versions.Count == 0
+            ? throw new InputRejectedException([new InputError(Path.Combine(ratesDir, "fees"), null, null, "rates.dir.empty", "no rate files found")])
+            : RateCatalog.Create(versions);
+    }
+
+    /// <summary>Subsidy policies; a checkout without any is valid (no district pays a subsidy).</summary>
+    public static SubsidyCatalog LoadSubsidies(string ratesDir)
+    {
+        var dir = Path.Combine(ratesDir, "subsidies");
+        return Directory.Exists(dir) ? SubsidyCatalog.Create(LoadDated(dir, SubsidyFileParser.Parse)) : SubsidyCatalog.Empty;
+    }
+
+    private delegate (T? Value, IReadOnlyList<InputError> Errors) Parser<T>(string source, string json, string? expectedName, LocalDate? expectedDate);
+
+    private static List<(string Source, T Value)> LoadDated<T>(string dir, Parser<T> parse)
+        where T : class
+    {
+        if (!Directory.Exists(dir))
         {
-            throw new InputRejectedException([new InputError(ratesDir, null, null, "rates.dir.missing", "the rates folder does not exist")]);
+            throw new InputRejectedException([new InputError(dir, null, null, "rates.dir.missing", "the folder does not exist")]);
         }
 
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(dir.TrimEnd(Path.DirectorySeparatorChar))) ?? dir;
         var errors = new List<InputError>();
-        var versions = new List<(string, RateBookVersion)>();
-        foreach (var file in Directory.EnumerateFiles(ratesDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var values = new List<(string, T)>();
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var shown = Path.GetRelativePath(Path.GetDirectoryName(ratesDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ratesDir, file);
+            var shown = Path.GetRelativePath(root, file);
             var name = Path.GetFileName(file);
-            if (name.StartsWith('.') || name.Equals("README.md", StringComparison.OrdinalIgnoreCase))
+            if (name.StartsWith('.') || name.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            var book = Path.GetFileName(Path.GetDirectoryName(file)!);
+            var folder = Path.GetDirectoryName(file)!;
             var date = LocalDatePattern.Iso.Parse(Path.GetFileNameWithoutExtension(file));
-            if (!name.EndsWith(".json", StringComparison.Ordinal) || !date.Success || book == Path.GetFileName(ratesDir.TrimEnd(Path.DirectorySeparatorChar)))
+            if (!name.EndsWith(".json", StringComparison.Ordinal) || !date.Success || Path.GetFullPath(folder) == Path.GetFullPath(dir)
+                || Path.GetFullPath(Path.GetDirectoryName(folder)!) != Path.GetFullPath(dir))
             {
                 errors.Add(new InputError(shown, null, null, "rates.file.name",
-                    "rate files are named rates/<rate-book>/<yyyy-MM-dd>.json, by the date they take effect"));
+                    $"files here are named {Path.GetFileName(dir)}/<name>/<yyyy-MM-dd>.json, by the date they take effect"));
                 continue;
             }
 
-            var (version, fileErrors) = RateFileParser.Parse(shown, File.ReadAllText(file), book, date.Value);
+            var (value, fileErrors) = parse(shown, File.ReadAllText(file), Path.GetFileName(folder), date.Value);
             errors.AddRange(fileErrors);
-            if (version is not null)
+            if (value is not null)
             {
-                versions.Add((shown, version));
+                values.Add((shown, value));
             }
         }
 
-        if (errors.Count > 0)
-        {
-            throw new InputRejectedException(errors);
-        }
-
-        if (versions.Count == 0)
-        {
-            throw new InputRejectedException([new InputError(ratesDir, null, null, "rates.dir.empty", "no rate files found")]);
-        }
-
-        return RateCatalog.Create(versions);
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : values;
     }
 }

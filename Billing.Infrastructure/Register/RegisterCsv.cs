@@ -31,6 +31,8 @@ public static class RegisterCsv
 
     public static readonly CsvLayout MeterReadings = new(["household_code", "period", "item_code", "quantity"], []);
 
+    public static readonly CsvLayout Scores = new(["community_code", "period", "score"], []);
+
     private static readonly YearMonthPattern PeriodPattern = YearMonthPattern.CreateWithInvariantCulture("uuuu'-'MM");
 
     public static IReadOnlyList<Sourced<CommunityRow>> ReadCommunities(string source, TextReader reader) =>
@@ -129,6 +131,29 @@ public static class RegisterCsv
             }
 
             return row.IsValid ? new MeterReadingRow(code!.Value, period!.Value, item!, quantity) : null;
+        });
+
+    /// <summary>The district's evaluation scores (双考核得分), one per community and month, 0 to 100.</summary>
+    public static IReadOnlyList<Sourced<Subsidies.ScoreRow>> ReadScores(string source, TextReader reader) =>
+        Read(source, reader, Scores, null, row =>
+        {
+            var code = row.Code("community_code", s => new CommunityCode(s));
+            var periodText = row.Required("period");
+            var period = periodText is null ? null : PeriodPattern.Parse(periodText) is { Success: true } ok ? ok.Value : (YearMonth?)null;
+            if (periodText is not null && period is null)
+            {
+                row.Error("period", "score.period.invalid", $"'{periodText}' is not a month like 2026-10");
+            }
+
+            var scoreText = row.Required("score");
+            decimal score = 0m;
+            if (scoreText is not null
+                && (!decimal.TryParse(scoreText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out score) || score > 100m || decimal.Round(score, 2) != score))
+            {
+                row.Error("score", "score.range", $"'{scoreText}' is not a score between 0 and 100 (at most two decimals)");
+            }
+
+            return row.IsValid ? new Subsidies.ScoreRow(code!.Value.Value, period!.Value, score) : null;
         });
 
     /// <summary>Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the system code page (GB18030 on Chinese Windows).</summary>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Infrastructure.Statements;
 
 namespace RedProperty.Billing.Infrastructure.Runs;
@@ -50,11 +51,13 @@ public static class BillingHangfire
     }
 
     /// <summary>The services a billing job needs, for Hangfire's activator.</summary>
-    public static ServiceProvider JobServices(NpgsqlDataSource dataSource, RateCatalog rates, StatementCalendar? calendar = null)
+    public static ServiceProvider JobServices(
+        NpgsqlDataSource dataSource, RateCatalog rates, SubsidyCatalog? subsidies = null, StatementCalendar? calendar = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(dataSource);
         services.AddSingleton(rates);
+        services.AddSingleton(subsidies ?? SubsidyCatalog.Empty);
         services.AddSingleton(calendar ?? StatementCalendar.Default);
         services.AddSingleton<StatementPdfRenderer>();
         services.AddTransient<MonthlyBillingJob>();

@@ -4,6 +4,7 @@ using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Statements;
 
@@ -17,6 +18,7 @@ namespace RedProperty.Billing.Infrastructure.Runs;
 public sealed class MonthlyBillingJob(
     NpgsqlDataSource dataSource,
     RateCatalog rates,
+    SubsidyCatalog subsidies,
     StatementPdfRenderer renderer,
     StatementCalendar calendar)
 {
@@ -27,7 +29,7 @@ public sealed class MonthlyBillingJob(
     public async Task<string> RunAsync(string period, CancellationToken ct)
     {
         var month = ParsePeriod(period);
-        var billing = new StoredRegisterBilling(new RegisterStore(dataSource), rates, calendar);
+        var billing = new StoredRegisterBilling(new RegisterStore(dataSource), rates, subsidies, calendar);
         var store = new StatementStore(dataSource);
         var runId = await StartRunAsync(month, ct);
 

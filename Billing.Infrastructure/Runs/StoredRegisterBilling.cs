@@ -4,6 +4,7 @@ using RedProperty.Billing.Core.Fees;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Infrastructure.Register;
 
 namespace RedProperty.Billing.Infrastructure.Runs;
@@ -13,7 +14,7 @@ namespace RedProperty.Billing.Infrastructure.Runs;
 /// Both the monthly job (which stores the result) and the dry run (which only shows it) use it,
 /// so a preview computes exactly what a run would issue.
 /// </summary>
-public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog rates, StatementCalendar calendar)
+public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog rates, SubsidyCatalog subsidies, StatementCalendar calendar)
 {
     public async IAsyncEnumerable<CommunityBill> BillAsync(
         YearMonth period, IReadOnlyCollection<CommunityCode>? only, [EnumeratorCancellation] CancellationToken ct = default)
@@ -27,7 +28,7 @@ public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog ra
 
             var households = await register.HouseholdsAsync(community.Code, ct);
             var meters = await register.MeterReadingsAsync(community.Code, period, ct);
-            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters));
+            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters), subsidies);
         }
     }
 

@@ -83,8 +83,9 @@ public sealed class StatementPdfRenderer
             gfx.DrawString(line.Formula, Typography.Body, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
             gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
             y += 16;
-            var rounding = line.Basis?.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
-            gfx.DrawString($"收费标准：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
+            var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
+            var source = line.Kind == Core.Subsidies.SubsidyLines.Kind ? "补贴政策" : "收费标准";
+            gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
             y += 20;
         }
 
@@ -96,7 +97,17 @@ public sealed class StatementPdfRenderer
     {
         gfx.DrawString("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
         gfx.DrawString($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
-        y += 30;
+        y += 24;
+        if (s.DistrictShare > Core.Money.Zero)
+        {
+            gfx.DrawString(
+                $"标准物业服务费 {s.StandardFee.ToFenString()} 元，其中区财政代付 {s.DistrictShare.ToFenString()} 元，您承担 {s.ResidentShare.ToFenString()} 元。"
+                + "补贴按考核结果拨付，未拨付部分由物业公司承担，不向居民收取。",
+                Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            y += 14;
+        }
+
+        y += 6;
         gfx.DrawString(
             "说明：物业服务费 = 建筑面积 × 服务等级单价 × 计费天数 / 当月天数，每行金额四舍五入到分，合计为各行之和。",
             Typography.Note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);

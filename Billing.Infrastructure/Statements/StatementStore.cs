@@ -113,9 +113,37 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("to", columns.To is { } t ? t : DBNull.Value);
             cmd.Parameters.AddWithValue("share", (object?)columns.Share ?? DBNull.Value);
             await cmd.ExecuteNonQueryAsync(ct);
+
+            if (line.Basis is Core.Subsidies.SubsidyLineBasis subsidy)
+            {
+                await InsertDistrictLineAsync(connection, tx, s, id, lineNo, subsidy, line.Formula, ct);
+            }
         }
 
         return true;
+    }
+
+    private static async Task InsertDistrictLineAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, StatementModel s, long statementId, int lineNo,
+        Core.Subsidies.SubsidyLineBasis subsidy, string formula, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            insert into district_invoice_line (statement_id, line_no, household_code, community_code, district, period, policy_version,
+                standard_amount, district_amount, formula)
+            values (@id, @no, @household, @community, @district, @period, @policy, @standard, @district_amount, @formula)
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("id", statementId);
+        cmd.Parameters.AddWithValue("no", lineNo);
+        cmd.Parameters.AddWithValue("household", s.Household.Code.Value);
+        cmd.Parameters.AddWithValue("community", s.Community.Code.Value);
+        cmd.Parameters.AddWithValue("district", s.Community.District);
+        cmd.Parameters.AddWithValue("period", s.Period.OnDayOfMonth(1));
+        cmd.Parameters.AddWithValue("policy", subsidy.PolicyVersion);
+        cmd.Parameters.AddWithValue("standard", subsidy.Standard.Yuan);
+        cmd.Parameters.AddWithValue("district_amount", subsidy.DistrictShare.Yuan);
+        cmd.Parameters.AddWithValue("formula", formula);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<StoredPdf?> PdfAsync(HouseholdCode household, YearMonth period, CancellationToken ct = default)
@@ -185,6 +213,7 @@ internal sealed record LineColumns(
         Core.Fees.ProratedBasis p => new(p.Quantity, p.QuantityUnit, p.Rate, p.RateUnit, p.Days, p.Denominator, p.From, p.To, p.Share),
         Core.Fees.MeteredBasis m => new(m.Quantity, m.Unit, m.Rate, "元/" + m.Unit, null, null, null, null, null),
         Core.Fees.LateFeeBasis l => new(l.Overdue.Yuan, "元", l.DailyRate, "/天", l.DaysLate, null, null, null, null),
+        Core.Subsidies.SubsidyLineBasis d => new(d.Quantity, d.Method == Core.Subsidies.SubsidyBasis.PerArea ? "m²" : "元", d.Rate, null, null, null, null, null, d.Share),
         _ => new(null, null, null, null, null, null, null, null, null),
     };
 }

@@ -1,0 +1,196 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NodaTime;
+using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Subsidies;
+using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Runs;
+using RedProperty.Billing.Infrastructure.Subsidies;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>
+/// District finance (区财政): evaluation scores, the subsidy reconciliation of a district and month
+/// (JSON, CSV, PDF), and submitting claims, which freezes them.
+/// </summary>
+public static class DistrictFinanceApi
+{
+    public static IEndpointRouteBuilder MapDistrictFinanceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/api/communities/{community}/scores/{period}", PutScore);
+        app.MapPost("/api/scores", ImportScores).Accepts<string>("text/csv");
+        app.MapGet("/api/districts/{district}/reconciliation/{period}.csv", ReconciliationCsv);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}.pdf", ReconciliationPdf);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}", Reconciliation);
+        app.MapPost("/api/communities/{community}/claims/{period}", SubmitClaim);
+        app.MapPost("/api/communities/{community}/claims/{period}/corrections", Correct);
+        return app;
+    }
+
+    public sealed record ScoreRequest(decimal? Score);
+
+    public sealed record CorrectionRequest(string? InPeriod, decimal? Amount, string? Reason);
+
+    private static async Task<Results<Ok<ScoreRow>, ProblemHttpResult>> PutScore(
+        string community, string period, ScoreRequest body, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        if (!TryPeriod(period, out var month, out var problem))
+        {
+            return problem;
+        }
+
+        if (body.Score is not { } score || score < 0m || score > 100m)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid score", $"A score is between 0 and 100, got {body.Score?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}.", "score");
+        }
+
+        try
+        {
+            var row = new ScoreRow(community, month, score);
+            await new SubsidyStore(db, policies).RecordScoresAsync([(row, "api", 1)], ct);
+            return TypedResults.Ok(row);
+        }
+        catch (InputRejectedException rejected)
+        {
+            return Problems.Rejected(rejected);
+        }
+    }
+
+    private static async Task<Results<Ok<int>, ProblemHttpResult>> ImportScores(HttpRequest request, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        try
+        {
+            var rows = RegisterCsv.ReadScores("scores.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())));
+            return TypedResults.Ok(await new SubsidyStore(db, policies).RecordScoresAsync(rows.Select(r => (r.Value, r.Source, r.Row)).ToList(), ct));
+        }
+        catch (InputRejectedException rejected)
+        {
+            return Problems.Rejected(rejected);
+        }
+    }
+
+    private static async Task<Results<Ok<ReconciliationResponse>, ProblemHttpResult>> Reconciliation(
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        var (rows, problem) = await RowsAsync(district, period, db, policies, ct);
+        return problem ?? (Results<Ok<ReconciliationResponse>, ProblemHttpResult>)TypedResults.Ok(ReconciliationResponse.From(district, period, rows!));
+    }
+
+    private static async Task<IResult> ReconciliationCsv(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        var (rows, problem) = await RowsAsync(district, period, db, policies, ct);
+        return problem is not null
+            ? problem
+            : TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(ReconciliationReport.Csv(rows!))).ToArray(),
+                "text/csv; charset=utf-8", $"reconciliation-{period}.csv");
+    }
+
+    private static async Task<IResult> ReconciliationPdf(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        var (rows, problem) = await RowsAsync(district, period, db, policies, ct);
+        return problem is not null
+            ? problem
+            : TypedResults.File(ReconciliationReport.Pdf(district, MonthlyBillingJob.ParsePeriod(period), rows!), "application/pdf", $"reconciliation-{period}.pdf");
+    }
+
+    private static async Task<Results<Created<ReconciliationResponse.Row>, ProblemHttpResult>> SubmitClaim(
+        string community, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        if (!TryPeriod(period, out var month, out var problem))
+        {
+            return problem;
+        }
+
+        try
+        {
+            var row = await new SubsidyStore(db, policies).SubmitClaimAsync(community, month, ct);
+            return TypedResults.Created($"/api/districts/{row.District}/reconciliation/{period}", ReconciliationResponse.Row.From(row));
+        }
+        catch (ClaimConflictException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "The claim cannot be submitted", e.Message, "period");
+        }
+        catch (ClaimNotFoundException e)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Community not found", e.Message, "community");
+        }
+    }
+
+    private static async Task<Results<Created<long>, ProblemHttpResult>> Correct(
+        string community, string period, CorrectionRequest body, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        if (!TryPeriod(period, out var corrects, out var problem) || !TryPeriod(body.InPeriod ?? string.Empty, out var inPeriod, out problem, "inPeriod"))
+        {
+            return problem;
+        }
+
+        if (body.Amount is not { } amount || amount == 0m || decimal.Round(amount, 2) != amount)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid amount", "An adjustment is a non-zero amount in yuan with at most two decimals.", "amount");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reason required", "Say why the claim is corrected.", "reason");
+        }
+
+        try
+        {
+            var id = await new SubsidyStore(db, policies).AdjustAsync(community, corrects, inPeriod, new Money(amount), body.Reason, ct);
+            return TypedResults.Created($"/api/communities/{community}/claims/{body.InPeriod}", id);
+        }
+        catch (ClaimConflictException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "The correction cannot be recorded", e.Message, "period");
+        }
+        catch (ClaimNotFoundException e)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Community not found", e.Message, "community");
+        }
+    }
+
+    private static async Task<(IReadOnlyList<ReconciliationRow>? Rows, ProblemHttpResult? Problem)> RowsAsync(
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    {
+        if (!TryPeriod(period, out var month, out var problem))
+        {
+            return (null, problem);
+        }
+
+        var rows = await new SubsidyStore(db, policies).ReconcileAsync(district, month, ct);
+        return rows.Count == 0
+            ? (null, Problems.Field(StatusCodes.Status404NotFound, "District not found", $"No community belongs to district '{district}'.", "district"))
+            : (rows, null);
+    }
+
+    private static bool TryPeriod(string text, out YearMonth month, out ProblemHttpResult problem, string field = "period")
+    {
+        var parsed = MonthlyBillingJob.PeriodPattern.Parse(text);
+        month = parsed.Success ? parsed.Value : default;
+        problem = parsed.Success ? null! : Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", $"'{text}' is not a month like 2026-10.", field);
+        return parsed.Success;
+    }
+}
+
+public sealed record ReconciliationResponse(string District, string Period, IReadOnlyList<ReconciliationResponse.Row> Communities, bool AllChecksPassed)
+{
+    public static ReconciliationResponse From(string district, string period, IReadOnlyList<ReconciliationRow> rows) =>
+        new(district, period, rows.Select(Row.From).ToList(), rows.All(r => r.AllPassed));
+
+    public sealed record Row(
+        string Community, string Name, int Households, decimal BilledArea, decimal StandardFee, decimal ResidentShare, decimal DistrictShare,
+        string? PolicyVersion, decimal? Score, string? ScorePeriod, decimal? Factor, decimal? Claim, decimal? Shortfall, decimal Adjustments,
+        decimal? TotalClaim, string Status, IReadOnlyList<Check> Checks)
+    {
+        public static Row From(ReconciliationRow r) => new(
+            r.CommunityCode, r.CommunityName, r.Households, r.BilledArea, r.StandardFee.Yuan, r.ResidentShare.Yuan, r.DistrictShare.Yuan,
+            r.PolicyVersion, r.Score, r.ScorePeriod is { } p ? $"{p.Year:D4}-{p.Month:D2}" : null, r.Factor, r.Claim?.Yuan, r.Shortfall?.Yuan,
+            (r.Submitted?.Adjustments ?? r.Adjustments).Yuan, r.TotalClaim?.Yuan, r.Status,
+            r.Checks.Select(c => new Check(c.Code, c.Name, c.Passed, c.Detail)).ToList());
+    }
+
+    public sealed record Check(string Code, string Name, bool Passed, string Detail);
+}

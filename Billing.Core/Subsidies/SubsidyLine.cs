@@ -1,0 +1,76 @@
+using System.Globalization;
+using RedProperty.Billing.Core.Fees;
+
+namespace RedProperty.Billing.Core.Subsidies;
+
+/// <summary>
+/// The district's share of one property-fee line (区财政代付), shown on the resident's statement as a
+/// negative line and billed to the district. Its amount is minus the district share, so the
+/// statement total is what the resident pays and resident + district = standard fee, to the fen.
+/// </summary>
+/// <param name="Standard">The property-fee line this share belongs to; the share never exceeds it.</param>
+/// <param name="Fraction">Days billed over the proration denominator (1 for a whole month).</param>
+/// <param name="Limit">The most the district pays on this line (the standard fee, or what a cap leaves), in yuan.</param>
+public sealed record SubsidyLineBasis(
+    string PolicyVersion,
+    Money Standard,
+    SubsidyBasis Method,
+    decimal Rate,
+    decimal Quantity,
+    decimal Share,
+    decimal Fraction,
+    string DaysText,
+    decimal Limit,
+    bool Capped,
+    FenRounding Rounding) : LineBasis(Rounding)
+{
+    public decimal Uncapped => Method switch
+    {
+        SubsidyBasis.PerArea => Quantity * Rate * Fraction * Share,
+        SubsidyBasis.ShareOfStandard => Standard.Yuan * Rate,
+        _ => Rate * Fraction,
+    };
+
+    public override decimal Exact => -Math.Min(Uncapped, Limit);
+
+    public Money DistrictShare => -Amount;
+
+    public override string Describe()
+    {
+        var how = Method switch
+        {
+            SubsidyBasis.PerArea when Share != 1m => $"{N(Quantity)} m² × {N(Rate)} 元/m²/月 × {DaysText} × {(Share * 100m).ToString("0.##", CultureInfo.InvariantCulture)}%（空置）",
+            SubsidyBasis.PerArea => $"{N(Quantity)} m² × {N(Rate)} 元/m²/月 × {DaysText}",
+            SubsidyBasis.ShareOfStandard => $"{N(Standard.Yuan)} 元 × {(Rate * 100m).ToString("0.##", CultureInfo.InvariantCulture)}%",
+            _ => $"{N(Rate)} 元/户/月 × {DaysText}",
+        };
+        return Capped ? $"区财政代付 {how}，以 {N(Limit)} 元为限" : $"区财政代付 {how}";
+    }
+}
+
+public static class SubsidyLines
+{
+    public const string Kind = "subsidy";
+    public const string Label = "政府补贴（区财政代付）";
+
+    /// <summary>The district's share of <paramref name="fee"/> under <paramref name="policy"/>, at most <paramref name="remainingCap"/>.</summary>
+    public static ChargeLine For(ChargeLine fee, ProratedBasis basis, SubsidyPolicyVersion policy, decimal remainingCap)
+    {
+        var fraction = basis.WholeMonth ? 1m : (decimal)basis.Days / basis.Denominator;
+        var daysText = $"{basis.Days}/{basis.Denominator} 天";
+        var quantity = policy.Basis == SubsidyBasis.PerArea ? basis.Quantity : 1m;
+        var share = policy.Basis == SubsidyBasis.PerArea ? basis.Share : 1m;
+        var limit = Math.Max(0m, Math.Min(fee.Amount.Yuan, remainingCap));
+        var line = new SubsidyLineBasis(policy.VersionId, fee.Amount, policy.Basis, policy.Rate, quantity, share, fraction, daysText,
+            limit, false, policy.Rounding);
+        line = line with { Capped = line.Uncapped > limit };
+        return new ChargeLine(Kind, Label, policy.VersionId, line.Amount, line);
+    }
+
+    /// <summary>The same line with the district share limited to <paramref name="share"/> (a community cap's allocation).</summary>
+    public static ChargeLine Limited(ChargeLine line, Money share)
+    {
+        var basis = (SubsidyLineBasis)line.Basis with { Limit = share.Yuan, Capped = true };
+        return line with { Amount = basis.Amount, Basis = basis };
+    }
+}
