@@ -91,13 +91,13 @@ public class RateFileTests
         var dir = Directory.CreateTempSubdirectory("rates-");
         try
         {
-            var book = Directory.CreateDirectory(Path.Combine(dir.FullName, "rates", "book"));
+            var book = Directory.CreateDirectory(Path.Combine(dir.FullName, "rates", "fees", "book"));
             File.WriteAllText(Path.Combine(book.FullName, "2022-01-01.json"),
                 """{ "rateBook": "book", "effectiveFrom": "2022-01-01", "levels": [ { "level": "2星", "pricePerSquareMetreMonth": "abc" } ] }""");
 
             var e = Assert.Throws<InputRejectedException>(() => RateDirectory.Load(Path.Combine(dir.FullName, "rates")));
 
-            Assert.Contains(Path.Combine("rates", "book", "2022-01-01.json"), e.Message, StringComparison.Ordinal);
+            Assert.Contains(Path.Combine("rates", "fees", "book", "2022-01-01.json"), e.Message, StringComparison.Ordinal);
             Assert.Contains("levels[0].pricePerSquareMetreMonth", e.Message, StringComparison.Ordinal);
         }
         finally
