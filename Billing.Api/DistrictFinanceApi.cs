@@ -4,6 +4,7 @@ using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Access;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Infrastructure.Subsidies;
@@ -18,13 +19,15 @@ public static class DistrictFinanceApi
 {
     public static IEndpointRouteBuilder MapDistrictFinanceApi(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/api/communities/{community}/scores/{period}", PutScore);
-        app.MapPost("/api/scores", ImportScores).Accepts<string>("text/csv");
-        app.MapGet("/api/districts/{district}/reconciliation/{period}.csv", ReconciliationCsv);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}.pdf", ReconciliationPdf);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}", Reconciliation);
-        app.MapPost("/api/communities/{community}/claims/{period}", SubmitClaim);
-        app.MapPost("/api/communities/{community}/claims/{period}/corrections", Correct);
+        // Finance staff record the district's scores and submit their communities' claims;
+        // district finance reads the reconciliation of its own district.
+        app.MapPut("/api/communities/{community}/scores/{period}", PutScore).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/scores", ImportScores).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}.csv", ReconciliationCsv).RequireAuthorization(Access.FinanceOrDistrict);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}.pdf", ReconciliationPdf).RequireAuthorization(Access.FinanceOrDistrict);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}", Reconciliation).RequireAuthorization(Access.FinanceOrDistrict);
+        app.MapPost("/api/communities/{community}/claims/{period}", SubmitClaim).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/communities/{community}/claims/{period}/corrections", Correct).RequireAuthorization(Access.FinanceStaff);
         return app;
     }
 
@@ -33,16 +36,21 @@ public static class DistrictFinanceApi
     public sealed record CorrectionRequest(string? InPeriod, decimal? Amount, string? Reason);
 
     private static async Task<Results<Ok<ScoreRow>, ProblemHttpResult>> PutScore(
-        string community, string period, ScoreRequest body, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+        string community, string period, ScoreRequest? body, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!TryPeriod(period, out var month, out var problem))
         {
             return problem;
         }
 
-        if (body.Score is not { } score || score < 0m || score > 100m)
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
         {
-            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid score", $"A score is between 0 and 100, got {body.Score?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}.", "score");
+            return NotYours(community);
+        }
+
+        if (body?.Score is not { } score || score < 0m || score > 100m)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid score", $"A score is between 0 and 100, got {body?.Score?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}.", "score");
         }
 
         try
@@ -57,13 +65,24 @@ public static class DistrictFinanceApi
         }
     }
 
-    private static async Task<Results<Ok<int>, ProblemHttpResult>> ImportScores(HttpRequest request, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    private static async Task<Results<Ok<int>, ProblemHttpResult>> ImportScores(
+        HttpRequest request, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         try
         {
             var rows = RegisterCsv.ReadScores("scores.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())));
+            var grant = request.HttpContext.User.Grant();
+            var mine = await scopes.CommunitiesOfOperatorAsync(grant.Scope, ct);
+            var foreign = rows.Where(r => !mine.Contains(r.Value.Community) && r.Value.Community.Length > 0)
+                .Select(r => new InputError(r.Source, r.Row, "community_code", "access.scope", $"community {r.Value.Community} is not managed by operator {grant.Scope}"))
+                .ToList();
+            if (foreign.Count > 0)
+            {
+                return Problems.Forbidden(foreign);
+            }
+
             return TypedResults.Ok(await new SubsidyStore(db, policies).RecordScoresAsync(rows.Select(r => (r.Value, r.Source, r.Row)).ToList(), ct));
         }
         catch (InputRejectedException rejected)
@@ -73,35 +92,42 @@ public static class DistrictFinanceApi
     }
 
     private static async Task<Results<Ok<ReconciliationResponse>, ProblemHttpResult>> Reconciliation(
-        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        var (rows, problem) = await RowsAsync(district, period, db, policies, ct);
+        var (rows, problem) = await RowsAsync(district, period, db, policies, scopes, http.User.Grant(), ct);
         return problem ?? (Results<Ok<ReconciliationResponse>, ProblemHttpResult>)TypedResults.Ok(ReconciliationResponse.From(district, period, rows!));
     }
 
-    private static async Task<IResult> ReconciliationCsv(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    private static async Task<IResult> ReconciliationCsv(
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        var (rows, problem) = await RowsAsync(district, period, db, policies, ct);
+        var (rows, problem) = await RowsAsync(district, period, db, policies, scopes, http.User.Grant(), ct);
         return problem is not null
             ? problem
             : TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(ReconciliationReport.Csv(rows!))).ToArray(),
                 "text/csv; charset=utf-8", $"reconciliation-{period}.csv");
     }
 
-    private static async Task<IResult> ReconciliationPdf(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+    private static async Task<IResult> ReconciliationPdf(
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        var (rows, problem) = await RowsAsync(district, period, db, policies, ct);
+        var (rows, problem) = await RowsAsync(district, period, db, policies, scopes, http.User.Grant(), ct);
         return problem is not null
             ? problem
             : TypedResults.File(ReconciliationReport.Pdf(district, MonthlyBillingJob.ParsePeriod(period), rows!), "application/pdf", $"reconciliation-{period}.pdf");
     }
 
     private static async Task<Results<Created<ReconciliationResponse.Row>, ProblemHttpResult>> SubmitClaim(
-        string community, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+        string community, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!TryPeriod(period, out var month, out var problem))
         {
             return problem;
+        }
+
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return NotYours(community);
         }
 
         try
@@ -120,14 +146,19 @@ public static class DistrictFinanceApi
     }
 
     private static async Task<Results<Created<long>, ProblemHttpResult>> Correct(
-        string community, string period, CorrectionRequest body, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+        string community, string period, CorrectionRequest? body, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        if (!TryPeriod(period, out var corrects, out var problem) || !TryPeriod(body.InPeriod ?? string.Empty, out var inPeriod, out problem, "inPeriod"))
+        if (!TryPeriod(period, out var corrects, out var problem) || !TryPeriod(body?.InPeriod ?? string.Empty, out var inPeriod, out problem, "inPeriod"))
         {
             return problem;
         }
 
-        if (body.Amount is not { } amount || amount == 0m || decimal.Round(amount, 2) != amount)
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return NotYours(community);
+        }
+
+        if (body!.Amount is not { } amount || amount == 0m || decimal.Round(amount, 2) != amount)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid amount", "An adjustment is a non-zero amount in yuan with at most two decimals.", "amount");
         }
@@ -152,19 +183,34 @@ public static class DistrictFinanceApi
         }
     }
 
+    /// <summary>District finance sees its own district only (403 for another); finance staff see their own communities in it.</summary>
     private static async Task<(IReadOnlyList<ReconciliationRow>? Rows, ProblemHttpResult? Problem)> RowsAsync(
-        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, CancellationToken ct)
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, AccessGrant grant, CancellationToken ct)
     {
         if (!TryPeriod(period, out var month, out var problem))
         {
             return (null, problem);
         }
 
-        var rows = await new SubsidyStore(db, policies).ReconcileAsync(district, month, ct);
+        if (grant.Role == AccessRole.DistrictFinance && grant.Scope != district)
+        {
+            return (null, Problems.Field(StatusCodes.Status403Forbidden, "Another district", $"Your token is for district {grant.Scope}.", "district"));
+        }
+
+        IReadOnlyList<ReconciliationRow> rows = await new SubsidyStore(db, policies).ReconcileAsync(district, month, ct);
+        if (grant.Role == AccessRole.FinanceStaff)
+        {
+            var mine = await scopes.CommunitiesOfOperatorAsync(grant.Scope, ct);
+            rows = rows.Where(r => mine.Contains(r.CommunityCode)).ToList();
+        }
+
         return rows.Count == 0
             ? (null, Problems.Field(StatusCodes.Status404NotFound, "District not found", $"No community belongs to district '{district}'.", "district"))
             : (rows, null);
     }
+
+    private static ProblemHttpResult NotYours(string community) =>
+        Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
 
     private static bool TryPeriod(string text, out YearMonth month, out ProblemHttpResult problem, string field = "period")
     {

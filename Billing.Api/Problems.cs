@@ -13,6 +13,16 @@ internal static class Problems
             statusCode: status,
             extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
 
+    public static ProblemHttpResult Forbidden(IReadOnlyList<InputError> errors) =>
+        TypedResults.Problem(
+            title: "Outside your scope; nothing was stored",
+            detail: errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} rows are outside your scope, listed in 'errors'.",
+            statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = errors.Select(e => new { e.Source, e.Row, e.Field, e.Code, e.Message }).ToList(),
+            });
+
     public static ProblemHttpResult Rejected(InputRejectedException rejected) =>
         TypedResults.Problem(
             title: "The data was rejected; nothing was stored",

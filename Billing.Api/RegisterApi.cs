@@ -19,15 +19,15 @@ public static class RegisterApi
 
     public static IEndpointRouteBuilder MapRegisterApi(this IEndpointRouteBuilder app)
     {
-        var register = app.MapGroup("/api/register");
-        register.MapPost("/{file}", ImportCsv).Accepts<string>("text/csv");
-        app.MapGet("/api/communities/{community}/billing-preview/{period}", Preview);
+        var register = app.MapGroup("/api/register").RequireAuthorization(Access.FinanceStaff);
+        register.MapPost("/{file}", ImportCsv);
+        app.MapGet("/api/communities/{community}/billing-preview/{period}", Preview).RequireAuthorization(Access.FinanceStaff);
         return app;
     }
 
     /// <summary>POST a CSV file as exported from Excel: communities, buildings, households, occupancy or meter-readings.</summary>
     private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> ImportCsv(
-        string file, HttpRequest request, NpgsqlDataSource db, RateCatalog rates, IClock clock, CancellationToken ct)
+        string file, HttpRequest request, NpgsqlDataSource db, RateCatalog rates, IClock clock, ScopeDirectory scopes, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
@@ -55,6 +55,12 @@ public static class RegisterApi
                     $"'{file}' is not a register file: use communities, buildings, households, occupancy or meter-readings.", "file");
             }
 
+            var outOfScope = await OutOfScopeAsync(import, request.HttpContext.User.Grant(), scopes, db, ct);
+            if (outOfScope.Count > 0)
+            {
+                return Problems.Forbidden(outOfScope);
+            }
+
             var today = clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
             return TypedResults.Ok(await new RegisterStore(db).ImportAsync(import, today, rates, ct));
         }
@@ -65,12 +71,13 @@ public static class RegisterApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> Preview(
-        string community, string period, NpgsqlDataSource db, RateCatalog rates, SubsidyCatalog subsidies, CancellationToken ct)
+        string community, string period, NpgsqlDataSource db, RateCatalog rates, SubsidyCatalog subsidies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!CommunityCode.TryParse(community, out var code))
         {
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid community code", $"'{community}' is not a community code.", "community");
         }
+
 
         YearMonth month;
         try
@@ -80,6 +87,11 @@ public static class RegisterApi
         catch (ArgumentException e)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
+        }
+
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
         }
 
         var bills = await new StoredRegisterBilling(new RegisterStore(db), rates, subsidies, StatementCalendar.Default).BillAsync(month, [code], ct).ToListAsync(ct);
@@ -101,6 +113,45 @@ public static class RegisterApi
                 s.Total.Yuan,
                 s.Lines.Select(l => new PreviewLine(l.Kind, l.Label, l.Formula, l.RateVersion, l.Amount.Yuan)).ToList())).ToList(),
             bill.Problems.Select(p => p.ToString()).ToList()));
+    }
+
+    /// <summary>Rows that touch another operator's communities or households: finance staff manage only their own.</summary>
+    private static async Task<List<InputError>> OutOfScopeAsync(
+        RegisterImport import, Infrastructure.Access.AccessGrant grant, ScopeDirectory scopes, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new List<InputError>();
+        var mine = await scopes.CommunitiesOfOperatorAsync(grant.Scope, ct);
+        InputError Error(string source, int row, string field, string what) =>
+            new(source, row, field, "access.scope", $"{what} is not managed by operator {grant.Scope}");
+        foreach (var row in import.Communities)
+        {
+            if (row.Value.OperatorCode != grant.Scope || (!mine.Contains(row.Value.Code.Value) && await scopes.CommunityAsync(row.Value.Code.Value, ct) is not null))
+            {
+                errors.Add(Error(row.Source, row.Row, "operator_code", $"community {row.Value.Code}"));
+            }
+        }
+
+        foreach (var (community, source, row) in import.Buildings.Select(b => (b.Value.Community.Value, b.Source, b.Row))
+                     .Concat(import.Households.Select(h => (h.Value.Community.Value, h.Source, h.Row))))
+        {
+            if (!mine.Contains(community) && await scopes.CommunityAsync(community, ct) is not null)
+            {
+                errors.Add(Error(source, row, "community_code", $"community {community}"));
+            }
+        }
+
+        foreach (var (household, source, row) in import.Occupancy.Select(o => (o.Value.Household.Value, o.Source, o.Row))
+                     .Concat(import.MeterReadings.Select(m => (m.Value.Household.Value, m.Source, m.Row))))
+        {
+            await using var cmd = db.CreateCommand("select community_code from household where code = @h");
+            cmd.Parameters.AddWithValue("h", household);
+            if (await cmd.ExecuteScalarAsync(ct) is string community && !mine.Contains(community))
+            {
+                errors.Add(Error(source, row, "household_code", $"household {household}"));
+            }
+        }
+
+        return errors;
     }
 
     public sealed record PreviewResponse(

@@ -12,11 +12,13 @@ public static class ResidentStatementsApi
     public static IEndpointRouteBuilder MapResidentStatementsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/households/{household}/statements/{period}.pdf", GetStatementPdf)
-            .WithName("GetStatementPdf");
+            .WithName("GetStatementPdf")
+            .RequireAuthorization(Access.FinanceOrResident);
         return app;
     }
 
-    private static async Task<IResult> GetStatementPdf(string household, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> GetStatementPdf(
+        string household, string period, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!HouseholdCode.TryParse(household, out var code))
         {
@@ -33,7 +35,7 @@ public static class ResidentStatementsApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
         }
 
-        var pdf = await new StatementStore(db).PdfAsync(code, month, ct);
+        var pdf = await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct) ? await new StatementStore(db).PdfAsync(code, month, ct) : null;
         if (pdf is null)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Statement not found",

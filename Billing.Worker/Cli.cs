@@ -35,6 +35,8 @@ public static class Cli
           claim   --community CODE --period yyyy-MM  submit (and freeze) a community's subsidy claim
           bill    --period yyyy-MM                   bill a month through Hangfire and wait for it
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
+          token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
+                                                     issue a signed Api token (needs Auth__SigningKey)
           serve                                      run a Hangfire server until Ctrl+C
           migrate                                    apply the database migrations
 
@@ -70,6 +72,7 @@ public static class Cli
                 "bill" => await BillAsync(configuration, options),
                 "export" => await ExportAsync(configuration, options),
                 "serve" => await ServeAsync(configuration),
+                "token" => IssueToken(configuration, clock, options),
                 "migrate" => Migrate(configuration),
                 _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
             };
@@ -87,6 +90,10 @@ public static class Cli
         catch (ArgumentException bad)
         {
             return Fail(bad.Message);
+        }
+        catch (InvalidOperationException config) when (config.Message.Contains("Auth:SigningKey", StringComparison.Ordinal))
+        {
+            return Fail(config.Message);
         }
     }
 
@@ -272,6 +279,20 @@ public static class Cli
             Console.WriteLine("Stopping.");
         }
 
+        return 0;
+    }
+
+    private static int IssueToken(IConfiguration configuration, IClock clock, Options options)
+    {
+        if (!Infrastructure.Access.AccessTokens.TryParseRole(options.Require("role"), out var role))
+        {
+            throw new ArgumentException("--role is finance (an operator's staff), resident (a household) or district (district finance).");
+        }
+
+        var scope = options.Require("scope");
+        var days = options.Get("days") is { } d && int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 366 ? n : 30;
+        var grant = new Infrastructure.Access.AccessGrant(role, scope, options.Get("subject") ?? $"{options.Require("role")}:{scope}");
+        Console.WriteLine(Infrastructure.Access.AccessTokens.Issue(grant, configuration[Infrastructure.Access.AccessTokens.ConfigurationKey], clock.GetCurrentInstant(), Duration.FromDays(days)));
         return 0;
     }
 

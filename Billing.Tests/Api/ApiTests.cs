@@ -10,17 +10,12 @@ namespace RedProperty.Billing.Tests.Api;
 
 public sealed class ApiTests : ApiHost
 {
-    protected override async Task SeedAsync(TestDatabase db)
-    {
-        await SampleRegister.ImportAsync(db);
-        await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates());
-        await ((MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!).RunAsync("2026-10", CancellationToken.None);
-    }
+    protected override TestSeed Seed => Seeds.SampleBilledOctober;
 
     [Fact]
     public async Task A_resident_downloads_the_statement_pdf_exactly_as_issued()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var response = await client.GetAsync("/api/households/HZ-FXY-01-1-101/statements/2026-10.pdf");
 
@@ -44,7 +39,7 @@ public sealed class ApiTests : ApiHost
     [InlineData("/api/households/HZ-FXY-01-1-101/statements/2026-09.pdf", HttpStatusCode.NotFound, null)]
     public async Task Bad_or_unknown_requests_get_a_problem_document(string url, HttpStatusCode status, string? field)
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var response = await client.GetAsync(url);
 
@@ -61,7 +56,7 @@ public sealed class ApiTests : ApiHost
     [Fact]
     public async Task Health_checks_the_database_and_its_migrations()
     {
-        using var client = Factory.CreateClient();
+        using var client = Anonymous();
 
         var health = await client.GetFromJsonAsync<JsonElement>("/health");
 

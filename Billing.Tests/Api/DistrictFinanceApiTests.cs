@@ -11,22 +11,17 @@ namespace RedProperty.Billing.Tests.Api;
 
 public sealed class DistrictFinanceApiTests : ApiHost
 {
-    private static readonly string District = Uri.EscapeDataString("开发区");
+    private static readonly string KaifaDistrict = Uri.EscapeDataString("开发区");
 
-    protected override async Task SeedAsync(TestDatabase db)
-    {
-        await SampleRegister.ImportAsync(db);
-        await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates(), RateDirectory.LoadSubsidies(RepositoryPaths.Rates));
-        await ((MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!).RunAsync("2026-10", CancellationToken.None);
-    }
+    protected override TestSeed Seed => Seeds.SampleBilledOctober;
 
     [Fact]
     public async Task District_finance_records_a_score_and_sees_the_claim_it_yields()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var put = await client.PutAsJsonAsync("/api/communities/HZ-FXY/scores/2026-10", new { score = 85 });
-        var report = await client.GetFromJsonAsync<JsonElement>($"/api/districts/{District}/reconciliation/2026-10");
+        var report = await client.GetFromJsonAsync<JsonElement>($"/api/districts/{KaifaDistrict}/reconciliation/2026-10");
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var fxy = report.GetProperty("communities").EnumerateArray().Single(c => c.GetProperty("community").GetString() == "HZ-FXY");
@@ -43,7 +38,7 @@ public sealed class DistrictFinanceApiTests : ApiHost
     [InlineData(-5)]
     public async Task A_score_outside_0_to_100_is_a_400_naming_the_field(decimal score)
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var response = await client.PutAsJsonAsync("/api/communities/HZ-FXY/scores/2026-10", new { score });
 
@@ -55,7 +50,7 @@ public sealed class DistrictFinanceApiTests : ApiHost
     [Fact]
     public async Task A_claim_is_submitted_once_and_then_frozen()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
         await client.PutAsJsonAsync("/api/communities/HZ-FXY/scores/2026-10", new { score = 95 });
 
         var first = await client.PostAsync("/api/communities/HZ-FXY/claims/2026-10", null);
@@ -73,10 +68,10 @@ public sealed class DistrictFinanceApiTests : ApiHost
     [Fact]
     public async Task The_reconciliation_comes_as_csv_and_as_a_chinese_pdf()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
-        var csv = await client.GetAsync($"/api/districts/{District}/reconciliation/2026-10.csv");
-        var pdf = await client.GetAsync($"/api/districts/{District}/reconciliation/2026-10.pdf");
+        var csv = await client.GetAsync($"/api/districts/{KaifaDistrict}/reconciliation/2026-10.csv");
+        var pdf = await client.GetAsync($"/api/districts/{KaifaDistrict}/reconciliation/2026-10.pdf");
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var text = await csv.Content.ReadAsStringAsync();
@@ -90,7 +85,7 @@ public sealed class DistrictFinanceApiTests : ApiHost
     [Fact]
     public async Task An_unknown_district_is_a_404()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var response = await client.GetAsync($"/api/districts/{Uri.EscapeDataString("不存在区")}/reconciliation/2026-10");
 

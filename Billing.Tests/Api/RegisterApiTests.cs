@@ -16,7 +16,7 @@ public sealed class RegisterApiTests : ApiHost
     [Fact]
     public async Task Finance_staff_import_the_register_by_posting_csv_and_posting_it_again_changes_nothing()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var communities = await client.PostAsync("/api/register/communities", Csv("communities.csv"));
         var households = await client.PostAsync("/api/register/households", Csv("households.csv"));
@@ -33,7 +33,7 @@ public sealed class RegisterApiTests : ApiHost
     [Fact]
     public async Task A_bad_row_gets_a_problem_naming_file_row_and_field_and_nothing_is_stored()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
         await client.PostAsync("/api/register/communities", Csv("communities.csv"));
         var csv = "household_code,community_code,building,unit,room,building_area_m2,owner_name\nHZ-FXY-9-1-101,HZ-FXY,9,1,101,88.00,王芳\nHZ-FXY-9-1-102,HZ-FXY,9,1,102,abc,李伟\n";
 
@@ -51,7 +51,7 @@ public sealed class RegisterApiTests : ApiHost
     [Fact]
     public async Task An_unknown_register_file_is_a_404_problem()
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var response = await client.PostAsync("/api/register/residents", new StringContent("a,b\n1,2\n", Encoding.UTF8, "text/csv"));
 
@@ -63,7 +63,7 @@ public sealed class RegisterApiTests : ApiHost
     public async Task The_dry_run_shows_each_line_with_its_formula_and_stores_nothing()
     {
         await SampleRegister.ImportAsync(Db);
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var preview = await client.GetFromJsonAsync<JsonElement>("/api/communities/HZ-FXY/billing-preview/2026-10");
 
@@ -83,7 +83,7 @@ public sealed class RegisterApiTests : ApiHost
     [InlineData("/api/communities/HZ-NONE/billing-preview/2026-10", HttpStatusCode.NotFound, "community")]
     public async Task A_bad_preview_request_names_the_field(string url, HttpStatusCode status, string field)
     {
-        using var client = Factory.CreateClient();
+        using var client = Finance();
 
         var response = await client.GetAsync(url);
 

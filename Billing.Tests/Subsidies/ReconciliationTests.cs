@@ -21,14 +21,8 @@ public class ReconciliationTests
 
     private static async Task<(TestDatabase Db, SubsidyStore Store)> BilledOctoberAsync()
     {
-        var db = await TestPostgres.CreateDatabaseAsync();
-        await SampleRegister.ImportAsync(db);
+        var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleBilledOctober);
         var policies = RateDirectory.LoadSubsidies(RepositoryPaths.Rates);
-        await using (var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates(), policies))
-        {
-            await ((MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!).RunAsync("2026-10", CancellationToken.None);
-        }
-
         var store = new SubsidyStore(db.DataSource, policies);
         using var reader = RegisterCsv.OpenFile(Path.Combine(SampleRegister.Folder, "scores.csv"));
         await store.RecordScoresAsync(RegisterCsv.ReadScores("scores.csv", reader).Select(r => (r.Value, r.Source, r.Row)).ToList());

@@ -1,21 +1,30 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using NodaTime;
+using RedProperty.Billing.Infrastructure.Access;
 
 namespace RedProperty.Billing.Tests.Support;
 
-/// <summary>The Api in process, on a database of its own on the real PostgreSQL.</summary>
+/// <summary>The Api in process, on a database of its own on the real PostgreSQL, with clients for each role.</summary>
 public abstract class ApiHost : IAsyncLifetime
 {
+    public const string SigningKey = "test-signing-key-for-the-billing-api-0123456789";
+    public const string SampleOperator = "TCJY";
+    public const string SampleDistrict = "开发区";
+
     protected TestDatabase Db { get; private set; } = null!;
 
     protected WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Db = await TestPostgres.CreateDatabaseAsync();
-        await SeedAsync(Db);
+        Db = Seed is { } seed ? await TestPostgres.CreateDatabaseAsync(seed) : await TestPostgres.CreateDatabaseAsync();
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.UseSetting("ConnectionStrings:Billing", Db.ConnectionString));
+        {
+            b.UseSetting("ConnectionStrings:Billing", Db.ConnectionString);
+            b.UseSetting(AccessTokens.ConfigurationKey, SigningKey);
+        });
     }
 
     public async Task DisposeAsync()
@@ -24,5 +33,22 @@ public abstract class ApiHost : IAsyncLifetime
         await Db.DisposeAsync();
     }
 
-    protected virtual Task SeedAsync(TestDatabase db) => Task.CompletedTask;
+    /// <summary>What the database holds before each test; null for an empty, migrated one.</summary>
+    protected virtual TestSeed? Seed => null;
+
+    protected HttpClient Anonymous() => Factory.CreateClient();
+
+    protected HttpClient As(AccessRole role, string scope, string key = SigningKey, Duration? lifetime = null, Instant? issued = null)
+    {
+        var client = Factory.CreateClient();
+        var token = AccessTokens.Issue(new AccessGrant(role, scope, $"test:{scope}"), key, issued ?? SystemClock.Instance.GetCurrentInstant(), lifetime ?? Duration.FromHours(1));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected HttpClient Finance(string operatorCode = SampleOperator) => As(AccessRole.FinanceStaff, operatorCode);
+
+    protected HttpClient Resident(string household) => As(AccessRole.Resident, household);
+
+    protected HttpClient District(string district = SampleDistrict) => As(AccessRole.DistrictFinance, district);
 }

@@ -15,14 +15,57 @@ public static class TestPostgres
     private static readonly Lazy<string> AdminConnection = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
     private static LocalPostgres? _cluster;
 
-    public static async Task<TestDatabase> CreateDatabaseAsync()
+    private static readonly Dictionary<string, Task<string>> SeededTemplates = new(StringComparer.Ordinal);
+    private static readonly Lock SeedGate = new();
+
+    public static Task<TestDatabase> CreateDatabaseAsync() => CloneAsync(Template);
+
+    /// <summary>
+    /// A database holding what <paramref name="seed"/> puts there. The seed runs once per test run
+    /// into a template of its own; every test then gets a fresh copy, so tests share the cost of
+    /// seeding but never each other's changes.
+    /// </summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync(TestSeed seed)
+    {
+        Task<string> template;
+        lock (SeedGate)
+        {
+            if (!SeededTemplates.TryGetValue(seed.Name, out template!))
+            {
+                template = SeedTemplateAsync(seed);
+                SeededTemplates[seed.Name] = template;
+            }
+        }
+
+        return await CloneAsync(await template);
+    }
+
+    private static async Task<string> SeedTemplateAsync(TestSeed seed)
+    {
+        var name = $"billing_seed_{seed.Name}";
+        await using (var connection = new NpgsqlConnection(AdminConnection.Value))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"create database \"{name}\" template \"{Template}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var db = new TestDatabase(AdminConnection.Value, name, WithDatabase(AdminConnection.Value, name), dropOnDispose: false);
+        await seed.Apply(db);
+        await db.DisposeAsync();
+        return name;
+    }
+
+    private static async Task<TestDatabase> CloneAsync(string template)
     {
         var admin = AdminConnection.Value;
         var name = $"billing_test_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database \"{name}\" template \"{Template}\"", connection);
+            await using var create = new NpgsqlCommand($"create database \"{name}\" template \"{template}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
 
@@ -67,7 +110,7 @@ public static class TestPostgres
 }
 
 /// <summary>A database of its own for one test; dropped when the test ends.</summary>
-public sealed class TestDatabase(string adminConnection, string name, string connectionString) : IAsyncDisposable
+public sealed class TestDatabase(string adminConnection, string name, string connectionString, bool dropOnDispose = true) : IAsyncDisposable
 {
     private NpgsqlDataSource? _dataSource;
 
@@ -88,10 +131,18 @@ public sealed class TestDatabase(string adminConnection, string name, string con
             await _dataSource.DisposeAsync();
         }
 
-        NpgsqlConnection.ClearAllPools();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        if (!dropOnDispose)
+        {
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(adminConnection);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
         await drop.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>A named way to fill a database, run once per test run (see <see cref="TestPostgres.CreateDatabaseAsync(TestSeed)"/>).</summary>
+public sealed record TestSeed(string Name, Func<TestDatabase, Task> Apply);

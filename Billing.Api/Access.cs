@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Npgsql;
+using RedProperty.Billing.Infrastructure.Access;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>
+/// Who may call what. Every endpoint names one of these policies; the handlers then check the
+/// token's scope against the data (this operator's community, this household, this district),
+/// answering 404 rather than revealing that someone else's record exists.
+/// </summary>
+public static class Access
+{
+    public const string FinanceStaff = "finance-staff";
+    public const string Resident = "resident";
+    public const string DistrictFinance = "district-finance";
+    public const string FinanceOrResident = "finance-or-resident";
+    public const string FinanceOrDistrict = "finance-or-district";
+
+    public static IServiceCollection AddBillingAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        var validation = AccessTokens.Validation(configuration[AccessTokens.ConfigurationKey]);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = validation;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(FinanceStaff, p => p.RequireClaim(AccessTokens.RoleClaim, "finance"))
+            .AddPolicy(Resident, p => p.RequireClaim(AccessTokens.RoleClaim, "resident"))
+            .AddPolicy(DistrictFinance, p => p.RequireClaim(AccessTokens.RoleClaim, "district"))
+            .AddPolicy(FinanceOrResident, p => p.RequireClaim(AccessTokens.RoleClaim, "finance", "resident"))
+            .AddPolicy(FinanceOrDistrict, p => p.RequireClaim(AccessTokens.RoleClaim, "finance", "district"));
+        services.AddSingleton<ScopeDirectory>();
+        return services;
+    }
+
+    public static AccessGrant Grant(this ClaimsPrincipal user) =>
+        AccessTokens.GrantOf(user) ?? throw new InvalidOperationException("An authorised request carries no grant: the policies and claims disagree.");
+}
+
+/// <summary>Where a community or household belongs, for scope checks.</summary>
+public sealed class ScopeDirectory(NpgsqlDataSource db)
+{
+    public async Task<(string Operator, string District)?> CommunityAsync(string community, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select operator_code, district from community where code = @c");
+        cmd.Parameters.AddWithValue("c", community);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    public async Task<bool> MayManageCommunityAsync(AccessGrant grant, string community, CancellationToken ct) =>
+        grant.Role == AccessRole.FinanceStaff && await CommunityAsync(community, ct) is { } c && c.Operator == grant.Scope;
+
+    /// <summary>A resident sees their own household; finance staff the households of their operator's communities.</summary>
+    public async Task<bool> MaySeeHouseholdAsync(AccessGrant grant, string household, CancellationToken ct)
+    {
+        if (grant.Role == AccessRole.Resident)
+        {
+            return grant.Scope == household;
+        }
+
+        if (grant.Role != AccessRole.FinanceStaff)
+        {
+            return false;
+        }
+
+        await using var cmd = db.CreateCommand("select c.operator_code from household h join community c on c.code = h.community_code where h.code = @h");
+        cmd.Parameters.AddWithValue("h", household);
+        return await cmd.ExecuteScalarAsync(ct) is string op && op == grant.Scope;
+    }
+
+    public async Task<IReadOnlySet<string>> CommunitiesOfOperatorAsync(string operatorCode, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select code from community where operator_code = @o");
+        cmd.Parameters.AddWithValue("o", operatorCode);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+}
