@@ -38,6 +38,7 @@ app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "RedProp
 app.MapHealthApi();
 app.MapRegisterApi();
 app.MapDistrictFinanceApi();
+app.MapPaymentsApi();
 app.MapResidentStatementsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

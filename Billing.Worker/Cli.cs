@@ -35,6 +35,14 @@ public static class Cli
           claim   --community CODE --period yyyy-MM  submit (and freeze) a community's subsidy claim
           bill    --period yyyy-MM                   bill a month through Hangfire and wait for it
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
+          pay     --household CODE --channel cash|wechat|alipay|bank --reference REF --amount YUAN --date yyyy-MM-dd
+                                                     record one payment (a repeated reference is ignored)
+          payments --file FILE [--channel CHANNEL]   import a channel's payment export (idempotent)
+          arrears --community CODE [--as-of yyyy-MM-dd] [--out DIR]
+                                                     arrears by building and unit, as CSV and reminder notices (PDF)
+          collection --period yyyy-MM [--as-of yyyy-MM-dd]
+                                                     collection rate per community and for the operator
+          ledger-check --operator CODE               check every balance against the ledger
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
                                                      issue a signed Api token (needs Auth__SigningKey)
           serve                                      run a Hangfire server until Ctrl+C
@@ -73,6 +81,11 @@ public static class Cli
                 "export" => await ExportAsync(configuration, options),
                 "serve" => await ServeAsync(configuration),
                 "token" => IssueToken(configuration, clock, options),
+                "pay" => await PayAsync(configuration, options),
+                "payments" => await PaymentsAsync(configuration, options),
+                "arrears" => await ArrearsAsync(configuration, clock, options),
+                "collection" => await CollectionAsync(configuration, clock, options),
+                "ledger-check" => await LedgerCheckAsync(configuration, options),
                 "migrate" => Migrate(configuration),
                 _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
             };
@@ -128,6 +141,19 @@ public static class Cli
         foreach (var district in (await new RegisterStore(database.DataSource).CommunitiesAsync()).Select(c => c.District).Distinct())
         {
             await WriteReconciliationAsync(subsidyStore, district, period, Path.Combine(RepositoryPaths.Root, "out", "reconciliation"));
+        }
+
+        // The sample payments are for October 2026's statements; for other months they are simply early credit.
+        var (recorded, duplicates) = await ImportPaymentsAsync(database, Path.Combine(RepositoryPaths.Samples, "heze", "payments.csv"), null);
+        Console.WriteLine();
+        Console.WriteLine($"Payments: {recorded} recorded, {duplicates} already recorded and ignored");
+        var asOf = Today(clock);
+        await PrintCollectionAsync(database, period, asOf);
+        Console.WriteLine();
+        Console.WriteLine($"Arrears as of {asOf:yyyy-MM-dd}");
+        foreach (var community in await new RegisterStore(database.DataSource).CommunitiesAsync())
+        {
+            await WriteArrearsAsync(database, community.Code.Value, asOf, Path.Combine(RepositoryPaths.Root, "out", "arrears"));
         }
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return outcome.Succeeded ? 0 : 1;
@@ -280,6 +306,116 @@ public static class Cli
         }
 
         return 0;
+    }
+
+    private static async Task<int> PayAsync(IConfiguration configuration, Options options)
+    {
+        if (!Core.Payments.PaymentChannels.TryParse(options.Require("channel"), out var channel))
+        {
+            throw new ArgumentException("--channel is cash, wechat, alipay or bank.");
+        }
+
+        var amount = decimal.TryParse(options.Require("amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a) ? a : throw new ArgumentException("--amount is yuan, e.g. 42.96.");
+        var date = NodaTime.Text.LocalDatePattern.Iso.Parse(options.Require("date"));
+        if (!date.Success)
+        {
+            throw new ArgumentException("--date is like 2026-11-05.");
+        }
+
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var input = new Infrastructure.Payments.PaymentInput(options.Require("household"), channel, options.Require("reference"), new Core.Money(amount), date.Value);
+        var result = (await new Infrastructure.Payments.PaymentStore(database.DataSource).RecordAsync([(input, "command line", 1)], "command line"))[0];
+        Console.WriteLine(result.Duplicate ? $"Already recorded as payment {result.Id}; nothing changed." : $"Recorded payment {result.Id}.");
+        return 0;
+    }
+
+    private static async Task<int> PaymentsAsync(IConfiguration configuration, Options options)
+    {
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var (recorded, duplicates) = await ImportPaymentsAsync(database, options.Require("file"), options.Get("channel"));
+        Console.WriteLine($"{recorded} payments recorded, {duplicates} already recorded and ignored.");
+        return 0;
+    }
+
+    private static async Task<(int Recorded, int Duplicates)> ImportPaymentsAsync(BillingDatabase database, string file, string? channelName)
+    {
+        Core.Payments.PaymentChannel? channel = null;
+        if (channelName is not null)
+        {
+            channel = Core.Payments.PaymentChannels.TryParse(channelName, out var c) ? c : throw new ArgumentException("--channel is cash, wechat, alipay or bank.");
+        }
+
+        IReadOnlyList<Sourced<Infrastructure.Payments.PaymentInput>> rows;
+        using (var reader = RegisterCsv.OpenFile(file))
+        {
+            rows = RegisterCsv.ReadPayments(Path.GetFileName(file), reader, channel);
+        }
+
+        var results = await new Infrastructure.Payments.PaymentStore(database.DataSource).RecordAsync(rows.Select(r => (r.Value, r.Source, r.Row)).ToList(), "import");
+        return (results.Count(r => !r.Duplicate), results.Count(r => r.Duplicate));
+    }
+
+    private static async Task<int> ArrearsAsync(IConfiguration configuration, IClock clock, Options options)
+    {
+        var community = options.Require("community");
+        var asOf = options.Get("as-of") is { } d ? NodaTime.Text.LocalDatePattern.Iso.Parse(d).GetValueOrThrow() : Today(clock);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        await WriteArrearsAsync(database, community, asOf, options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "arrears"));
+        return 0;
+    }
+
+    private static async Task WriteArrearsAsync(BillingDatabase database, string community, LocalDate asOf, string outDir)
+    {
+        var store = new Infrastructure.Payments.PaymentStore(database.DataSource);
+        var arrears = await store.ArrearsAsync(community, asOf);
+        var info = (await new RegisterStore(database.DataSource).CommunitiesAsync()).Single(c => c.Code.Value == community);
+        Directory.CreateDirectory(outDir);
+        await File.WriteAllTextAsync(Path.Combine(outDir, $"{community}-arrears.csv"), Infrastructure.Payments.PaymentDocuments.ArrearsCsv(arrears), new System.Text.UTF8Encoding(true));
+        await File.WriteAllBytesAsync(Path.Combine(outDir, $"{community}-reminders.pdf"), Infrastructure.Payments.PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, asOf, arrears));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {community,-12} {arrears.Count,4} households overdue, {Core.Money.Sum(arrears.Select(a => a.Position.Open)).Yuan,10:0.00} yuan open -> {outDir}/{community}-arrears.csv, -reminders.pdf"));
+    }
+
+    private static async Task<int> CollectionAsync(IConfiguration configuration, IClock clock, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("collection needs --period yyyy-MM.");
+        var asOf = options.Get("as-of") is { } d ? NodaTime.Text.LocalDatePattern.Iso.Parse(d).GetValueOrThrow() : Today(clock);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        await PrintCollectionAsync(database, period, asOf);
+        return 0;
+    }
+
+    private static async Task PrintCollectionAsync(BillingDatabase database, YearMonth period, LocalDate asOf)
+    {
+        var store = new Infrastructure.Payments.PaymentStore(database.DataSource);
+        var communities = await new RegisterStore(database.DataSource).CommunitiesAsync();
+        Console.WriteLine();
+        Console.WriteLine($"Collection rate for {MonthlyBillingJob.PeriodPattern.Format(period)} as of {asOf:yyyy-MM-dd}");
+        foreach (var group in communities.GroupBy(c => (c.OperatorCode, c.OperatorName)))
+        {
+            foreach (var c in group)
+            {
+                var rate = await store.CollectionRateAsync([c.Code.Value], period, asOf);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Code.Value,-12} billed {rate.Billed.Yuan,10:0.00} collected {rate.Collected.Yuan,10:0.00}  {rate.Percent,6}"));
+            }
+
+            var all = await store.CollectionRateAsync(group.Select(c => c.Code.Value), period, asOf);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key.OperatorCode,-12} billed {all.Billed.Yuan,10:0.00} collected {all.Collected.Yuan,10:0.00}  {all.Percent,6}  ({group.Key.OperatorName})"));
+        }
+    }
+
+    private static async Task<int> LedgerCheckAsync(IConfiguration configuration, Options options)
+    {
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var check = await new Infrastructure.Payments.PaymentStore(database.DataSource).CheckAsync(options.Require("operator"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{check.Households} households; ledger {check.LedgerTotal.Yuan:0.00} = charges {check.ChargesTotal.Yuan:0.00} − payments {check.PaymentsTotal.Yuan:0.00} + reversals {check.ReversalsTotal.Yuan:0.00}: {(check.Balances ? "balances" : "DOES NOT BALANCE")}"));
+        foreach (var m in check.Mismatches)
+        {
+            Console.WriteLine("  " + m);
+        }
+
+        return check.Balances ? 0 : 1;
     }
 
     private static int IssueToken(IConfiguration configuration, IClock clock, Options options)

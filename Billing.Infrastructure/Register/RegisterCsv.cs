@@ -33,6 +33,19 @@ public static class RegisterCsv
 
     public static readonly CsvLayout Scores = new(["community_code", "period", "score"], []);
 
+    /// <summary>Payments as exported by a channel; the Chinese headers of WeChat Pay, Alipay and bank exports are accepted too.</summary>
+    public static readonly CsvLayout Payments = new(["reference", "household_code", "amount", "paid_on"], ["channel"])
+    {
+        Aliases = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["交易单号"] = "reference", ["流水号"] = "reference", ["收据号"] = "reference",
+            ["户号"] = "household_code", ["房屋编号"] = "household_code",
+            ["金额"] = "amount", ["金额(元)"] = "amount", ["金额（元）"] = "amount",
+            ["支付时间"] = "paid_on", ["交易时间"] = "paid_on", ["交易日期"] = "paid_on",
+            ["支付方式"] = "channel", ["渠道"] = "channel",
+        },
+    };
+
     private static readonly YearMonthPattern PeriodPattern = YearMonthPattern.CreateWithInvariantCulture("uuuu'-'MM");
 
     public static IReadOnlyList<Sourced<CommunityRow>> ReadCommunities(string source, TextReader reader) =>
@@ -133,6 +146,36 @@ public static class RegisterCsv
             return row.IsValid ? new MeterReadingRow(code!.Value, period!.Value, item!, quantity) : null;
         });
 
+    /// <summary>Payments; <paramref name="channel"/> applies to rows without a channel column (a file from one channel).</summary>
+    public static IReadOnlyList<Sourced<Payments.PaymentInput>> ReadPayments(string source, TextReader reader, Core.Payments.PaymentChannel? channel) =>
+        Read(source, reader, Payments, "reference", row =>
+        {
+            var reference = row.Required("reference");
+            var household = row.Code("household_code", s => new HouseholdCode(s));
+            var amountText = row.Required("amount")?.Replace("¥", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal).Trim();
+            decimal amount = 0m;
+            if (amountText is not null
+                && (!decimal.TryParse(amountText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount) || amount <= 0m || decimal.Round(amount, 2) != amount))
+            {
+                row.Error("amount", "payment.amount.invalid", $"'{amountText}' is not a positive amount in yuan with at most two decimals");
+            }
+
+            // Channel exports carry a time ("2026-11-05 14:23:11"); the ledger keeps the day.
+            var paidText = row.Required("paid_on");
+            var paidOn = paidText is null ? null : row.DateText("paid_on", paidText.Split(' ', 'T')[0]);
+            var resolved = channel;
+            if (row.Optional("channel") is { } channelText)
+            {
+                resolved = row.Parse<Core.Payments.PaymentChannel>("channel", channelText, Core.Payments.PaymentChannels.TryParse, "payment.channel.invalid", "a channel: cash, wechat, alipay or bank");
+            }
+            else if (channel is null)
+            {
+                row.Error("channel", "payment.channel.missing", "say which channel the payment came through (a channel column, or the channel of the whole file)");
+            }
+
+            return row.IsValid ? new Payments.PaymentInput(household!.Value.Value, resolved!.Value, reference!, new Core.Money(amount), paidOn!.Value) : null;
+        });
+
     /// <summary>The district's evaluation scores (双考核得分), one per community and month, 0 to 100.</summary>
     public static IReadOnlyList<Sourced<Subsidies.ScoreRow>> ReadScores(string source, TextReader reader) =>
         Read(source, reader, Scores, null, row =>
@@ -216,7 +259,7 @@ public static class RegisterCsv
             yield break;
         }
 
-        var header = csv.HeaderRecord.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
+        var header = csv.HeaderRecord.Select(h => h.Trim().TrimStart('\uFEFF')).Select(h => layout.Aliases.GetValueOrDefault(h, h)).ToArray();
         var missing = layout.Required.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
         var unknown = header.Where(h => h.Length > 0 && !layout.Required.Contains(h) && !layout.Optional.Contains(h)).ToList();
         if (missing.Count > 0 || unknown.Count > 0)
@@ -312,6 +355,8 @@ public static class RegisterCsv
 
         public LocalDate? RequiredDate(string column) => Required(column) is { } text ? Date(column, text) : null;
 
+        public LocalDate? DateText(string column, string text) => Date(column, text);
+
         public void Error(string column, string code, string message)
         {
             _errors++;
@@ -342,5 +387,8 @@ public static class RegisterCsv
 /// <summary>The columns of one register file: those that must be in the header and those that may.</summary>
 public sealed record CsvLayout(string[] Required, string[] Optional)
 {
+    /// <summary>Other names a column goes by in files we did not design (a channel's export), mapped to ours.</summary>
+    public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>();
+
     public string Header => string.Join(',', Required.Concat(Optional));
 }

@@ -84,6 +84,20 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             id = newId;
         }
 
+        await using (var charge = new NpgsqlCommand(
+            """
+            insert into ledger_entry (household_code, entry_date, kind, amount, statement_id, description)
+            values (@household, @date, 'charge', @amount, @statement, @description)
+            """, connection, tx))
+        {
+            charge.Parameters.AddWithValue("household", s.Household.Code.Value);
+            charge.Parameters.AddWithValue("date", s.IssueDate);
+            charge.Parameters.AddWithValue("amount", s.Total.Yuan);
+            charge.Parameters.AddWithValue("statement", id);
+            charge.Parameters.AddWithValue("description", "对账单 " + s.Number);
+            await charge.ExecuteNonQueryAsync(ct);
+        }
+
         var lineNo = 0;
         foreach (var line in s.Lines)
         {

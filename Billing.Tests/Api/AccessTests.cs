@@ -29,6 +29,10 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/communities/HZ-FXY/claims/2026-10" },
         { "POST", "/api/communities/HZ-FXY/claims/2026-10/corrections" },
         { "GET", "/hangfire" },
+        { "POST", "/api/payments" },
+        { "GET", "/api/households/HZ-FXY-01-1-101/ledger" },
+        { "GET", "/api/communities/HZ-FXY/arrears" },
+        { "GET", "/api/operators/TCJY/collection-rate/2026-10" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -155,6 +159,9 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/register/meter-readings" },
         { "POST", "/api/communities/HZ-FXY/claims/2026-10" },
         { "POST", "/api/communities/HZ-FXY/claims/2026-09/corrections" },
+        { "POST", "/api/payments" },
+        { "POST", "/api/payments/import" },
+        { "POST", "/api/payments/1/reversal" },
     };
 
     [Theory]

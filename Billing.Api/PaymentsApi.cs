@@ -1,0 +1,344 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NodaTime;
+using NodaTime.Extensions;
+using NodaTime.Text;
+using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Payments;
+using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Access;
+using RedProperty.Billing.Infrastructure.Payments;
+using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Runs;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>Payments, receipts, arrears and collection rate: finance staff for their operator, residents for their household.</summary>
+public static class PaymentsApi
+{
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt).RequireAuthorization(Access.FinanceOrResident);
+        app.MapGet("/api/households/{household}/ledger", Ledger).RequireAuthorization(Access.FinanceOrResident);
+        app.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/communities/{community}/arrears.pdf", ArrearsPdf).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/communities/{community}/arrears", Arrears).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/communities/{community}/collection-rate/{period}", CommunityCollection).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/operators/{operatorCode}/collection-rate/{period}", OperatorCollection).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/operators/{operatorCode}/ledger-check", LedgerCheck).RequireAuthorization(Access.FinanceStaff);
+        return app;
+    }
+
+    public sealed record PaymentRequest(string? Household, string? Channel, string? Reference, decimal? Amount, string? PaidOn);
+
+    public sealed record PaymentResponse(long Id, bool Duplicate, string Household, string Channel, string Reference, decimal Amount, string PaidOn);
+
+    public sealed record ReversalRequest(string? Reason, string? On);
+
+    private static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ProblemHttpResult>> Record(
+        PaymentRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        if (body?.Household is not { Length: > 0 } household)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Household required", "Name the household that paid.", "household");
+        }
+
+        if (!PaymentChannels.TryParse(body.Channel, out var channel))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid channel", "channel is cash, wechat, alipay or bank.", "channel");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reference))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reference required", "The channel's transaction number (or the cash receipt book number) makes a payment unique.", "reference");
+        }
+
+        if (body.Amount is not { } amount || amount <= 0m || decimal.Round(amount, 2) != amount)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid amount", "A payment is a positive amount in yuan with at most two decimals.", "amount");
+        }
+
+        var paidOn = LocalDatePattern.Iso.Parse(body.PaidOn ?? string.Empty);
+        if (!paidOn.Success)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "paidOn is a date like 2026-11-05.", "paidOn");
+        }
+
+        if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
+        }
+
+        try
+        {
+            var input = new PaymentInput(household, channel, body.Reference, new Money(amount), paidOn.Value);
+            var result = (await new PaymentStore(db).RecordAsync([(input, "api", 1)], $"api by {http.User.Grant().Subject}", ct))[0];
+            var response = new PaymentResponse(result.Id, result.Duplicate, household, channel.Name(), body.Reference, amount, LocalDatePattern.Iso.Format(paidOn.Value));
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/payments/{result.Id}/receipt.pdf", response);
+        }
+        catch (InputRejectedException rejected)
+        {
+            return rejected.Errors.Any(e => e.Code == "payment.reference.conflict")
+                ? Problems.Field(StatusCodes.Status409Conflict, "Reference already used", rejected.Errors[0].Message, "reference")
+                : Problems.Rejected(rejected);
+        }
+    }
+
+    /// <summary>A channel's CSV export; ?channel= names the channel when the file has no channel column.</summary>
+    private static async Task<Results<Ok<ImportSummary>, ProblemHttpResult>> Import(
+        HttpRequest request, string? channel, NpgsqlDataSource db, ScopeDirectory scopes, CancellationToken ct)
+    {
+        PaymentChannel? fileChannel = null;
+        if (channel is not null)
+        {
+            if (!PaymentChannels.TryParse(channel, out var parsed))
+            {
+                return Problems.Field(StatusCodes.Status400BadRequest, "Invalid channel", "channel is cash, wechat, alipay or bank.", "channel");
+            }
+
+            fileChannel = parsed;
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        try
+        {
+            var rows = RegisterCsv.ReadPayments("payments.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())), fileChannel);
+            var grant = request.HttpContext.User.Grant();
+            var foreign = new List<InputError>();
+            foreach (var row in rows)
+            {
+                if (!await scopes.MaySeeHouseholdAsync(grant, row.Value.Household, ct))
+                {
+                    foreign.Add(new InputError(row.Source, row.Row, "household_code", "access.scope", $"household {row.Value.Household} is not one of operator {grant.Scope}'s"));
+                }
+            }
+
+            if (foreign.Count > 0)
+            {
+                return Problems.Forbidden(foreign);
+            }
+
+            var results = await new PaymentStore(db).RecordAsync(rows.Select(r => (r.Value, r.Source, r.Row)).ToList(), $"import by {grant.Subject}", ct);
+            return TypedResults.Ok(new ImportSummary(results.Count(r => !r.Duplicate), results.Count(r => r.Duplicate)));
+        }
+        catch (InputRejectedException rejected)
+        {
+            return Problems.Rejected(rejected);
+        }
+    }
+
+    public sealed record ImportSummary(int Recorded, int DuplicatesIgnored);
+
+    private static async Task<Results<Created, ProblemHttpResult>> Reverse(
+        long id, ReversalRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Reason))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reason required", "Say why the payment is reversed.", "reason");
+        }
+
+        var on = Today(clock);
+        if (body.On is not null)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(body.On);
+            if (!parsed.Success)
+            {
+                return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "on is a date like 2026-11-05.", "on");
+            }
+
+            on = parsed.Value;
+        }
+
+        var receipt = await new PaymentStore(db).ReceiptAsync(id, ct);
+        if (receipt is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), receipt.Payment.Household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No payment {id} among yours.", "id");
+        }
+
+        try
+        {
+            await new PaymentStore(db).ReverseAsync(id, body.Reason, on, ct);
+            return TypedResults.Created($"/api/payments/{id}/receipt.pdf");
+        }
+        catch (PaymentConflictException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Already reversed", e.Message, "id");
+        }
+    }
+
+    private static async Task<IResult> Receipt(long id, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        var receipt = await new PaymentStore(db).ReceiptAsync(id, ct);
+        return receipt is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), receipt.Payment.Household, ct)
+            ? Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No payment {id} among yours.", "id")
+            : TypedResults.File(PaymentDocuments.Receipt(receipt), "application/pdf", $"receipt-{id}.pdf");
+    }
+
+    private static async Task<IResult> Ledger(string household, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
+        }
+
+        var position = await new PaymentStore(db).PositionAsync(household, null, ct);
+        var aging = AgingBuckets.Of(position, Today(clock));
+        return TypedResults.Ok(new
+        {
+            household,
+            balance = position.Balance.Yuan,
+            open = position.Open.Yuan,
+            credit = position.Credit.Yuan,
+            overdue = aging.Overdue.Yuan,
+            charges = position.Charges.Select(c => new
+            {
+                period = MonthlyBillingJob.PeriodPattern.Format(c.Charge.Period),
+                dueDate = LocalDatePattern.Iso.Format(c.Charge.DueDate),
+                amount = c.Charge.Amount.Yuan,
+                paid = c.Paid.Yuan,
+                open = c.Open.Yuan,
+                settledBy = c.SettledBy.Select(s => new { payment = s.PaymentId, amount = s.Amount.Yuan }),
+            }),
+        });
+    }
+
+    private static async Task<IResult> Arrears(string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var (rows, date, problem) = await ArrearsAsync(community, asOf, db, scopes, clock, http, ct);
+        return problem is not null ? problem : TypedResults.Ok(new
+        {
+            community,
+            asOf = LocalDatePattern.Iso.Format(date),
+            households = rows!.Count,
+            open = Money.Sum(rows.Select(r => r.Position.Open)).Yuan,
+            buildings = rows.GroupBy(r => (r.Details.Building, r.Details.Unit)).Select(g => new
+            {
+                building = g.Key.Building,
+                unit = g.Key.Unit,
+                households = g.Select(r => new
+                {
+                    household = r.Household,
+                    room = r.Details.Room,
+                    owner = r.Details.OwnerName,
+                    phone = r.Details.Phone,
+                    open = r.Position.Open.Yuan,
+                    days0To30 = r.Aging.Days0To30.Yuan,
+                    days31To90 = r.Aging.Days31To90.Yuan,
+                    days91To180 = r.Aging.Days91To180.Yuan,
+                    over180 = r.Aging.Over180.Yuan,
+                }),
+            }),
+        });
+    }
+
+    private static async Task<IResult> ArrearsCsv(string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var (rows, _, problem) = await ArrearsAsync(community, asOf, db, scopes, clock, http, ct);
+        return problem is not null ? problem : TypedResults.File(
+            System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(PaymentDocuments.ArrearsCsv(rows!))).ToArray(),
+            "text/csv; charset=utf-8", $"arrears-{community}.csv");
+    }
+
+    private static async Task<IResult> ArrearsPdf(string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var (rows, date, problem) = await ArrearsAsync(community, asOf, db, scopes, clock, http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var info = (await new RegisterStore(db).CommunitiesAsync(ct)).Single(c => c.Code.Value == community);
+        return TypedResults.File(PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, date, rows!), "application/pdf", $"reminders-{community}.pdf");
+    }
+
+    private static async Task<(IReadOnlyList<HouseholdArrears>? Rows, LocalDate AsOf, ProblemHttpResult? Problem)> ArrearsAsync(
+        string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var date = Today(clock);
+        if (asOf is not null)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(asOf);
+            if (!parsed.Success)
+            {
+                return (null, date, Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "asOf is a date like 2026-11-23.", "asOf"));
+            }
+
+            date = parsed.Value;
+        }
+
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return (null, date, Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community"));
+        }
+
+        return (await new PaymentStore(db).ArrearsAsync(community, date, ct), date, null);
+    }
+
+    private static async Task<IResult> CommunityCollection(string community, string period, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
+        }
+
+        return await CollectionAsync([community], period, asOf, db, clock, ct);
+    }
+
+    private static async Task<IResult> OperatorCollection(string operatorCode, string period, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (http.User.Grant().Scope != operatorCode)
+        {
+            return Problems.Field(StatusCodes.Status403Forbidden, "Another operator", $"Your token is for operator {http.User.Grant().Scope}.", "operatorCode");
+        }
+
+        return await CollectionAsync(await scopes.CommunitiesOfOperatorAsync(operatorCode, ct), period, asOf, db, clock, ct);
+    }
+
+    private static async Task<IResult> CollectionAsync(IEnumerable<string> communities, string period, string? asOf, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    {
+        var month = MonthlyBillingJob.PeriodPattern.Parse(period);
+        if (!month.Success)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a month like 2026-10.", "period");
+        }
+
+        var date = Today(clock);
+        if (asOf is not null && LocalDatePattern.Iso.Parse(asOf) is { Success: true } parsed)
+        {
+            date = parsed.Value;
+        }
+        else if (asOf is not null)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "asOf is a date like 2026-11-23.", "asOf");
+        }
+
+        var rate = await new PaymentStore(db).CollectionRateAsync(communities, month.Value, date, ct);
+        return TypedResults.Ok(new { period, asOf = LocalDatePattern.Iso.Format(date), billed = rate.Billed.Yuan, collected = rate.Collected.Yuan, rate = rate.Rate, percent = rate.Percent });
+    }
+
+    private static async Task<IResult> LedgerCheck(string operatorCode, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        if (http.User.Grant().Scope != operatorCode)
+        {
+            return Problems.Field(StatusCodes.Status403Forbidden, "Another operator", $"Your token is for operator {http.User.Grant().Scope}.", "operatorCode");
+        }
+
+        var check = await new PaymentStore(db).CheckAsync(operatorCode, ct);
+        return TypedResults.Ok(new
+        {
+            check.Households,
+            balances = check.Balances,
+            ledgerTotal = check.LedgerTotal.Yuan,
+            chargesTotal = check.ChargesTotal.Yuan,
+            paymentsTotal = check.PaymentsTotal.Yuan,
+            reversalsTotal = check.ReversalsTotal.Yuan,
+            check.Mismatches,
+        });
+    }
+
+    private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
+}
