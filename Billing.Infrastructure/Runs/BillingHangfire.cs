@@ -64,8 +64,13 @@ public static class BillingHangfire
         return services.BuildServiceProvider();
     }
 
-    public static BackgroundJobServer StartServer(JobStorage storage, IServiceProvider services, string serverName, int workerCount = 2) =>
-        new(
+    public static BackgroundJobServer StartServer(JobStorage storage, IServiceProvider services, string serverName, int workerCount = 2)
+    {
+        // Hangfire's log provider is process-wide; an ASP.NET host in the same process (the Api in
+        // tests) installs one bound to its own logger factory, which dies with that host. Servers
+        // started here write warnings to the console instead.
+        GlobalConfiguration.Configuration.UseLogProvider(new Hangfire.Logging.LogProviders.ColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Warn));
+        return new(
             new BackgroundJobServerOptions
             {
                 ServerName = serverName,
@@ -74,6 +79,7 @@ public static class BillingHangfire
                 SchedulePollingInterval = TimeSpan.FromSeconds(1),
             },
             storage);
+    }
 
     /// <summary>Waits until the job succeeds or fails for good; returns its final state and result or error.</summary>
     public static async Task<JobOutcome> WaitAsync(JobStorage storage, string jobId, TimeSpan timeout, CancellationToken ct = default)

@@ -7,6 +7,7 @@ using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Runs;
 
+[Collection(HangfireServerCollection.Name)]
 public class MonthlyBillingJobTests
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);

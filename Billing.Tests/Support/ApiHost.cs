@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using NodaTime;
@@ -30,6 +31,9 @@ public abstract class ApiHost : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
+
+        // The host's Hangfire log provider points at the logger factory just disposed; Hangfire keeps it process-wide.
+        Hangfire.GlobalConfiguration.Configuration.UseLogProvider(new Hangfire.Logging.LogProviders.ColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Warn));
         await Db.DisposeAsync();
     }
 
