@@ -15,6 +15,7 @@ builder.Services.AddSingleton(_ => BillingDatabase.Open(builder.Configuration, "
 builder.Services.AddSingleton(sp => sp.GetRequiredService<BillingDatabase>().DataSource);
 builder.Services.AddSingleton(_ => RateDirectory.Load(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadSubsidies(ratesDir));
+builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
@@ -31,6 +32,7 @@ app.UseAuthorization();
 // Fail fast: a broken rate file or an unreachable database stops start-up, not the first request.
 app.Services.GetRequiredService<RedProperty.Billing.Core.Rates.RateCatalog>();
 app.Services.GetRequiredService<RedProperty.Billing.Core.Subsidies.SubsidyCatalog>();
+app.Services.GetRequiredService<RedProperty.Billing.Core.Points.PointsCatalogues>();
 app.Services.GetRequiredService<BillingDatabase>();
 
 app.MapOpenApi();
@@ -39,6 +41,7 @@ app.MapHealthApi();
 app.MapRegisterApi();
 app.MapDistrictFinanceApi();
 app.MapPaymentsApi();
+app.MapPointsApi();
 app.MapResidentStatementsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

@@ -134,6 +134,14 @@ public static class HouseholdBilling
             AddLateFees(lastVersion, inputs, monthEnd, lines);
         }
 
+        // Points credit comes last, so it can never take the statement below zero.
+        var applied = Points.PointsCredit.Applicable(Money.Sum(lines.Select(l => l.Amount)), inputs.PointsCredit);
+        if (applied > Money.Zero)
+        {
+            var basis = new Points.PointsCreditBasis(inputs.PointsCredit, applied);
+            lines.Add(new ChargeLine(Points.PointsCredit.Kind, Points.PointsCredit.Label, "volunteer-points", basis.Amount, basis));
+        }
+
         return new HouseholdMonthBill(household, lines, (IReadOnlyList<InputError>?)problems ?? []);
     }
 

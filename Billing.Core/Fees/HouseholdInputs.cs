@@ -9,4 +9,10 @@ public sealed record OverdueAmount(Money Amount, LocalDate DueDate);
 public sealed record HouseholdMonthInputs(IReadOnlyDictionary<string, decimal> MeterReadings, IReadOnlyList<OverdueAmount> Overdue)
 {
     public static readonly HouseholdMonthInputs None = new(new Dictionary<string, decimal>(), []);
+
+    /// <summary>Fee credit bought with volunteer points and not yet used on a statement.</summary>
+    public Money PointsCredit { get; init; } = Money.Zero;
+
+    /// <summary>Points earned and used in the month and the balance, for the statement.</summary>
+    public Points.PointsSummary? Points { get; init; }
 }

@@ -51,7 +51,8 @@ public static class BillingEngine
                 continue;
             }
 
-            var bill = HouseholdBilling.Bill(community, household, rates, period, inputs?.Invoke(household.Code) ?? HouseholdMonthInputs.None, subsidies);
+            var householdInputs = inputs?.Invoke(household.Code) ?? HouseholdMonthInputs.None;
+            var bill = HouseholdBilling.Bill(community, household, rates, period, householdInputs, subsidies);
             if (bill.Problems.Count > 0)
             {
                 problems.AddRange(bill.Problems);
@@ -61,7 +62,10 @@ public static class BillingEngine
             if (bill.Lines.Count > 0)
             {
                 statements.Add(new StatementModel(
-                    community, household, household.DetailsOn(monthEnd), period, bill.Lines, calendar.IssueDate(period), calendar.DueDate(period)));
+                    community, household, household.DetailsOn(monthEnd), period, bill.Lines, calendar.IssueDate(period), calendar.DueDate(period))
+                {
+                    Points = householdInputs.Points,
+                });
             }
         }
 

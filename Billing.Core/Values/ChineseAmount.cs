@@ -1,101 +1,104 @@
+using System.Globalization;
 using System.Text;
 
 namespace RedProperty.Billing.Core;
 
 /// <summary>
-/// 人民币大写: an amount written in capital numerals, as receipts and statements must show it so
-/// that a figure cannot be altered by adding a stroke (e.g. 42.96 → 肆拾贰元玖角陆分).
+/// 人民币大写: an amount in capital numerals, as receipts and invoices must print it so that a
+/// figure cannot be altered by adding a stroke (42.96 → 肆拾贰元玖角陆分).
 /// </summary>
 public static class ChineseAmount
 {
     private const string Digits = "零壹贰叁肆伍陆柒捌玖";
-    private static readonly string[] PlaceUnits = ["", "拾", "佰", "仟"];
-    private static readonly string[] SectionUnits = ["", "万", "亿", "万亿"];
     private const decimal Max = 9_999_999_999_999.99m;
+    private static readonly string[] Places = ["", "拾", "佰", "仟"];
+
+    // After each group of four digits from the right; the fourth group is 万 of 亿 (万亿).
+    private static readonly string[] GroupMarks = ["", "万", "亿", "万"];
 
     public static string Capital(Money amount)
     {
         if (!amount.IsWholeFen)
         {
-            throw new ArgumentException($"{amount.Yuan} is not a whole number of fen.", nameof(amount));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{amount.Yuan} yuan is not a whole number of fen."), nameof(amount));
         }
 
         var yuan = Math.Abs(amount.Yuan);
         if (yuan > Max)
         {
-            throw new ArgumentOutOfRangeException(nameof(amount), amount.Yuan, $"Amounts up to {Max} yuan can be written.");
+            throw new ArgumentOutOfRangeException(
+                nameof(amount), amount.Yuan, string.Create(CultureInfo.InvariantCulture, $"Only amounts up to {Max} yuan can be written."));
         }
 
-        var integer = (long)decimal.Truncate(yuan);
-        var fen = (int)((yuan - integer) * 100m);
-        var (jiao, fenDigit) = (fen / 10, fen % 10);
-
-        var text = new StringBuilder(amount.IsNegative ? "负" : string.Empty);
-        if (integer == 0 && fen == 0)
+        var fen = (long)(yuan * 100m);
+        if (fen == 0)
         {
             return "零元整";
         }
 
-        if (integer > 0)
-        {
-            AppendInteger(text, integer);
-            text.Append('元');
-        }
+        var whole = fen / 100;
+        var jiao = (int)(fen / 10 % 10);
+        var lastFen = (int)(fen % 10);
 
-        if (jiao == 0 && fenDigit == 0)
+        var text = new StringBuilder(amount.IsNegative ? "负" : string.Empty);
+        if (whole > 0)
         {
-            return text.Append('整').ToString();
+            AppendWhole(text, whole);
+            text.Append('元');
         }
 
         if (jiao > 0)
         {
             text.Append(Digits[jiao]).Append('角');
         }
-        else if (integer > 0)
+        else if (whole > 0 && lastFen > 0)
         {
-            // 壹元零伍分: the zero jiao is spoken, so it is written.
+            // 1.05 is read 壹元零伍分, and the 零 leaves no gap to write a jiao into.
             text.Append('零');
         }
 
-        return fenDigit > 0 ? text.Append(Digits[fenDigit]).Append('分').ToString() : text.Append('整').ToString();
+        // 整 closes an amount without fen, so that none can be added after it.
+        return lastFen > 0
+            ? text.Append(Digits[lastFen]).Append('分').ToString()
+            : text.Append('整').ToString();
     }
 
-    private static void AppendInteger(StringBuilder text, long integer)
+    private static void AppendWhole(StringBuilder text, long whole)
     {
-        var sections = new List<int>();
-        for (var n = integer; n > 0; n /= 10_000)
-        {
-            sections.Add((int)(n % 10_000));
-        }
-
-        var written = false;
+        var digits = whole.ToString(CultureInfo.InvariantCulture);
         var zeroPending = false;
-        for (var s = sections.Count - 1; s >= 0; s--)
+        var groupHasDigit = false;
+        for (var i = 0; i < digits.Length; i++)
         {
-            var section = sections[s];
-            for (var place = 3; place >= 0; place--)
+            var digit = digits[i] - '0';
+            var place = digits.Length - 1 - i;
+            if (digit == 0)
             {
-                var digit = section / (int)Math.Pow(10, place) % 10;
-                if (digit == 0)
-                {
-                    // Runs of zeros, and zeros across a 万/亿 boundary, are read as one 零 — but only between digits.
-                    zeroPending |= written;
-                    continue;
-                }
-
+                // A run of zeros, even one across a 万/亿 mark, is read as one 零, and only before a further digit.
+                zeroPending = true;
+            }
+            else
+            {
                 if (zeroPending)
                 {
                     text.Append('零');
                     zeroPending = false;
                 }
 
-                text.Append(Digits[digit]).Append(PlaceUnits[place]);
-                written = true;
+                text.Append(Digits[digit]).Append(Places[place % 4]);
+                groupHasDigit = true;
             }
 
-            if (section != 0)
+            if (place % 4 == 0 && place > 0)
             {
-                text.Append(SectionUnits[s]);
+                // 亿 stays after an empty 亿 group: 1,000,000,000,000 is 壹万亿, not 壹万.
+                if (groupHasDigit || place == 8)
+                {
+                    text.Append(GroupMarks[place / 4]);
+                }
+
+                groupHasDigit = false;
             }
         }
     }

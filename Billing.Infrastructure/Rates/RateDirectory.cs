@@ -28,6 +28,15 @@ public static class RateDirectory
         return Directory.Exists(dir) ? SubsidyCatalog.Create(LoadDated(dir, SubsidyFileParser.Parse)) : SubsidyCatalog.Empty;
     }
 
+    /// <summary>Volunteer points catalogues; a checkout without any is valid (no points scheme).</summary>
+    public static Core.Points.PointsCatalogues LoadPoints(string ratesDir)
+    {
+        var dir = Path.Combine(ratesDir, "points");
+        return Directory.Exists(dir)
+            ? new Core.Points.PointsCatalogues(LoadDated(dir, Core.Points.PointsCatalogueParser.Parse).Select(v => v.Value).ToList())
+            : Core.Points.PointsCatalogues.Empty;
+    }
+
     private delegate (T? Value, IReadOnlyList<InputError> Errors) Parser<T>(string source, string json, string? expectedName, LocalDate? expectedDate);
 
     private static List<(string Source, T Value)> LoadDated<T>(string dir, Parser<T> parse)

@@ -34,6 +34,8 @@ public sealed record ImportResult(ImportCount Communities, ImportCount Buildings
 /// </summary>
 public sealed class RegisterStore(NpgsqlDataSource dataSource)
 {
+    public NpgsqlDataSource DataSource => dataSource;
+
     /// <summary>The date of a first record whose real start is unknown: it describes the home "as it always was".</summary>
     public static readonly LocalDate Beginning = new(1900, 1, 1);
 

@@ -28,11 +28,18 @@ public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog ra
 
             var households = await register.HouseholdsAsync(community.Code, ct);
             var meters = await register.MeterReadingsAsync(community.Code, period, ct);
-            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters), subsidies);
+            var points = await new Points.PointsStore(register.DataSource, Core.Points.PointsCatalogues.Empty).MonthAsync(community.Code.Value, period, ct);
+            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters, points), subsidies);
         }
     }
 
-    /// <summary>Per-household inputs besides the register: meter readings now, overdue amounts once payments are recorded.</summary>
-    private static Func<HouseholdCode, HouseholdMonthInputs> Inputs(IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>> meters) =>
-        code => meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
+    /// <summary>Per-household inputs besides the register: meter readings, and fee credit and the points summary from volunteer points.</summary>
+    private static Func<HouseholdCode, HouseholdMonthInputs> Inputs(
+        IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>> meters,
+        IReadOnlyDictionary<string, (Core.Money PendingCredit, Core.Points.PointsSummary Summary)> points) =>
+        code =>
+        {
+            var inputs = meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
+            return points.TryGetValue(code.Value, out var p) ? inputs with { PointsCredit = p.PendingCredit, Points = p.Summary } : inputs;
+        };
 }

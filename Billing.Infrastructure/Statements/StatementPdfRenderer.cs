@@ -84,7 +84,12 @@ public sealed class StatementPdfRenderer
             gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
             y += 16;
             var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
-            var source = line.Kind == Core.Subsidies.SubsidyLines.Kind ? "补贴政策" : "收费标准";
+            var source = line.Kind switch
+            {
+                Core.Subsidies.SubsidyLines.Kind => "补贴政策",
+                Core.Points.PointsCredit.Kind => "积分兑换",
+                _ => "收费标准",
+            };
             gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
             y += 20;
         }
@@ -104,6 +109,12 @@ public sealed class StatementPdfRenderer
                 $"标准物业服务费 {s.StandardFee.ToFenString()} 元，其中区财政代付 {s.DistrictShare.ToFenString()} 元，您承担 {s.ResidentShare.ToFenString()} 元。"
                 + "补贴按考核结果拨付，未拨付部分由物业公司承担，不向居民收取。",
                 Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            y += 14;
+        }
+
+        if (s.Points is { } points)
+        {
+            gfx.DrawString($"志愿积分：本月获得 {points.EarnedInMonth} 分，使用 {points.UsedInMonth} 分，月末结余 {points.Balance} 分。", Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
             y += 14;
         }
 

@@ -132,6 +132,11 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             {
                 await InsertDistrictLineAsync(connection, tx, s, id, lineNo, subsidy, line.Formula, ct);
             }
+
+            if (line.Kind == Core.Points.PointsCredit.Kind)
+            {
+                await Points.PointsStore.ApplyCreditAsync(connection, tx, s.Household.Code.Value, id, lineNo, -line.Amount, ct);
+            }
         }
 
         return true;
@@ -227,6 +232,7 @@ internal sealed record LineColumns(
         Core.Fees.ProratedBasis p => new(p.Quantity, p.QuantityUnit, p.Rate, p.RateUnit, p.Days, p.Denominator, p.From, p.To, p.Share),
         Core.Fees.MeteredBasis m => new(m.Quantity, m.Unit, m.Rate, "元/" + m.Unit, null, null, null, null, null),
         Core.Fees.LateFeeBasis l => new(l.Overdue.Yuan, "元", l.DailyRate, "/天", l.DaysLate, null, null, null, null),
+        Core.Points.PointsCreditBasis c => new(c.Pending.Yuan, "元", null, null, null, null, null, null, null),
         Core.Subsidies.SubsidyLineBasis d => new(d.Quantity, d.Method == Core.Subsidies.SubsidyBasis.PerArea ? "m²" : "元", d.Rate, null, null, null, null, null, d.Share),
         _ => new(null, null, null, null, null, null, null, null, null),
     };

@@ -33,6 +33,7 @@ public sealed class AccessTests : ApiHost
         { "GET", "/api/households/HZ-FXY-01-1-101/ledger" },
         { "GET", "/api/communities/HZ-FXY/arrears" },
         { "GET", "/api/operators/TCJY/collection-rate/2026-10" },
+        { "GET", "/api/households/HZ-FXY-01-1-101/points" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -162,6 +163,9 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/payments" },
         { "POST", "/api/payments/import" },
         { "POST", "/api/payments/1/reversal" },
+        { "POST", "/api/households/HZ-FXY-01-1-101/points/earnings" },
+        { "POST", "/api/households/HZ-FXY-01-1-101/points/redemptions" },
+        { "POST", "/api/vouchers/V00000001-1/use" },
     };
 
     [Theory]

@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NodaTime;
+using NodaTime.Extensions;
+using NodaTime.Text;
+using RedProperty.Billing.Core.Points;
+using RedProperty.Billing.Infrastructure.Points;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>Volunteer points: staff record services and redemptions; residents see their balance and history.</summary>
+public static class PointsApi
+{
+    public static IEndpointRouteBuilder MapPointsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/households/{household}/points/earnings", Earn).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/households/{household}/points/redemptions", Redeem).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/households/{household}/points", Show).RequireAuthorization(Access.FinanceOrResident);
+        app.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireAuthorization(Access.FinanceStaff);
+        return app;
+    }
+
+    public sealed record EarnRequest(string? Service, string? On, string? ConfirmedBy);
+
+    public sealed record RedeemRequest(string? Reward, int? Points);
+
+    public sealed record VoucherRequest(string? UsedBy);
+
+    private static async Task<Results<Created<long>, ProblemHttpResult>> Earn(
+        string household, EarnRequest? body, NpgsqlDataSource db, PointsCatalogues catalogues, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Service))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Service required", "Name the volunteer service from the catalogue.", "service");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.ConfirmedBy))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Confirmation required", "Every earning records who confirmed the service.", "confirmedBy");
+        }
+
+        var today = Today(clock);
+        var on = today;
+        if (body.On is not null)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(body.On);
+            if (!parsed.Success || parsed.Value > today)
+            {
+                return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "on is the day of the service, like 2026-11-05, and not in the future.", "on");
+            }
+
+            on = parsed.Value;
+        }
+
+        if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
+        {
+            return NotYours(household);
+        }
+
+        try
+        {
+            var id = await new PointsStore(db, catalogues).EarnAsync(household, body.Service, on, body.ConfirmedBy, ct);
+            return TypedResults.Created($"/api/households/{household}/points", id);
+        }
+        catch (PointsRefusedException e)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Service not recorded", e.Message, "service");
+        }
+    }
+
+    private static async Task<Results<Created<Redemption>, ProblemHttpResult>> Redeem(
+        string household, RedeemRequest? body, NpgsqlDataSource db, PointsCatalogues catalogues, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Reward))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reward required", "Name the reward from the catalogue.", "reward");
+        }
+
+        if (body.Points is not > 0)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Points required", "Say how many points to redeem.", "points");
+        }
+
+        if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
+        {
+            return NotYours(household);
+        }
+
+        try
+        {
+            var redemption = await new PointsStore(db, catalogues).RedeemAsync(household, body.Reward, body.Points.Value, Today(clock), ct);
+            return TypedResults.Created($"/api/households/{household}/points", redemption);
+        }
+        catch (PointsRefusedException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Redemption refused; nothing changed", e.Message, "points");
+        }
+    }
+
+    private static async Task<IResult> Show(string household, NpgsqlDataSource db, PointsCatalogues catalogues, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
+        {
+            return NotYours(household);
+        }
+
+        var store = new PointsStore(db, catalogues);
+        var position = await store.PositionAsync(household, ct);
+        var history = await store.HistoryAsync(household, ct);
+        return TypedResults.Ok(new
+        {
+            household,
+            position.Balance,
+            position.Earned,
+            position.Redeemed,
+            position.Expired,
+            history = history.Select(h => new { h.Id, h.Kind, h.Points, on = LocalDatePattern.Iso.Format(h.On), h.What, h.ConfirmedBy }),
+            uses = position.Uses.Select(u => new { earning = u.EarningId, usedBy = u.SpendingId, u.Points }),
+        });
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UseVoucher(
+        string voucher, VoucherRequest? body, NpgsqlDataSource db, PointsCatalogues catalogues, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.UsedBy))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Who used it", "Record who used the voucher (the staff member or the car park).", "usedBy");
+        }
+
+        try
+        {
+            await new PointsStore(db, catalogues).UseVoucherAsync(voucher, body.UsedBy, ct);
+            return TypedResults.NoContent();
+        }
+        catch (PointsRefusedException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Voucher not usable", e.Message, "voucher");
+        }
+    }
+
+    private static ProblemHttpResult NotYours(string household) =>
+        Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
+
+    private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
+}
