@@ -123,6 +123,7 @@ public static class Cli
             RegisterFiles.ReadFolder(Path.Combine(RepositoryPaths.Samples, "heze")), Today(clock), rates);
         PrintImport(imported);
 
+        await SamplePointsAsync(configuration, database, period);
         var outcome = await RunThroughHangfireAsync(configuration, database, rates, period);
         Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
 
@@ -219,6 +220,34 @@ public static class Cli
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// A little volunteer work in the billed month, so the sample statements show points and a
+    /// credit line. Recorded once: services are events, so a second demo run must not add them again.
+    /// </summary>
+    private static async Task SamplePointsAsync(IConfiguration configuration, BillingDatabase database, YearMonth period)
+    {
+        await using (var any = database.DataSource.CreateCommand("select count(*) from points_entry"))
+        {
+            if ((long)(await any.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+        }
+
+        var points = new Infrastructure.Points.PointsStore(database.DataSource, RateDirectory.LoadPoints(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
+        foreach (var (household, service, day) in new[]
+        {
+            ("HZ-FXY-01-1-101", "mediation", 5), ("HZ-FXY-01-1-101", "elderly-visit", 12), ("HZ-FXY-01-1-101", "patrol", 19),
+            ("HZ-SWJSY-01-1-501", "cleanup", 8), ("HZ-SWJSY-01-1-501", "patrol", 15),
+        })
+        {
+            await points.EarnAsync(household, service, period.OnDayOfMonth(day), "楼栋长 李建华");
+        }
+
+        var redemption = await points.RedeemAsync("HZ-FXY-01-1-101", "fee-credit", 100, period.OnDayOfMonth(25));
+        Console.WriteLine($"Volunteer points: 5 services recorded; HZ-FXY-01-1-101 redeemed 100 points for {redemption.Credit?.ToFenString()} yuan of fee credit");
     }
 
     private static async Task<int> ImportAsync(IConfiguration configuration, IClock clock, Options options)
