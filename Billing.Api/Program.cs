@@ -42,6 +42,7 @@ app.MapRegisterApi();
 app.MapDistrictFinanceApi();
 app.MapPaymentsApi();
 app.MapPointsApi();
+app.MapReadApi();
 app.MapResidentStatementsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

@@ -68,11 +68,19 @@ public sealed class SubsidyCatalog
                 return (null, $"subsidy policies {found.VersionId} and {version.VersionId} both apply to community {community.Code} on {date:yyyy-MM-dd}");
             }
 
-            found = version;
+            // A later version of the same policy supersedes the earlier one from its date on.
+            if (found is null || version.EffectiveFrom > found.EffectiveFrom)
+            {
+                found = version;
+            }
         }
 
         return (found, null);
     }
+
+    /// <summary>The version of each policy in force on <paramref name="date"/>.</summary>
+    public IEnumerable<SubsidyPolicyVersion> InForce(LocalDate date) =>
+        _versions.Where(v => v.Covers(date)).GroupBy(v => v.Policy, StringComparer.Ordinal).Select(g => g.MaxBy(v => v.EffectiveFrom)!);
 
     public bool HasChangesWithin(LocalDate start, LocalDate end)
     {

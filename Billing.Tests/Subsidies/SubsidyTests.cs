@@ -136,6 +136,19 @@ public class SubsidyTests
     }
 
     [Fact]
+    public void A_later_version_of_a_policy_supersedes_the_earlier_whatever_order_the_files_load_in()
+    {
+        var catalog = SubsidyCatalog.Create([
+            ("b.json", Policy(rate: 0.20m, from: new LocalDate(2023, 1, 1))),
+            ("a.json", Policy(rate: 0.30m, from: new LocalDate(2022, 1, 1))),
+        ]);
+
+        Assert.Equal(0.30m, catalog.For(Community(), ServiceLevel.Stars(2), new LocalDate(2022, 12, 31)).Version!.Rate);
+        Assert.Equal(0.20m, catalog.For(Community(), ServiceLevel.Stars(2), new LocalDate(2023, 1, 1)).Version!.Rate);
+        Assert.Equal(0.20m, Assert.Single(catalog.InForce(new LocalDate(2026, 1, 1))).Rate);
+    }
+
+    [Fact]
     public void A_policy_of_another_district_pays_nothing_here()
     {
         var bill = Bill(Household(86.40m), Policy(district: "别的区"));
