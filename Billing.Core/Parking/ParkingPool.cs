@@ -1,0 +1,77 @@
+namespace RedProperty.Billing.Core.Parking;
+
+/// <summary>A resident parking permit in a month: its standard price, the floor, and the share of the month it was held.</summary>
+/// <param name="Share">Days held over days in the month (1 for a whole month): reductions and prices are prorated by it.</param>
+public sealed record PermitMonth(string Permit, Money StandardPrice, Money Floor, decimal Share)
+{
+    /// <summary>The most this permit can be reduced: down to the floor, never below.</summary>
+    public Money Room => new((StandardPrice.Yuan - Floor.Yuan) * Share);
+}
+
+/// <summary>One permit's reduction from the pool.</summary>
+public sealed record PermitReduction(string Permit, Money Standard, Money Reduction)
+{
+    public Money Due => Standard - Reduction;
+}
+
+/// <summary>How a month's pool was used: the reductions, and what is carried to the next month.</summary>
+public sealed record PoolDistribution(Money PoolIn, IReadOnlyList<PermitReduction> Reductions, Money CarriedForward)
+{
+    public Money Used => Money.Sum(Reductions.Select(r => r.Reduction));
+}
+
+/// <summary>
+/// 共享停车收益池: the month's daytime lease income of a community (plus what earlier months carried
+/// forward) lowers every resident permit by the same amount per whole month held, never below the
+/// floor. Reductions are whole fen, rounded down; what they cannot use, fen included, is carried
+/// forward and shown, never lost.
+/// </summary>
+public static class ParkingPool
+{
+    public static PoolDistribution Distribute(Money poolIn, IReadOnlyList<PermitMonth> permits)
+    {
+        if (poolIn.IsNegative)
+        {
+            throw new ArgumentOutOfRangeException(nameof(poolIn), poolIn.Yuan, "A pool cannot be negative.");
+        }
+
+        var weight = permits.Sum(p => p.Share);
+        if (permits.Count == 0 || weight == 0m)
+        {
+            return new PoolDistribution(poolIn, [], poolIn);
+        }
+
+        // Water-filling: the same reduction per whole month for everyone, except that a permit
+        // at its floor takes no more, and what it cannot take is shared among the rest.
+        var open = permits.Where(p => p.Room > Money.Zero).ToList();
+        var capped = new HashSet<string>(StringComparer.Ordinal);
+        var left = poolIn.Yuan;
+        decimal perMonth;
+        while (true)
+        {
+            var openWeight = open.Where(p => !capped.Contains(p.Permit)).Sum(p => p.Share);
+            perMonth = openWeight == 0m ? 0m : left / openWeight;
+            var newlyCapped = open.Where(p => !capped.Contains(p.Permit) && perMonth * p.Share >= p.Room.Yuan).ToList();
+            if (newlyCapped.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var p in newlyCapped)
+            {
+                capped.Add(p.Permit);
+                left -= p.Room.Yuan;
+            }
+        }
+
+        var reductions = permits.Select(p =>
+        {
+            var standard = new Money(p.StandardPrice.Yuan * p.Share).RoundToFen(FenRounding.HalfAwayFromZero);
+            var exact = p.Room <= Money.Zero ? 0m : capped.Contains(p.Permit) ? p.Room.Yuan : perMonth * p.Share;
+            var reduction = Math.Min(decimal.Floor(exact * 100m) / 100m, standard.Yuan - decimal.Ceiling(p.Floor.Yuan * p.Share * 100m) / 100m);
+            return new PermitReduction(p.Permit, standard, new Money(Math.Max(0m, reduction)));
+        }).ToList();
+
+        return new PoolDistribution(poolIn, reductions, poolIn - Money.Sum(reductions.Select(r => r.Reduction)));
+    }
+}
