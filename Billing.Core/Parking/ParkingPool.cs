@@ -75,3 +75,30 @@ public static class ParkingPool
         return new PoolDistribution(poolIn, reductions, poolIn - Money.Sum(reductions.Select(r => r.Reduction)));
     }
 }
+
+/// <summary>A community's parking for a month: the pool (lease income plus carry-in) and each household's permits.</summary>
+public sealed record ParkingMonth(Money PoolIn, IReadOnlyDictionary<Register.HouseholdCode, IReadOnlyList<PermitMonth>> Permits, string RateVersion);
+
+/// <summary>The standard price of a permit for the share of the month it was held.</summary>
+public sealed record PermitBasis(string Permit, Money MonthlyPrice, decimal Share) : Fees.LineBasis(FenRounding.HalfAwayFromZero)
+{
+    public override decimal Exact => MonthlyPrice.Yuan * Share;
+
+    public override string Describe() =>
+        Share == 1m ? $"居民月卡 {Permit}：{MonthlyPrice.ToFenString()} 元/月" : $"居民月卡 {Permit}：{MonthlyPrice.ToFenString()} 元/月 × {Share:0.####}";
+}
+
+/// <summary>A permit's share of the community's daytime-lease pool, shown as a negative line with where it came from.</summary>
+public sealed record PoolReductionBasis(string Permit, Money Pool, int Permits, Money Reduction, Money Floor) : Fees.LineBasis(FenRounding.HalfAwayFromZero)
+{
+    public override decimal Exact => -Reduction.Yuan;
+
+    public override string Describe() =>
+        $"白天错峰出租收入池 {Pool.ToFenString()} 元，{Permits} 张月卡均摊，月卡 {Permit} 减 {Reduction.ToFenString()} 元（不低于 {Floor.ToFenString()} 元/月）";
+}
+
+public static class ParkingLines
+{
+    public const string PermitKind = "parking_permit";
+    public const string ReductionKind = "parking_pool_reduction";
+}

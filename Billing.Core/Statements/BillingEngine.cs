@@ -34,7 +34,8 @@ public static class BillingEngine
         YearMonth period,
         StatementCalendar calendar,
         Func<HouseholdCode, HouseholdMonthInputs>? inputs = null,
-        SubsidyCatalog? subsidies = null)
+        SubsidyCatalog? subsidies = null,
+        Parking.ParkingMonth? parking = null)
     {
         var monthEnd = period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month));
         if (community.BillingStart > monthEnd)
@@ -74,7 +75,50 @@ public static class BillingEngine
             return new CommunityBill(community, period, [], problems, NotYetBilled: false);
         }
 
-        return new CommunityBill(community, period, subsidies is null ? statements : CommunityCaps.Apply(statements, subsidies), [], NotYetBilled: false);
+        var capped = subsidies is null ? statements : CommunityCaps.Apply(statements, subsidies);
+        if (parking is null)
+        {
+            return new CommunityBill(community, period, capped, [], NotYetBilled: false);
+        }
+
+        var (withParking, distribution) = AddParking(capped, parking);
+        return new CommunityBill(community, period, withParking, [], NotYetBilled: false) { Parking = distribution };
+    }
+
+    /// <summary>
+    /// The pool is shared over every permit of the community at once (an equal reduction per whole
+    /// month held), so it is applied after all households are billed; each permit gets its price
+    /// line and its reduction line, and what the pool cannot use is carried forward.
+    /// </summary>
+    private static (IReadOnlyList<StatementModel>, Parking.PoolDistribution) AddParking(IReadOnlyList<StatementModel> statements, Parking.ParkingMonth parking)
+    {
+        var billed = statements.Select(s => s.Household.Code).ToHashSet();
+        var permits = parking.Permits.Where(p => billed.Contains(p.Key)).SelectMany(p => p.Value).ToList();
+        var distribution = Parking.ParkingPool.Distribute(parking.PoolIn, permits);
+        var byPermit = distribution.Reductions.ToDictionary(r => r.Permit, StringComparer.Ordinal);
+        var result = statements.Select(s =>
+        {
+            if (!parking.Permits.TryGetValue(s.Household.Code, out var own) || own.Count == 0)
+            {
+                return s;
+            }
+
+            var lines = s.Lines.ToList();
+            foreach (var permit in own)
+            {
+                var price = new Parking.PermitBasis(permit.Permit, permit.StandardPrice, permit.Share);
+                lines.Add(new ChargeLine(Parking.ParkingLines.PermitKind, "停车费（居民月卡）", parking.RateVersion, price.Amount, price));
+                var reduction = byPermit[permit.Permit].Reduction;
+                if (reduction > Money.Zero)
+                {
+                    var basis = new Parking.PoolReductionBasis(permit.Permit, distribution.PoolIn, permits.Count, reduction, permit.Floor);
+                    lines.Add(new ChargeLine(Parking.ParkingLines.ReductionKind, "共享停车收益抵扣", parking.RateVersion, basis.Amount, basis));
+                }
+            }
+
+            return s with { Lines = lines };
+        }).ToList();
+        return (result, distribution);
     }
 }
 
@@ -93,4 +137,7 @@ public sealed record CommunityBill(
     public Money StandardFee => Money.Sum(Statements.Select(s => s.StandardFee));
 
     public Money DistrictShare => Money.Sum(Statements.Select(s => s.DistrictShare));
+
+    /// <summary>How the month's parking pool was shared, and what it carries forward.</summary>
+    public Parking.PoolDistribution? Parking { get; init; }
 }
