@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Validation;
@@ -9,29 +7,12 @@ namespace RedProperty.Billing.Core.Points;
 /// <summary>Reads rates/points/&lt;catalogue&gt;/&lt;yyyy-MM-dd&gt;.json into a catalogue or every problem in it.</summary>
 public static class PointsCatalogueParser
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     public static (PointsCatalogue? Catalogue, IReadOnlyList<InputError> Errors) Parse(string source, string json, string? expectedName = null, LocalDate? expectedDate = null)
     {
-        Dto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<Dto>(json, Options);
-        }
-        catch (JsonException e)
-        {
-            return (null, [new InputError(source, e.LineNumber is { } l ? (int)l + 1 : null, e.Path, "points.json.invalid", e.Message.Split(" Path:")[0])]);
-        }
-
+        var (dto, readError) = DataFileJson.Read<Dto>(source, json, "points");
         if (dto is null)
         {
-            return (null, [new InputError(source, null, null, "points.json.empty", "the file is empty")]);
+            return (null, [readError!]);
         }
 
         var lines = JsonLineMap.Build(json);

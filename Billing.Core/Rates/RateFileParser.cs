@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Register;
@@ -14,35 +12,16 @@ namespace RedProperty.Billing.Core.Rates;
 /// </summary>
 public static class RateFileParser
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     /// <param name="source">The path shown in messages, e.g. "rates/heze-kaifaqu/2022-01-01.json".</param>
     /// <param name="expectedBook">The folder name: a file must describe the book its folder is named after.</param>
     /// <param name="expectedDate">The file name's date: the file must say the same effective date.</param>
     public static (RateBookVersion? Version, IReadOnlyList<InputError> Errors) Parse(
         string source, string json, string? expectedBook = null, LocalDate? expectedDate = null)
     {
-        RateFileDto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<RateFileDto>(json, Options);
-        }
-        catch (JsonException e)
-        {
-            var line = e.LineNumber is { } l ? (int)l + 1 : (int?)null;
-            var field = e.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : e.Path;
-            return (null, [new InputError(source, line, field, "rates.json.invalid", Clean(e.Message))]);
-        }
-
+        var (dto, readError) = DataFileJson.Read<RateFileDto>(source, json, "rates");
         if (dto is null)
         {
-            return (null, [new InputError(source, null, null, "rates.json.empty", "the file is empty")]);
+            return (null, [readError!]);
         }
 
         var lines = JsonLineMap.Build(json);
@@ -273,13 +252,6 @@ public static class RateFileParser
         }
 
         return items;
-    }
-
-    private static string Clean(string message)
-    {
-        // System.Text.Json appends "Path: ... | LineNumber: ..." which we already report as fields.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 
     private sealed class RateFileDto

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Register;
@@ -10,31 +8,13 @@ namespace RedProperty.Billing.Core.Subsidies;
 /// <summary>Reads one subsidy policy file (rates/subsidies/&lt;policy&gt;/&lt;yyyy-MM-dd&gt;.json) into a version or every problem in it.</summary>
 public static class SubsidyFileParser
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     public static (SubsidyPolicyVersion? Version, IReadOnlyList<InputError> Errors) Parse(
         string source, string json, string? expectedPolicy = null, LocalDate? expectedDate = null)
     {
-        PolicyDto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<PolicyDto>(json, Options);
-        }
-        catch (JsonException e)
-        {
-            var field = e.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : e.Path;
-            return (null, [new InputError(source, e.LineNumber is { } l ? (int)l + 1 : null, field, "subsidy.json.invalid", e.Message.Split(" Path:")[0])]);
-        }
-
+        var (dto, readError) = DataFileJson.Read<PolicyDto>(source, json, "subsidy");
         if (dto is null)
         {
-            return (null, [new InputError(source, null, null, "subsidy.json.empty", "the file is empty")]);
+            return (null, [readError!]);
         }
 
         var lines = JsonLineMap.Build(json);
