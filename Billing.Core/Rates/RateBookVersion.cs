@@ -20,7 +20,7 @@ public sealed record RateBookVersion(
     IReadOnlyList<FeeItem> FeeItems,
     VacancyRule? Vacancy,
     LateFeeRule? LateFee,
-    string Source)
+    string Source) : Validation.IDatedVersion
 {
     /// <summary>"heze-kaifaqu@2022-01-01": printed on every statement line priced from this version.</summary>
     public string VersionId { get; } = $"{RateBook}@{LocalDatePattern.Iso.Format(EffectiveFrom)}";

@@ -25,30 +25,8 @@ public sealed class RateCatalog
         var byBook = new Dictionary<string, RateBookVersion[]>(StringComparer.Ordinal);
         foreach (var group in versions.GroupBy(v => v.Version.RateBook, StringComparer.Ordinal))
         {
-            var ordered = group.OrderBy(v => v.Version.EffectiveFrom).ToList();
-            for (var i = 1; i < ordered.Count; i++)
-            {
-                var (prevSource, prev) = ordered[i - 1];
-                var (source, next) = ordered[i];
-                if (prev.EffectiveFrom == next.EffectiveFrom)
-                {
-                    errors.Add(new InputError($"{prevSource}, {source}", null, "effectiveFrom", "rates.version.duplicate",
-                        $"rate book '{group.Key}' has more than one version effective from {next.EffectiveFrom:yyyy-MM-dd}"));
-                }
-                else if (prev.EffectiveTo is { } end && end >= next.EffectiveFrom)
-                {
-                    errors.Add(new InputError(prevSource, null, "effectiveTo", "rates.version.overlap",
-                        $"{prev.VersionId} runs to {end:yyyy-MM-dd}, overlapping {next.VersionId} which starts {next.EffectiveFrom:yyyy-MM-dd}"));
-                }
-                else if (prev.EffectiveTo is { } gapStart && gapStart.PlusDays(1) < next.EffectiveFrom)
-                {
-                    errors.Add(new InputError(prevSource, null, "effectiveTo", "rates.version.gap",
-                        $"{prev.VersionId} ends {gapStart:yyyy-MM-dd} but {next.VersionId} starts {next.EffectiveFrom:yyyy-MM-dd}: "
-                        + $"no prices from {gapStart.PlusDays(1):yyyy-MM-dd} to {next.EffectiveFrom.PlusDays(-1):yyyy-MM-dd}"));
-                }
-            }
-
-            byBook[group.Key] = ordered.Select(v => v.Version).ToArray();
+            errors.AddRange(DatedVersions.Problems(group.Key, group, "rates", "prices"));
+            byBook[group.Key] = group.Select(v => v.Version).OrderBy(v => v.EffectiveFrom).ToArray();
         }
 
         return errors.Count > 0 ? throw new InputRejectedException(errors) : new RateCatalog(byBook);

@@ -22,27 +22,7 @@ public sealed class SubsidyCatalog
         var all = versions.ToList();
         foreach (var group in all.GroupBy(v => v.Version.Policy, StringComparer.Ordinal))
         {
-            var ordered = group.OrderBy(v => v.Version.EffectiveFrom).ToList();
-            for (var i = 1; i < ordered.Count; i++)
-            {
-                var (prevSource, prev) = ordered[i - 1];
-                var (source, next) = ordered[i];
-                if (prev.EffectiveFrom == next.EffectiveFrom)
-                {
-                    errors.Add(new InputError($"{prevSource}, {source}", null, "effectiveFrom", "subsidy.version.duplicate",
-                        $"policy '{group.Key}' has more than one version effective from {next.EffectiveFrom:yyyy-MM-dd}"));
-                }
-                else if (prev.EffectiveTo is { } end && end >= next.EffectiveFrom)
-                {
-                    errors.Add(new InputError(prevSource, null, "effectiveTo", "subsidy.version.overlap",
-                        $"{prev.VersionId} runs to {end:yyyy-MM-dd}, overlapping {next.VersionId}"));
-                }
-                else if (prev.EffectiveTo is { } gapEnd && gapEnd.PlusDays(1) < next.EffectiveFrom)
-                {
-                    errors.Add(new InputError(prevSource, null, "effectiveTo", "subsidy.version.gap",
-                        $"{prev.VersionId} ends {gapEnd:yyyy-MM-dd} but {next.VersionId} starts {next.EffectiveFrom:yyyy-MM-dd}"));
-                }
-            }
+            errors.AddRange(DatedVersions.Problems(group.Key, group, "subsidy", "subsidy"));
         }
 
         return errors.Count > 0 ? throw new InputRejectedException(errors) : new SubsidyCatalog([.. all.Select(v => v.Version)]);

@@ -41,7 +41,7 @@ public sealed record SubsidyPolicyVersion(
     Money? CapPerCommunityMonth,
     IReadOnlyList<PayoutBand> Bands,
     FenRounding Rounding,
-    string Source)
+    string Source) : Validation.IDatedVersion
 {
     public string VersionId { get; } = $"{Policy}@{LocalDatePattern.Iso.Format(EffectiveFrom)}";
 
