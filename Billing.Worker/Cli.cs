@@ -43,6 +43,8 @@ public static class Cli
           collection --period yyyy-MM [--as-of yyyy-MM-dd]
                                                      collection rate per community and for the operator
           ledger-check --operator CODE               check every balance against the ledger
+          generate --communities N --households-per-community M [--seed S] --out DIR
+                                                     write a synthetic register (deterministic by seed) for scale runs
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
                                                      issue a signed Api token (needs Auth__SigningKey)
           serve                                      run a Hangfire server until Ctrl+C
@@ -81,6 +83,7 @@ public static class Cli
                 "export" => await ExportAsync(configuration, options),
                 "serve" => await ServeAsync(configuration),
                 "token" => IssueToken(configuration, clock, options),
+                "generate" => Generate(options),
                 "pay" => await PayAsync(configuration, options),
                 "payments" => await PaymentsAsync(configuration, options),
                 "arrears" => await ArrearsAsync(configuration, clock, options),
@@ -445,6 +448,16 @@ public static class Cli
         }
 
         return check.Balances ? 0 : 1;
+    }
+
+    private static int Generate(Options options)
+    {
+        int Number(string name, int fallback) =>
+            options.Get(name) is { } text ? (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"--{name} is a positive number.")) : fallback;
+        var (communities, households) = Infrastructure.Scale.SyntheticRegister.Write(
+            options.Require("out"), Number("communities", 10), Number("households-per-community", 100), Number("seed", 20261123));
+        Console.WriteLine($"Wrote {communities} communities and {households} households to {options.Require("out")}");
+        return 0;
     }
 
     private static int IssueToken(IConfiguration configuration, IClock clock, Options options)
