@@ -38,7 +38,7 @@ public static class DistrictFinanceApi
     private static async Task<Results<Ok<ScoreRow>, ProblemHttpResult>> PutScore(
         string community, string period, ScoreRequest? body, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        if (!TryPeriod(period, out var month, out var problem))
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
             return problem;
         }
@@ -120,7 +120,7 @@ public static class DistrictFinanceApi
     private static async Task<Results<Created<ReconciliationResponse.Row>, ProblemHttpResult>> SubmitClaim(
         string community, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        if (!TryPeriod(period, out var month, out var problem))
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
             return problem;
         }
@@ -148,7 +148,7 @@ public static class DistrictFinanceApi
     private static async Task<Results<Created<long>, ProblemHttpResult>> Correct(
         string community, string period, CorrectionRequest? body, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        if (!TryPeriod(period, out var corrects, out var problem) || !TryPeriod(body?.InPeriod ?? string.Empty, out var inPeriod, out problem, "inPeriod"))
+        if (!ApiInput.TryPeriod(period, out var corrects, out var problem) || !ApiInput.TryPeriod(body?.InPeriod ?? string.Empty, out var inPeriod, out problem, "inPeriod"))
         {
             return problem;
         }
@@ -187,7 +187,7 @@ public static class DistrictFinanceApi
     private static async Task<(IReadOnlyList<ReconciliationRow>? Rows, ProblemHttpResult? Problem)> RowsAsync(
         string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, AccessGrant grant, CancellationToken ct)
     {
-        if (!TryPeriod(period, out var month, out var problem))
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
             return (null, problem);
         }
@@ -211,14 +211,6 @@ public static class DistrictFinanceApi
 
     private static ProblemHttpResult NotYours(string community) =>
         Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
-
-    private static bool TryPeriod(string text, out YearMonth month, out ProblemHttpResult problem, string field = "period")
-    {
-        var parsed = MonthlyBillingJob.PeriodPattern.Parse(text);
-        month = parsed.Success ? parsed.Value : default;
-        problem = parsed.Success ? null! : Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", $"'{text}' is not a month like 2026-10.", field);
-        return parsed.Success;
-    }
 }
 
 public sealed record ReconciliationResponse(string District, string Period, IReadOnlyList<ReconciliationResponse.Row> Communities, bool AllChecksPassed)

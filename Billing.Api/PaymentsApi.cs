@@ -141,16 +141,9 @@ public static class PaymentsApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Reason required", "Say why the payment is reversed.", "reason");
         }
 
-        var on = Today(clock);
-        if (body.On is not null)
+        if (!ApiInput.TryDate(body.On, ApiInput.Today(clock), out var on, out var dateProblem, "on"))
         {
-            var parsed = LocalDatePattern.Iso.Parse(body.On);
-            if (!parsed.Success)
-            {
-                return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "on is a date like 2026-11-05.", "on");
-            }
-
-            on = parsed.Value;
+            return dateProblem;
         }
 
         var receipt = await new PaymentStore(db).ReceiptAsync(id, ct);
@@ -186,7 +179,7 @@ public static class PaymentsApi
         }
 
         var position = await new PaymentStore(db).PositionAsync(household, null, ct);
-        var aging = AgingBuckets.Of(position, Today(clock));
+        var aging = AgingBuckets.Of(position, ApiInput.Today(clock));
         return TypedResults.Ok(new
         {
             household,
@@ -258,16 +251,9 @@ public static class PaymentsApi
     private static async Task<(IReadOnlyList<HouseholdArrears>? Rows, LocalDate AsOf, ProblemHttpResult? Problem)> ArrearsAsync(
         string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
-        var date = Today(clock);
-        if (asOf is not null)
+        if (!ApiInput.TryDate(asOf, ApiInput.Today(clock), out var date, out var problem, "asOf"))
         {
-            var parsed = LocalDatePattern.Iso.Parse(asOf);
-            if (!parsed.Success)
-            {
-                return (null, date, Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "asOf is a date like 2026-11-23.", "asOf"));
-            }
-
-            date = parsed.Value;
+            return (null, date, problem);
         }
 
         if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
@@ -300,23 +286,12 @@ public static class PaymentsApi
 
     private static async Task<IResult> CollectionAsync(IEnumerable<string> communities, string period, string? asOf, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        var month = MonthlyBillingJob.PeriodPattern.Parse(period);
-        if (!month.Success)
+        if (!ApiInput.TryPeriod(period, out var month, out var problem) || !ApiInput.TryDate(asOf, ApiInput.Today(clock), out var date, out problem, "asOf"))
         {
-            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a month like 2026-10.", "period");
+            return problem;
         }
 
-        var date = Today(clock);
-        if (asOf is not null && LocalDatePattern.Iso.Parse(asOf) is { Success: true } parsed)
-        {
-            date = parsed.Value;
-        }
-        else if (asOf is not null)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "asOf is a date like 2026-11-23.", "asOf");
-        }
-
-        var rate = await new PaymentStore(db).CollectionRateAsync(communities, month.Value, date, ct);
+        var rate = await new PaymentStore(db).CollectionRateAsync(communities, month, date, ct);
         return TypedResults.Ok(new { period, asOf = LocalDatePattern.Iso.Format(date), billed = rate.Billed.Yuan, collected = rate.Collected.Yuan, rate = rate.Rate, percent = rate.Percent });
     }
 
@@ -339,6 +314,4 @@ public static class PaymentsApi
             check.Mismatches,
         });
     }
-
-    private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
 }

@@ -39,17 +39,15 @@ public static class PointsApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Confirmation required", "Every earning records who confirmed the service.", "confirmedBy");
         }
 
-        var today = Today(clock);
-        var on = today;
-        if (body.On is not null)
+        var today = ApiInput.Today(clock);
+        if (!ApiInput.TryDate(body.On, today, out var on, out var problem, "on"))
         {
-            var parsed = LocalDatePattern.Iso.Parse(body.On);
-            if (!parsed.Success || parsed.Value > today)
-            {
-                return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "on is the day of the service, like 2026-11-05, and not in the future.", "on");
-            }
+            return problem;
+        }
 
-            on = parsed.Value;
+        if (on > today)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "on is the day of the service, which cannot be in the future.", "on");
         }
 
         if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
@@ -88,7 +86,7 @@ public static class PointsApi
 
         try
         {
-            var redemption = await new PointsStore(db, catalogues).RedeemAsync(household, body.Reward, body.Points.Value, Today(clock), ct);
+            var redemption = await new PointsStore(db, catalogues).RedeemAsync(household, body.Reward, body.Points.Value, ApiInput.Today(clock), ct);
             return TypedResults.Created($"/api/households/{household}/points", redemption);
         }
         catch (PointsRefusedException e)
@@ -140,6 +138,4 @@ public static class PointsApi
 
     private static ProblemHttpResult NotYours(string household) =>
         Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
-
-    private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
 }

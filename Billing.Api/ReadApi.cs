@@ -32,16 +32,9 @@ public static class ReadApi
     /// <summary>Every rate book version and subsidy policy in force on a date (default today, Asia/Shanghai).</summary>
     private static IResult Rates(string? on, RateCatalog rates, SubsidyCatalog subsidies, IClock clock)
     {
-        var date = clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
-        if (on is not null)
+        if (!ApiInput.TryDate(on, ApiInput.Today(clock), out var date, out var problem, "on"))
         {
-            var parsed = LocalDatePattern.Iso.Parse(on);
-            if (!parsed.Success)
-            {
-                return Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "on is a date like 2026-11-23.", "on");
-            }
-
-            date = parsed.Value;
+            return problem;
         }
 
         return TypedResults.Ok(new
@@ -192,10 +185,9 @@ public static class ReadApi
     /// <summary>A statement as JSON: every line with its formula and rate version, exactly as issued.</summary>
     private static async Task<IResult> Statement(string household, string period, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        var month = MonthlyBillingJob.PeriodPattern.Parse(period);
-        if (!month.Success)
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
-            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a month like 2026-10.", "period");
+            return problem;
         }
 
         if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
@@ -210,7 +202,7 @@ public static class ReadApi
             where s.household_code = @h and s.period = @p order by l.line_no
             """);
         cmd.Parameters.AddWithValue("h", household);
-        cmd.Parameters.AddWithValue("p", month.Value.OnDayOfMonth(1));
+        cmd.Parameters.AddWithValue("p", month.OnDayOfMonth(1));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var lines = new List<object>();
         (string No, decimal Total, LocalDate Issue, LocalDate Due, string Sha)? head = null;

@@ -61,7 +61,7 @@ public static class RegisterApi
                 return Problems.Forbidden(outOfScope);
             }
 
-            var today = clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
+            var today = ApiInput.Today(clock);
             return TypedResults.Ok(await new RegisterStore(db).ImportAsync(import, today, rates, ct));
         }
         catch (InputRejectedException rejected)
@@ -79,14 +79,9 @@ public static class RegisterApi
         }
 
 
-        YearMonth month;
-        try
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
-            month = MonthlyBillingJob.ParsePeriod(period);
-        }
-        catch (ArgumentException e)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
+            return problem;
         }
 
         if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))

@@ -25,14 +25,9 @@ public static class ResidentStatementsApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid household code", $"'{household}' is not a household code.", "household");
         }
 
-        NodaTime.YearMonth month;
-        try
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
-            month = MonthlyBillingJob.ParsePeriod(period);
-        }
-        catch (ArgumentException e)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", e.Message, "period");
+            return problem;
         }
 
         var pdf = await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct) ? await new StatementStore(db).PdfAsync(code, month, ct) : null;
