@@ -1,5 +1,6 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using RedProperty.Billing.Core.Fees;
 using RedProperty.Billing.Core.Statements;
 
 namespace RedProperty.Billing.Infrastructure.Statements;
@@ -16,6 +17,9 @@ public sealed class StatementPdfRenderer
     private const double RightEdge = PageWidth - Margin;
     private const double AmountColumn = RightEdge;
     private const double FormulaColumn = Margin + 150;
+    private const double LineHeight = 36;
+    private const double TotalBlockHeight = 90;
+    private const double ContentBottom = PageHeight - Margin - 24;
 
     public StatementPdfRenderer() => StatementFonts.EnsureConfigured();
 
@@ -26,15 +30,53 @@ public sealed class StatementPdfRenderer
         document.Info.Author = statement.Community.OperatorName;
         document.Info.Creator = "RedProperty.Billing";
 
-        var page = document.AddPage();
-        page.Width = XUnit.FromPoint(PageWidth);
-        page.Height = XUnit.FromPoint(PageHeight);
-        using (var gfx = XGraphics.FromPdfPage(page))
+        // Pages are filled first and their footers drawn last, once the page count is known.
+        var pages = new List<XGraphics>();
+        XGraphics NewPage()
         {
+            var page = document.AddPage();
+            page.Width = XUnit.FromPoint(PageWidth);
+            page.Height = XUnit.FromPoint(PageHeight);
+            var gfx = XGraphics.FromPdfPage(page);
+            pages.Add(gfx);
+            return gfx;
+        }
+
+        try
+        {
+            var gfx = NewPage();
             var y = ComposeHeader(gfx, statement);
-            y = ComposeLines(gfx, statement, y);
+            foreach (var line in statement.Lines)
+            {
+                if (y + LineHeight > ContentBottom)
+                {
+                    gfx = NewPage();
+                    y = ComposeContinuationHeader(gfx, statement);
+                }
+
+                y = ComposeLine(gfx, line, y);
+            }
+
+            gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
+            y += 10;
+            if (y + TotalBlockHeight > ContentBottom)
+            {
+                gfx = NewPage();
+                y = ComposeContinuationHeader(gfx, statement);
+            }
+
             ComposeTotal(gfx, statement, y);
-            ComposeFooter(gfx, statement, pageNumber: 1, pageCount: 1);
+            for (var i = 0; i < pages.Count; i++)
+            {
+                ComposeFooter(pages[i], statement, i + 1, pages.Count);
+            }
+        }
+        finally
+        {
+            foreach (var page in pages)
+            {
+                page.Dispose();
+            }
         }
 
         using var stream = new MemoryStream();
@@ -65,6 +107,11 @@ public sealed class StatementPdfRenderer
         }
 
         y += 8;
+        return ComposeTableHead(gfx, y);
+    }
+
+    private static double ComposeTableHead(XGraphics gfx, double y)
+    {
         gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
         y += 8;
         gfx.DrawString("项目", Typography.BodyBold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
@@ -75,27 +122,29 @@ public sealed class StatementPdfRenderer
         return y + 8;
     }
 
-    private static double ComposeLines(XGraphics gfx, StatementModel s, double y)
+    private static double ComposeLine(XGraphics gfx, ChargeLine line, double y)
     {
-        foreach (var line in s.Lines)
+        gfx.DrawString(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawString(line.Formula, Typography.Body, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
+        gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
+        var source = line.Kind switch
         {
-            gfx.DrawString(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            gfx.DrawString(line.Formula, Typography.Body, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
-            gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
-            y += 16;
-            var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
-            var source = line.Kind switch
-            {
-                Core.Subsidies.SubsidyLines.Kind => "补贴政策",
-                Core.Points.PointsCredit.Kind => "积分兑换",
-                _ => "收费标准",
-            };
-            gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
-            y += 20;
-        }
+            Core.Subsidies.SubsidyLines.Kind => "补贴政策",
+            Core.Points.PointsCredit.Kind => "积分兑换",
+            _ => "收费标准",
+        };
+        gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
+        return y + LineHeight;
+    }
 
-        gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
-        return y + 10;
+    /// <summary>Later pages repeat who and when the statement is for, and the table's column heads.</summary>
+    private static double ComposeContinuationHeader(XGraphics gfx, StatementModel s)
+    {
+        var y = Margin;
+        gfx.DrawString($"物业服务费对账单（续）　{s.Details.Address}　{ChineseDates.Month(s.Period)}　{s.Number}", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        y += 26;
+        return ComposeTableHead(gfx, y);
     }
 
     private static void ComposeTotal(XGraphics gfx, StatementModel s, double y)

@@ -67,6 +67,43 @@ public class StatementPdfTests
     }
 
     [Fact]
+    public void A_long_statement_runs_over_several_pages_with_page_numbers_and_the_total_on_the_last()
+    {
+        // The household's details are recorded anew every day of October: 31 segments, 31 fee lines.
+        var details = new Core.Timeline<HouseholdDetails>(Enumerable.Range(1, 31).Select(d =>
+            new Core.Dated<HouseholdDetails>(new LocalDate(2026, 10, d), new HouseholdDetails("1", "1", "101", new SquareMetres(80m + d), "王芳"))));
+        var household = TestRegister.Household(0m, details: details);
+        var bill = BillingEngine.BillCommunity(TestRegister.Community(), [household], TestRegister.Catalog(TestRegister.Book()), new YearMonth(2026, 10), StatementCalendar.Default);
+        var statement = Assert.Single(bill.Statements);
+
+        using var document = PdfDocument.Open(new StatementPdfRenderer().Render(statement));
+        var pages = document.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)))).ToList();
+
+        Assert.Equal(31, statement.Lines.Count);
+        Assert.True(pages.Count >= 2, $"{pages.Count} page(s)");
+        for (var i = 0; i < pages.Count; i++)
+        {
+            Assert.Contains($"第{i + 1}页/共{pages.Count}页", pages[i], StringComparison.Ordinal);
+        }
+
+        Assert.Contains("物业服务费对账单（续）", pages[1], StringComparison.Ordinal);
+        Assert.Contains($"¥{statement.Total.ToFenString()}", pages[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("本期应缴合计", string.Concat(pages.Take(pages.Count - 1)), StringComparison.Ordinal);
+        Assert.Equal(31, pages.Sum(p => CountOccurrences(p, "物业服务费（2星级）")));
+    }
+
+    private static int CountOccurrences(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    [Fact]
     public void The_font_is_embedded_as_a_subset_so_statements_look_the_same_everywhere()
     {
         var pdf = new StatementPdfRenderer().Render(FirstSampleStatement());
