@@ -12,15 +12,9 @@ namespace RedProperty.Billing.Infrastructure.Payments;
 /// <summary>Receipts (收据), the arrears list for household-liaison leaders (联户长) and reminder notices (催缴通知).</summary>
 public static class PaymentDocuments
 {
-    private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
-
     public static byte[] Receipt(ReceiptModel r)
     {
-        StatementFonts.EnsureConfigured();
-        var title = new XFont(StatementFonts.Family, 16, XFontStyleEx.Bold, Unicode);
-        var body = new XFont(StatementFonts.Family, 10, XFontStyleEx.Regular, Unicode);
-        var bold = new XFont(StatementFonts.Family, 11, XFontStyleEx.Bold, Unicode);
-        var note = new XFont(StatementFonts.Family, 8, XFontStyleEx.Regular, Unicode);
+        var (title, body, bold, note) = (PdfText.Font(16, bold: true), PdfText.Font(10), PdfText.Font(11, bold: true), PdfText.Font(8));
         using var document = new PdfDocument();
         document.Info.Title = $"收据 {r.PaymentId}";
         document.Info.Creator = "RedProperty.Billing";
@@ -69,7 +63,7 @@ public static class PaymentDocuments
             gfx.DrawString("收款按欠费月份由远及近冲抵；多缴部分转为预存，抵扣下期账单。", note, XBrushes.DimGray, left, page.Height.Point - 40, XStringFormats.TopLeft);
         }
 
-        return Save(document);
+        return PdfText.Save(document);
     }
 
     public static string ArrearsCsv(IReadOnlyList<HouseholdArrears> arrears)
@@ -106,11 +100,7 @@ public static class PaymentDocuments
     /// <summary>One printable reminder notice per household, in building and unit order, for the liaison leader's round.</summary>
     public static byte[] ReminderNotices(string communityName, string operatorName, LocalDate asOf, IReadOnlyList<HouseholdArrears> arrears)
     {
-        StatementFonts.EnsureConfigured();
-        var title = new XFont(StatementFonts.Family, 16, XFontStyleEx.Bold, Unicode);
-        var body = new XFont(StatementFonts.Family, 10.5, XFontStyleEx.Regular, Unicode);
-        var bold = new XFont(StatementFonts.Family, 10.5, XFontStyleEx.Bold, Unicode);
-        var note = new XFont(StatementFonts.Family, 8, XFontStyleEx.Regular, Unicode);
+        var (title, body, bold, note) = (PdfText.Font(16, bold: true), PdfText.Font(10.5), PdfText.Font(10.5, bold: true), PdfText.Font(8));
         using var document = new PdfDocument();
         document.Info.Title = $"{communityName} 物业服务费缴费提醒";
         document.Info.Creator = "RedProperty.Billing";
@@ -155,13 +145,6 @@ public static class PaymentDocuments
             gfx.DrawString($"{communityName}：截至 {asOf.Year}年{asOf.Month}月{asOf.Day}日无逾期欠费。", body, XBrushes.Black, 50, 50, XStringFormats.TopLeft);
         }
 
-        return Save(document);
-    }
-
-    private static byte[] Save(PdfDocument document)
-    {
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return PdfText.Save(document);
     }
 }

@@ -1,5 +1,6 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Fees;
 using RedProperty.Billing.Core.Statements;
 
@@ -79,9 +80,7 @@ public sealed class StatementPdfRenderer
             }
         }
 
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return PdfText.Save(document);
     }
 
     private static double ComposeHeader(XGraphics gfx, StatementModel s)
@@ -151,7 +150,9 @@ public sealed class StatementPdfRenderer
     {
         gfx.DrawString("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
         gfx.DrawString($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
-        y += 24;
+        y += 18;
+        gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(s.Total)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        y += 20;
         if (s.DistrictShare > Core.Money.Zero)
         {
             gfx.DrawString(

@@ -54,12 +54,7 @@ public static class ReconciliationReport
 
     public static byte[] Pdf(string district, NodaTime.YearMonth period, IReadOnlyList<ReconciliationRow> rows)
     {
-        StatementFonts.EnsureConfigured();
-        var options = new XPdfFontOptions(PdfFontEncoding.Unicode);
-        var title = new XFont(StatementFonts.Family, 15, XFontStyleEx.Bold, options);
-        var body = new XFont(StatementFonts.Family, 7.5, XFontStyleEx.Regular, options);
-        var bold = new XFont(StatementFonts.Family, 7.5, XFontStyleEx.Bold, options);
-        var note = new XFont(StatementFonts.Family, 7, XFontStyleEx.Regular, options);
+        var (title, body, bold, note) = (PdfText.Font(15, bold: true), PdfText.Font(7.5), PdfText.Font(7.5, bold: true), PdfText.Font(7));
 
         using var document = new PdfDocument();
         document.Info.Title = $"{district} 物业服务补贴对账表 {period.Year}年{period.Month}月";
@@ -145,9 +140,7 @@ public static class ReconciliationReport
             gfx.DrawString($"第 {pageIndex + 1} 页 / 共 {pages} 页", note, XBrushes.DimGray, page.Width.Point - margin, page.Height.Point - margin, XStringFormats.BottomRight);
         }
 
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return PdfText.Save(document);
     }
 
     private static string Period(ReconciliationRow r) => $"{r.Period.Year:D4}-{r.Period.Month:D2}";

@@ -37,6 +37,7 @@ public class StatementPdfTests
         Assert.Contains("heze-kaifaqu@2022-01-01", text, StringComparison.Ordinal);
         Assert.Contains("2026年10月", text, StringComparison.Ordinal);
         Assert.Contains("第1页/共1页", text, StringComparison.Ordinal);
+        Assert.Contains("人民币（大写）：叁拾叁元伍角壹分", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,26 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace RedProperty.Billing.Infrastructure.Statements;
+
+/// <summary>
+/// Text styles for every document we print (receipts, notices, reports), in the shipped font with
+/// Unicode encoding, so Chinese both renders and can be copied or read back from the PDF.
+/// </summary>
+public static class PdfText
+{
+    private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+
+    public static XFont Font(double size, bool bold = false)
+    {
+        StatementFonts.EnsureConfigured();
+        return new XFont(StatementFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
+    }
+
+    public static byte[] Save(PdfDocument document)
+    {
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+}
