@@ -37,6 +37,15 @@ public static class RateDirectory
             : Core.Points.PointsCatalogues.Empty;
     }
 
+    /// <summary>Parking prices; a checkout without any is valid (no shared parking).</summary>
+    public static Core.Parking.ParkingRateBook LoadParking(string ratesDir)
+    {
+        var dir = Path.Combine(ratesDir, "parking");
+        return Directory.Exists(dir)
+            ? new Core.Parking.ParkingRateBook(LoadDated(dir, Core.Parking.ParkingRatesParser.Parse).Select(v => v.Value).ToList())
+            : Core.Parking.ParkingRateBook.Empty;
+    }
+
     private delegate (T? Value, IReadOnlyList<InputError> Errors) Parser<T>(string source, string json, string? expectedName, LocalDate? expectedDate);
 
     private static List<(string Source, T Value)> LoadDated<T>(string dir, Parser<T> parse)
