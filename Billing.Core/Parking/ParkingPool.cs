@@ -77,7 +77,38 @@ public static class ParkingPool
 }
 
 /// <summary>A community's parking for a month: the pool (lease income plus carry-in) and each household's permits.</summary>
-public sealed record ParkingMonth(Money PoolIn, IReadOnlyDictionary<Register.HouseholdCode, IReadOnlyList<PermitMonth>> Permits, string RateVersion);
+public sealed record ParkingMonth(Money PoolIn, IReadOnlyDictionary<Register.HouseholdCode, IReadOnlyList<PermitMonth>> Permits, string RateVersion)
+{
+    /// <summary>This month's daytime lease income; the rest of <see cref="PoolIn"/> was carried in.</summary>
+    public Money LeaseIncome { get; init; } = PoolIn;
+
+    public Money CarryIn => PoolIn - LeaseIncome;
+}
+
+/// <summary>A lease as billed: per hour of its slots, or a fixed price for each month it has slots in.</summary>
+public sealed record PricedLease(long Id, bool Monthly, Money Rate, IReadOnlyList<NodaTime.Interval> Slots);
+
+public static class LeaseIncome
+{
+    /// <summary>What a lease earns in a month: its monthly price once if any slot falls in the month, or its hourly price × the hours in the month.</summary>
+    public static Money For(PricedLease lease, NodaTime.YearMonth period, NodaTime.DateTimeZone zone)
+    {
+        var start = period.OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
+        var end = period.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
+        var inMonth = lease.Slots
+            .Where(s => s.Start < end && start < s.End)
+            .Select(s => (s.Start > start ? s.Start : start, s.End < end ? s.End : end))
+            .ToList();
+        if (inMonth.Count == 0)
+        {
+            return Money.Zero;
+        }
+
+        return lease.Monthly
+            ? lease.Rate
+            : new Money(lease.Rate.Yuan * (decimal)inMonth.Sum(s => (s.Item2 - s.Item1).TotalHours)).RoundToFen(FenRounding.HalfAwayFromZero);
+    }
+}
 
 /// <summary>The standard price of a permit for the share of the month it was held.</summary>
 public sealed record PermitBasis(string Permit, Money MonthlyPrice, decimal Share) : Fees.LineBasis(FenRounding.HalfAwayFromZero)

@@ -82,7 +82,7 @@ public static class BillingEngine
         }
 
         var (withParking, distribution) = AddParking(capped, parking);
-        return new CommunityBill(community, period, withParking, [], NotYetBilled: false) { Parking = distribution };
+        return new CommunityBill(community, period, withParking, [], NotYetBilled: false) { Parking = distribution, ParkingInput = parking };
     }
 
     /// <summary>
@@ -140,4 +140,7 @@ public sealed record CommunityBill(
 
     /// <summary>How the month's parking pool was shared, and what it carries forward.</summary>
     public Parking.PoolDistribution? Parking { get; init; }
+
+    /// <summary>What the parking pool started from: the month's lease income and what earlier months carried in.</summary>
+    public Parking.ParkingMonth? ParkingInput { get; init; }
 }

@@ -51,7 +51,11 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     /// released windows are refused here; overlaps with other leases are refused by PostgreSQL's
     /// exclusion constraint, which also settles two requests arriving at the same moment.
     /// </summary>
-    public async Task<long> LeaseAsync(long space, long business, string kind, IReadOnlyList<Interval> slots, CancellationToken ct = default)
+    public async Task<long> LeaseAsync(long space, long business, string kind, IReadOnlyList<Interval> slots, CancellationToken ct = default) =>
+        await LeaseAsync(space, business, kind, slots, null, ct);
+
+    /// <param name="rates">The prices in force: a monthly lease pays the monthly price, a one-off booking the hourly one.</param>
+    public async Task<long> LeaseAsync(long space, long business, string kind, IReadOnlyList<Interval> slots, ParkingRates? rates, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -73,11 +77,17 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         }
 
         long id;
-        await using (var insert = new NpgsqlCommand("insert into parking_lease (space_id, business_id, kind) values (@s, @b, @k) returning id", connection, tx))
+        await using (var insert = new NpgsqlCommand(
+            "insert into parking_lease (space_id, business_id, kind, price_basis, rate, rate_version) values (@s, @b, @k, @basis, @rate, @version) returning id",
+            connection, tx))
         {
+            var monthly = kind == "monthly";
             insert.Parameters.AddWithValue("s", space);
             insert.Parameters.AddWithValue("b", business);
             insert.Parameters.AddWithValue("k", kind);
+            insert.Parameters.AddWithValue("basis", monthly ? "monthly" : "hourly");
+            insert.Parameters.AddWithValue("rate", rates is null ? 0m : (monthly ? rates.LeaseMonthly : rates.LeaseHourly).Yuan);
+            insert.Parameters.AddWithValue("version", rates?.VersionId ?? string.Empty);
             id = (long)(await insert.ExecuteScalarAsync(ct))!;
         }
 
@@ -99,6 +109,103 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
 
         await tx.CommitAsync(ct);
         return id;
+    }
+
+    /// <summary>Gives a household the resident permit of a space from a date (to a date, or open).</summary>
+    public async Task<long> PermitAsync(long space, string household, LocalDate from, LocalDate? to, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "insert into parking_permit (space_id, household_code, valid_from, valid_to) values (@s, @h, @f, @t) returning id");
+        cmd.Parameters.AddWithValue("s", space);
+        cmd.Parameters.AddWithValue("h", household);
+        cmd.Parameters.AddWithValue("f", from);
+        cmd.Parameters.AddWithValue("t", to is { } t ? t : DBNull.Value);
+        try
+        {
+            return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            throw new LeaseConflictException($"space {space} already has a resident permit holder for part of that time");
+        }
+    }
+
+    /// <summary>
+    /// A community's parking for a month: its permits (prorated by the days held), the month's lease
+    /// income and what the last stored pool carried out. Null when the operator has no parking prices.
+    /// </summary>
+    public async Task<ParkingMonth?> MonthAsync(string community, string operatorCode, YearMonth period, ParkingRateBook book, DateTimeZone zone, CancellationToken ct = default)
+    {
+        var first = period.OnDayOfMonth(1);
+        var daysInMonth = period.Calendar.GetDaysInMonth(period.Year, period.Month);
+        var last = period.OnDayOfMonth(daysInMonth);
+        if (book.For(operatorCode, first) is not { } rates)
+        {
+            return null;
+        }
+
+        var permits = new Dictionary<Core.Register.HouseholdCode, List<PermitMonth>>();
+        await using (var cmd = dataSource.CreateCommand(
+            """
+            select p.id, p.household_code, s.number, greatest(p.valid_from, @first), least(coalesce(p.valid_to, @last), @last)
+            from parking_permit p join parking_space s on s.id = p.space_id
+            where s.community_code = @c and p.valid_from <= @last and (p.valid_to is null or p.valid_to >= @first)
+            order by p.id
+            """))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("first", first);
+            cmd.Parameters.AddWithValue("last", last);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var days = Period.DaysBetween(reader.GetFieldValue<LocalDate>(3), reader.GetFieldValue<LocalDate>(4)) + 1;
+                var household = new Core.Register.HouseholdCode(reader.GetString(1));
+                if (!permits.TryGetValue(household, out var list))
+                {
+                    permits[household] = list = [];
+                }
+
+                list.Add(new PermitMonth($"{reader.GetString(2)}#{reader.GetInt64(0)}", rates.PermitMonthly, rates.FloorMonthly, days == daysInMonth ? 1m : (decimal)days / daysInMonth));
+            }
+        }
+
+        var leases = new Dictionary<long, (bool Monthly, decimal Rate, List<Interval> Slots)>();
+        await using (var cmd = dataSource.CreateCommand(
+            """
+            select l.id, l.price_basis, l.rate, ls.during
+            from parking_lease l join parking_space s on s.id = l.space_id join parking_lease_slot ls on ls.lease_id = l.id
+            where s.community_code = @c
+            """))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetInt64(0);
+                if (!leases.TryGetValue(id, out var lease))
+                {
+                    leases[id] = lease = (reader.GetString(1) == "monthly", reader.GetDecimal(2), []);
+                }
+
+                lease.Slots.Add(reader.GetFieldValue<Interval>(3));
+            }
+        }
+
+        var income = Core.Money.Sum(leases.Select(l => LeaseIncome.For(new PricedLease(l.Key, l.Value.Monthly, new Core.Money(l.Value.Rate), l.Value.Slots), period, zone)));
+        decimal carryIn;
+        await using (var cmd = dataSource.CreateCommand(
+            "select coalesce((select carry_out from parking_pool where community_code = @c and period < @p order by period desc limit 1), 0)"))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            carryIn = (decimal)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+
+        return new ParkingMonth(income + new Core.Money(carryIn), permits.ToDictionary(p => p.Key, p => (IReadOnlyList<PermitMonth>)p.Value), rates.VersionId)
+        {
+            LeaseIncome = income,
+        };
     }
 
     public async Task<IReadOnlyList<Interval>> LeasedAsync(long space, CancellationToken ct = default)

@@ -52,12 +52,13 @@ public static class BillingHangfire
 
     /// <summary>The services a billing job needs, for Hangfire's activator.</summary>
     public static ServiceProvider JobServices(
-        NpgsqlDataSource dataSource, RateCatalog rates, SubsidyCatalog? subsidies = null, StatementCalendar? calendar = null)
+        NpgsqlDataSource dataSource, RateCatalog rates, SubsidyCatalog? subsidies = null, StatementCalendar? calendar = null, Core.Parking.ParkingRateBook? parking = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(dataSource);
         services.AddSingleton(rates);
         services.AddSingleton(subsidies ?? SubsidyCatalog.Empty);
+        services.AddSingleton(parking ?? Core.Parking.ParkingRateBook.Empty);
         services.AddSingleton(calendar ?? StatementCalendar.Default);
         services.AddSingleton<StatementPdfRenderer>();
         services.AddTransient<MonthlyBillingJob>();

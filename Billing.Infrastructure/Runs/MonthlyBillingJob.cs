@@ -19,6 +19,7 @@ public sealed class MonthlyBillingJob(
     NpgsqlDataSource dataSource,
     RateCatalog rates,
     SubsidyCatalog subsidies,
+    Core.Parking.ParkingRateBook parking,
     StatementPdfRenderer renderer,
     StatementCalendar calendar)
 {
@@ -29,7 +30,7 @@ public sealed class MonthlyBillingJob(
     public async Task<string> RunAsync(string period, CancellationToken ct)
     {
         var month = ParsePeriod(period);
-        var billing = new StoredRegisterBilling(new RegisterStore(dataSource), rates, subsidies, calendar);
+        var billing = new StoredRegisterBilling(new RegisterStore(dataSource), rates, subsidies, calendar, parking);
         var store = new StatementStore(dataSource);
         var runId = await StartRunAsync(month, ct);
 

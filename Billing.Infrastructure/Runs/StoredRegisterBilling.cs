@@ -14,8 +14,11 @@ namespace RedProperty.Billing.Infrastructure.Runs;
 /// Both the monthly job (which stores the result) and the dry run (which only shows it) use it,
 /// so a preview computes exactly what a run would issue.
 /// </summary>
-public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog rates, SubsidyCatalog subsidies, StatementCalendar calendar)
+public sealed class StoredRegisterBilling(
+    RegisterStore register, RateCatalog rates, SubsidyCatalog subsidies, StatementCalendar calendar, Core.Parking.ParkingRateBook? parking = null)
 {
+    private static readonly NodaTime.DateTimeZone Shanghai = NodaTime.DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
     public async IAsyncEnumerable<CommunityBill> BillAsync(
         YearMonth period, IReadOnlyCollection<CommunityCode>? only, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -29,7 +32,10 @@ public sealed class StoredRegisterBilling(RegisterStore register, RateCatalog ra
             var households = await register.HouseholdsAsync(community.Code, ct);
             var meters = await register.MeterReadingsAsync(community.Code, period, ct);
             var points = await new Points.PointsStore(register.DataSource, Core.Points.PointsCatalogues.Empty).MonthAsync(community.Code.Value, period, ct);
-            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters, points), subsidies);
+            var parkingMonth = parking is null
+                ? null
+                : await new Parking.LeaseStore(register.DataSource).MonthAsync(community.Code.Value, community.OperatorCode, period, parking, Shanghai, ct);
+            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters, points), subsidies, parkingMonth);
         }
     }
 

@@ -50,6 +50,25 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             }
         }
 
+        if (bill.Parking is { } pool && bill.ParkingInput is { } input)
+        {
+            // Stored with the statements it paid for, once: a rerun keeps the first figures, as it keeps the statements.
+            await using var cmd = new NpgsqlCommand(
+                """
+                insert into parking_pool (community_code, period, lease_income, carry_in, used, carry_out, rate_version)
+                values (@c, @p, @income, @carry_in, @used, @carry_out, @version)
+                on conflict (community_code, period) do nothing
+                """, connection, tx);
+            cmd.Parameters.AddWithValue("c", bill.Community.Code.Value);
+            cmd.Parameters.AddWithValue("p", period);
+            cmd.Parameters.AddWithValue("income", input.LeaseIncome.Yuan);
+            cmd.Parameters.AddWithValue("carry_in", input.CarryIn.Yuan);
+            cmd.Parameters.AddWithValue("used", pool.Used.Yuan);
+            cmd.Parameters.AddWithValue("carry_out", pool.CarriedForward.Yuan);
+            cmd.Parameters.AddWithValue("version", input.RateVersion);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
         return new StoreResult(stored, bill.Statements.Count - stored);
     }
