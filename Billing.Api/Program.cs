@@ -16,6 +16,7 @@ builder.Services.AddSingleton(sp => sp.GetRequiredService<BillingDatabase>().Dat
 builder.Services.AddSingleton(_ => RateDirectory.Load(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadSubsidies(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
+builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 

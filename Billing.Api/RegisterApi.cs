@@ -71,7 +71,7 @@ public static class RegisterApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> Preview(
-        string community, string period, NpgsqlDataSource db, RateCatalog rates, SubsidyCatalog subsidies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+        string community, string period, NpgsqlDataSource db, RateCatalog rates, SubsidyCatalog subsidies, Core.Parking.ParkingRateBook parking, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!CommunityCode.TryParse(community, out var code))
         {
@@ -89,7 +89,7 @@ public static class RegisterApi
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
         }
 
-        var bills = await new StoredRegisterBilling(new RegisterStore(db), rates, subsidies, StatementCalendar.Default).BillAsync(month, [code], ct).ToListAsync(ct);
+        var bills = await new StoredRegisterBilling(new RegisterStore(db), rates, subsidies, StatementCalendar.Default, parking).BillAsync(month, [code], ct).ToListAsync(ct);
         if (bills.Count == 0)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} in the register.", "community");

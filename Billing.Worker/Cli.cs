@@ -127,6 +127,7 @@ public static class Cli
         PrintImport(imported);
 
         await SamplePointsAsync(configuration, database, period);
+        await SampleParkingAsync(configuration, database, period);
         var outcome = await RunThroughHangfireAsync(configuration, database, rates, period);
         Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
 
@@ -253,6 +254,45 @@ public static class Cli
         Console.WriteLine($"Volunteer points: 5 services recorded; HZ-FXY-01-1-101 redeemed 100 points for {redemption.Credit?.ToFenString()} yuan of fee credit");
     }
 
+    /// <summary>
+    /// Shared parking for the demo: 20 resident permits in 丰鑫园小区, and 8 of the spaces released on
+    /// working days and leased by the month to a shop, so the statements show the pool at work. Set up once.
+    /// </summary>
+    private static async Task SampleParkingAsync(IConfiguration configuration, BillingDatabase database, YearMonth period)
+    {
+        await using (var any = database.DataSource.CreateCommand("select count(*) from parking_space"))
+        {
+            if ((long)(await any.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+        }
+
+        var book = RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+        if (book.For("TCJY", period.OnDayOfMonth(1)) is not { } rates)
+        {
+            return;
+        }
+
+        var store = new Infrastructure.Parking.LeaseStore(database.DataSource);
+        Core.Parking.CreditCode.TryParse("91350100M000100Y43", out var code, out _);
+        var shop = await store.AddBusinessAsync("鑫源便利店", "张老板 13800000000", code);
+        var daytime = rates.Daytime.Occurrences(period, rates.Calendar, DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).ToList();
+        for (var i = 1; i <= 20; i++)
+        {
+            var space = await store.AddSpaceAsync("HZ-FXY", $"A-{i:D3}");
+            var household = $"HZ-FXY-{1 + ((i - 1) / 24):D2}-{1 + (((i - 1) % 24) / 12)}-{1 + (((i - 1) % 12) / 2)}0{1 + ((i - 1) % 2)}";
+            await store.PermitAsync(space, household, period.OnDayOfMonth(1), null);
+            if (i <= 8)
+            {
+                await store.ReleaseAsync(space, daytime, "业主");
+                await store.LeaseAsync(space, shop, "monthly", daytime, rates);
+            }
+        }
+
+        Console.WriteLine($"Shared parking: 20 resident permits; 8 spaces leased in the daytime at {rates.LeaseMonthly.ToFenString()} yuan a month");
+    }
+
     private static async Task<int> ImportAsync(IConfiguration configuration, IClock clock, Options options)
     {
         var import = options.Get("dir") is { } dir
@@ -270,7 +310,7 @@ public static class Cli
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var only = options.Get("community") is { } c ? new[] { new Core.Register.CommunityCode(c) } : null;
-        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, LoadSubsidies(configuration), Core.Statements.StatementCalendar.Default).BillAsync(period, only).ToListAsync();
+        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, LoadSubsidies(configuration), Core.Statements.StatementCalendar.Default, RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates)).BillAsync(period, only).ToListAsync();
         Console.WriteLine($"Dry run for {MonthlyBillingJob.PeriodPattern.Format(period)}: nothing is stored.");
         foreach (var bill in bills)
         {
@@ -319,7 +359,7 @@ public static class Cli
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration));
+        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration), parking: RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
         using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -491,7 +531,7 @@ public static class Cli
     private static async Task<JobOutcome> RunThroughHangfireAsync(IConfiguration configuration, BillingDatabase database, RateCatalog rates, YearMonth period)
     {
         var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration));
+        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration), parking: RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
         using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
         var client = new BackgroundJobClient(storage);
         var periodText = MonthlyBillingJob.PeriodPattern.Format(period);

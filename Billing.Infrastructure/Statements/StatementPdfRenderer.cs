@@ -18,7 +18,8 @@ public sealed class StatementPdfRenderer
     private const double RightEdge = PageWidth - Margin;
     private const double AmountColumn = RightEdge;
     private const double FormulaColumn = Margin + 150;
-    private const double LineHeight = 36;
+    private const double FormulaLineHeight = 14;
+    private const double FormulaWidth = AmountColumn - 70 - FormulaColumn;
     private const double TotalBlockHeight = 90;
     private const double ContentBottom = PageHeight - Margin - 24;
 
@@ -49,13 +50,14 @@ public sealed class StatementPdfRenderer
             var y = ComposeHeader(gfx, statement);
             foreach (var line in statement.Lines)
             {
-                if (y + LineHeight > ContentBottom)
+                var formula = Wrap(gfx, line.Formula, FormulaWidth);
+                if (y + LineHeight(formula) > ContentBottom)
                 {
                     gfx = NewPage();
                     y = ComposeContinuationHeader(gfx, statement);
                 }
 
-                y = ComposeLine(gfx, line, y);
+                y = ComposeLine(gfx, line, formula, y);
             }
 
             gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
@@ -121,11 +123,18 @@ public sealed class StatementPdfRenderer
         return y + 8;
     }
 
-    private static double ComposeLine(XGraphics gfx, ChargeLine line, double y)
+    private static double LineHeight(IReadOnlyList<string> formula) => (formula.Count * FormulaLineHeight) + 22;
+
+    private static double ComposeLine(XGraphics gfx, ChargeLine line, IReadOnlyList<string> formula, double y)
     {
         gfx.DrawString(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-        gfx.DrawString(line.Formula, Typography.Body, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
+        for (var i = 0; i < formula.Count; i++)
+        {
+            gfx.DrawString(formula[i], Typography.Body, XBrushes.Black, FormulaColumn, y + (i * FormulaLineHeight), XStringFormats.TopLeft);
+        }
+
         gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        y += (formula.Count - 1) * FormulaLineHeight;
         var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
         var source = line.Kind switch
         {
@@ -134,7 +143,37 @@ public sealed class StatementPdfRenderer
             _ => "收费标准",
         };
         gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
-        return y + LineHeight;
+        return y + 36;
+    }
+
+    /// <summary>
+    /// Splits a formula into lines that fit its column. Chinese has no spaces to break at, so it
+    /// breaks between characters, but prefers a space or a comma near the end of the line.
+    /// </summary>
+    private static List<string> Wrap(XGraphics gfx, string text, double width)
+    {
+        var lines = new List<string>();
+        var rest = text;
+        while (gfx.MeasureString(rest, Typography.Body).Width > width)
+        {
+            var cut = 1;
+            while (cut < rest.Length && gfx.MeasureString(rest[..(cut + 1)], Typography.Body).Width <= width)
+            {
+                cut++;
+            }
+
+            var soft = rest.LastIndexOfAny([' ', '，', ',', '（'], cut - 1);
+            if (soft > cut - 12 && soft > 0)
+            {
+                cut = rest[soft] == '（' ? soft : soft + 1;
+            }
+
+            lines.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+        }
+
+        lines.Add(rest);
+        return lines;
     }
 
     /// <summary>Later pages repeat who and when the statement is for, and the table's column heads.</summary>
