@@ -44,6 +44,7 @@ app.MapDistrictFinanceApi();
 app.MapPaymentsApi();
 app.MapPointsApi();
 app.MapReadApi();
+app.MapParkingApi();
 app.MapResidentStatementsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

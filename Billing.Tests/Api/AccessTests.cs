@@ -166,6 +166,11 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/households/HZ-FXY-01-1-101/points/earnings" },
         { "POST", "/api/households/HZ-FXY-01-1-101/points/redemptions" },
         { "POST", "/api/vouchers/V00000001-1/use" },
+        { "POST", "/api/communities/HZ-FXY/parking/spaces" },
+        { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/permits" },
+        { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/releases" },
+        { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/leases" },
+        { "POST", "/api/businesses" },
     };
 
     [Theory]

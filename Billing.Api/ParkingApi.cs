@@ -1,0 +1,263 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NodaTime;
+using NodaTime.Text;
+using RedProperty.Billing.Core.Parking;
+using RedProperty.Billing.Infrastructure.Parking;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>Shared parking for finance staff: spaces, permits, businesses, released windows, leases and the occupancy of a day.</summary>
+public static class ParkingApi
+{
+    private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    public static IEndpointRouteBuilder MapParkingApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").RequireAuthorization(Access.FinanceStaff);
+        group.MapPost("/communities/{community}/parking/spaces", AddSpace);
+        group.MapPost("/communities/{community}/parking/spaces/{number}/permits", AddPermit);
+        group.MapPost("/communities/{community}/parking/spaces/{number}/releases", Release);
+        group.MapPost("/communities/{community}/parking/spaces/{number}/leases", Lease);
+        group.MapPost("/businesses", AddBusiness);
+        group.MapGet("/communities/{community}/parking/occupancy/{date}", Occupancy);
+        return app;
+    }
+
+    public sealed record SpaceRequest(string? Number);
+
+    public sealed record PermitRequest(string? Household, string? From, string? To);
+
+    /// <param name="Month">Release (or lease) the working-day daytime of a whole month, e.g. "2026-10"; or give <paramref name="Day"/> for one day.</param>
+    public sealed record WindowRequest(string? Month, string? Day, string? By, long? Business);
+
+    public sealed record BusinessRequest(string? Name, string? Contact, string? CreditCode);
+
+    private static async Task<IResult> AddSpace(string community, SpaceRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Number))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Space number required", "Give the space's number, e.g. A-017.", "number");
+        }
+
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return NotYours(community);
+        }
+
+        var id = await new LeaseStore(db).AddSpaceAsync(community, body.Number, ct);
+        return TypedResults.Created($"/api/communities/{community}/parking/spaces/{body.Number}", new { id, body.Number });
+    }
+
+    private static async Task<IResult> AddPermit(string community, string number, PermitRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Household))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Household required", "Name the household holding the permit.", "household");
+        }
+
+        if (!ApiInput.TryDate(body.From, ApiInput.Today(clock), out var from, out var problem, "from"))
+        {
+            return problem;
+        }
+
+        LocalDate? to = null;
+        if (body.To is not null)
+        {
+            if (!ApiInput.TryDate(body.To, from, out var end, out problem, "to") || end < from)
+            {
+                return problem ?? Problems.Field(StatusCodes.Status400BadRequest, "Invalid date", "to is on or after from.", "to");
+            }
+
+            to = end;
+        }
+
+        var space = await SpaceAsync(db, scopes, http, community, number, ct);
+        if (space is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), body.Household, ct))
+        {
+            return NotYours(community);
+        }
+
+        try
+        {
+            var id = await new LeaseStore(db).PermitAsync(space.Value, body.Household, from, to, ct);
+            return TypedResults.Created($"/api/communities/{community}/parking/spaces/{number}", new { id });
+        }
+        catch (LeaseConflictException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Space already held", e.Message, "from");
+        }
+    }
+
+    private static async Task<IResult> AddBusiness(BusinessRequest? body, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Name) || string.IsNullOrWhiteSpace(body.Contact))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Name and contact required", "A business needs a name and a contact.", string.IsNullOrWhiteSpace(body?.Name) ? "name" : "contact");
+        }
+
+        if (!CreditCode.TryParse(body.CreditCode, out var code, out var why))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid credit code", why, "creditCode");
+        }
+
+        var id = await new LeaseStore(db).AddBusinessAsync(body.Name, body.Contact, code, ct);
+        return TypedResults.Created($"/api/businesses/{id}", new { id, creditCode = code.Value });
+    }
+
+    private static async Task<IResult> Release(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
+    {
+        var (slots, rates, problem) = await WindowsAsync(community, body, db, book, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.By))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Who releases it", "Record who released the space (the permit holder or the company).", "by");
+        }
+
+        var space = await SpaceAsync(db, scopes, http, community, number, ct);
+        if (space is null)
+        {
+            return NotYours(community);
+        }
+
+        try
+        {
+            await new LeaseStore(db).ReleaseAsync(space.Value, slots!, body.By, ct);
+            return TypedResults.Created($"/api/communities/{community}/parking/occupancy/{LocalDatePattern.Iso.Format(slots![0].Start.InZone(Shanghai).Date)}", new { windows = slots.Count, rates!.VersionId });
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Already released", "Part of that time is already released.", "month");
+        }
+    }
+
+    private static async Task<IResult> Lease(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
+    {
+        var (slots, rates, problem) = await WindowsAsync(community, body, db, book, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Business is not { } business)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Business required", "Name the business (its id) taking the lease.", "business");
+        }
+
+        var space = await SpaceAsync(db, scopes, http, community, number, ct);
+        if (space is null)
+        {
+            return NotYours(community);
+        }
+
+        try
+        {
+            var kind = body.Month is not null ? "monthly" : "one-off";
+            var id = await new LeaseStore(db).LeaseAsync(space.Value, business, kind, slots!, rates, ct);
+            return TypedResults.Created($"/api/communities/{community}/parking/spaces/{number}", new { id, kind, windows = slots!.Count });
+        }
+        catch (LeaseConflictException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Lease refused", e.Message, body.Month is not null ? "month" : "day");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Unknown business", $"No business {business}.", "business");
+        }
+    }
+
+    /// <summary>Every space of the community on a day: its released windows and who leases it when.</summary>
+    private static async Task<IResult> Occupancy(string community, string date, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        if (!ApiInput.TryDate(date, default, out var day, out var problem, "date"))
+        {
+            return problem;
+        }
+
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return NotYours(community);
+        }
+
+        var range = new Interval(day.AtStartOfDayInZone(Shanghai).ToInstant(), day.PlusDays(1).AtStartOfDayInZone(Shanghai).ToInstant());
+        await using var cmd = db.CreateCommand(
+            """
+            select s.number,
+                   (select json_agg(json_build_object('from', lower(r.during), 'to', upper(r.during)) order by lower(r.during)) from parking_release_slot r where r.space_id = s.id and r.during && @day),
+                   (select json_agg(json_build_object('from', lower(l.during), 'to', upper(l.during), 'business', b.name) order by lower(l.during))
+                      from parking_lease_slot l join parking_lease pl on pl.id = l.lease_id join business b on b.id = pl.business_id
+                      where l.space_id = s.id and l.during && @day)
+            from parking_space s where s.community_code = @c order by s.number
+            """);
+        cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("day", range);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var spaces = new List<object>();
+        while (await reader.ReadAsync(ct))
+        {
+            spaces.Add(new
+            {
+                space = reader.GetString(0),
+                released = reader.IsDBNull(1) ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(reader.GetString(1)).RootElement,
+                leased = reader.IsDBNull(2) ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement,
+            });
+        }
+
+        return TypedResults.Ok(new { community, date = LocalDatePattern.Iso.Format(day), spaces });
+    }
+
+    private static async Task<(IReadOnlyList<Interval>? Slots, ParkingRates? Rates, ProblemHttpResult? Problem)> WindowsAsync(
+        string community, WindowRequest? body, NpgsqlDataSource db, ParkingRateBook book, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select operator_code from community where code = @c");
+        cmd.Parameters.AddWithValue("c", community);
+        var op = await cmd.ExecuteScalarAsync(ct) as string;
+        if (body?.Month is { } monthText)
+        {
+            if (!ApiInput.TryPeriod(monthText, out var month, out var problem, "month"))
+            {
+                return (null, null, problem);
+            }
+
+            var rates = op is null ? null : book.For(op, month.OnDayOfMonth(1));
+            return rates is null
+                ? (null, null, Problems.Field(StatusCodes.Status404NotFound, "No parking prices", $"No parking prices for {community} in {monthText}.", "month"))
+                : (rates.Daytime.Occurrences(month, rates.Calendar, Shanghai).ToList(), rates, null);
+        }
+
+        if (body?.Day is { } dayText)
+        {
+            if (!ApiInput.TryDate(dayText, default, out var day, out var problem, "day"))
+            {
+                return (null, null, problem);
+            }
+
+            var rates = op is null ? null : book.For(op, day);
+            return rates is null
+                ? (null, null, Problems.Field(StatusCodes.Status404NotFound, "No parking prices", $"No parking prices for {community} on {dayText}.", "day"))
+                : (rates.Daytime.Occurrences(day, day, HolidayCalendar.None, Shanghai).ToList(), rates, null);
+        }
+
+        return (null, null, Problems.Field(StatusCodes.Status400BadRequest, "When", "Give a month (working-day daytime of the month) or a day.", "month"));
+    }
+
+    private static async Task<long?> SpaceAsync(NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, string community, string number, CancellationToken ct)
+    {
+        if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
+        {
+            return null;
+        }
+
+        await using var cmd = db.CreateCommand("select id from parking_space where community_code = @c and number = @n");
+        cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("n", number);
+        return await cmd.ExecuteScalarAsync(ct) as long?;
+    }
+
+    private static ProblemHttpResult NotYours(string community) =>
+        Problems.Field(StatusCodes.Status404NotFound, "Not found", $"No such space or household in community {community} among yours.", "community");
+}
