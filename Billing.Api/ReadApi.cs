@@ -77,29 +77,22 @@ public static class ReadApi
             return problem;
         }
 
-        var (offset, limit) = Window(page, pageSize);
-        var grant = http.User.Grant();
-        var total = await CountAsync(db, "select count(*) from community where operator_code = @k", grant.Scope, ct);
-        await using var cmd = db.CreateCommand(
-            "select code, name, district, rate_book, billing_start from community where operator_code = @k order by code offset @o limit @l");
-        cmd.Parameters.AddWithValue("k", grant.Scope);
-        cmd.Parameters.AddWithValue("o", offset);
-        cmd.Parameters.AddWithValue("l", limit);
-        var items = new List<object>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(new
+        return TypedResults.Ok(await PageAsync(
+            db,
+            "select count(*) from community where operator_code = @k",
+            "select code, name, district, rate_book, billing_start from community where operator_code = @k order by code offset @o limit @l",
+            http.User.Grant().Scope,
+            page,
+            pageSize,
+            reader => new
             {
                 code = reader.GetString(0),
                 name = reader.GetString(1),
                 district = reader.GetString(2),
                 rateBook = reader.GetString(3),
                 billingStart = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(4)),
-            });
-        }
-
-        return TypedResults.Ok(new Page<object>(items, page ?? 1, limit, total));
+            },
+            ct));
     }
 
     private static async Task<IResult> Households(string community, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
@@ -114,23 +107,19 @@ public static class ReadApi
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
         }
 
-        var (offset, limit) = Window(page, pageSize);
-        var total = await CountAsync(db, "select count(*) from household where community_code = @k", community, ct);
-        await using var cmd = db.CreateCommand(
+        return TypedResults.Ok(await PageAsync(
+            db,
+            "select count(*) from household where community_code = @k",
             """
             select h.code, v.building, v.unit, v.room, v.building_area, v.owner_name
             from household h
             join lateral (select * from household_version v where v.household_code = h.code order by effective_from desc limit 1) v on true
             where h.community_code = @k order by h.code offset @o limit @l
-            """);
-        cmd.Parameters.AddWithValue("k", community);
-        cmd.Parameters.AddWithValue("o", offset);
-        cmd.Parameters.AddWithValue("l", limit);
-        var items = new List<object>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(new
+            """,
+            community,
+            page,
+            pageSize,
+            reader => new
             {
                 code = reader.GetString(0),
                 building = reader.GetString(1),
@@ -138,10 +127,8 @@ public static class ReadApi
                 room = reader.GetString(3),
                 area = reader.GetDecimal(4),
                 owner = reader.GetString(5),
-            });
-        }
-
-        return TypedResults.Ok(new Page<object>(items, page ?? 1, limit, total));
+            },
+            ct));
     }
 
     private static async Task<IResult> Statements(string household, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
@@ -156,30 +143,27 @@ public static class ReadApi
             return Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
         }
 
-        var (offset, limit) = Window(page, pageSize);
-        var total = await CountAsync(db, "select count(*) from statement where household_code = @k", household, ct);
-        await using var cmd = db.CreateCommand(
-            "select statement_no, period, total, due_date, pdf_sha256 from statement where household_code = @k order by period desc offset @o limit @l");
-        cmd.Parameters.AddWithValue("k", household);
-        cmd.Parameters.AddWithValue("o", offset);
-        cmd.Parameters.AddWithValue("l", limit);
-        var items = new List<object>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var period = MonthlyBillingJob.PeriodPattern.Format(reader.GetFieldValue<LocalDate>(1).ToYearMonth());
-            items.Add(new
+        return TypedResults.Ok(await PageAsync(
+            db,
+            "select count(*) from statement where household_code = @k",
+            "select statement_no, period, total, due_date, pdf_sha256 from statement where household_code = @k order by period desc offset @o limit @l",
+            household,
+            page,
+            pageSize,
+            reader =>
             {
-                statementNo = reader.GetString(0),
-                period,
-                total = reader.GetDecimal(2),
-                dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(3)),
-                pdf = $"/api/households/{household}/statements/{period}.pdf",
-                sha256 = reader.GetString(4),
-            });
-        }
-
-        return TypedResults.Ok(new Page<object>(items, page ?? 1, limit, total));
+                var period = MonthlyBillingJob.PeriodPattern.Format(reader.GetFieldValue<LocalDate>(1).ToYearMonth());
+                return new
+                {
+                    statementNo = reader.GetString(0),
+                    period,
+                    total = reader.GetDecimal(2),
+                    dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(3)),
+                    pdf = $"/api/households/{household}/statements/{period}.pdf",
+                    sha256 = reader.GetString(4),
+                };
+            },
+            ct));
     }
 
     /// <summary>A statement as JSON: every line with its formula and rate version, exactly as issued.</summary>
@@ -240,16 +224,29 @@ public static class ReadApi
         : pageSize is < 1 or > MaxPageSize ? Problems.Field(StatusCodes.Status400BadRequest, "Invalid page size", $"pageSize is 1 to {MaxPageSize}.", "pageSize")
         : null;
 
-    private static (long Offset, int Limit) Window(int? page, int? pageSize)
+    /// <summary>One page of a keyed list: the total from <paramref name="countSql"/>, the items from <paramref name="pageSql"/> (@k, @o, @l).</summary>
+    private static async Task<Page<object>> PageAsync(
+        NpgsqlDataSource db, string countSql, string pageSql, string key, int? page, int? pageSize, Func<NpgsqlDataReader, object> map, CancellationToken ct)
     {
         var size = pageSize ?? 50;
-        return (((long)(page ?? 1) - 1) * size, size);
-    }
+        long total;
+        await using (var count = db.CreateCommand(countSql))
+        {
+            count.Parameters.AddWithValue("k", key);
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
 
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql, string key, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(sql);
+        await using var cmd = db.CreateCommand(pageSql);
         cmd.Parameters.AddWithValue("k", key);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        cmd.Parameters.AddWithValue("o", ((long)(page ?? 1) - 1) * size);
+        cmd.Parameters.AddWithValue("l", size);
+        var items = new List<object>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(map(reader));
+        }
+
+        return new Page<object>(items, page ?? 1, size, total);
     }
 }
