@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 using NodaTime.Extensions;
@@ -16,7 +17,7 @@ internal static class ApiInput
 
     public static bool TryPeriod(string? text, out YearMonth month, out ProblemHttpResult problem, string field = "period")
     {
-        var parsed = MonthlyBillingJob.PeriodPattern.Parse(text ?? string.Empty);
+        var parsed = BillingPeriod.Pattern.Parse(text ?? string.Empty);
         month = parsed.Success ? parsed.Value : default;
         problem = parsed.Success ? null! : Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", $"'{text}' is not a month like 2026-10.", field);
         return parsed.Success;

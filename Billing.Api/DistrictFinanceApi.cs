@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NodaTime;
@@ -114,7 +115,7 @@ public static class DistrictFinanceApi
         var (rows, problem) = await RowsAsync(district, period, db, policies, scopes, http.User.Grant(), ct);
         return problem is not null
             ? problem
-            : TypedResults.File(ReconciliationReport.Pdf(district, MonthlyBillingJob.ParsePeriod(period), rows!), "application/pdf", $"reconciliation-{period}.pdf");
+            : TypedResults.File(ReconciliationReport.Pdf(district, BillingPeriod.Parse(period), rows!), "application/pdf", $"reconciliation-{period}.pdf");
     }
 
     private static async Task<Results<Created<ReconciliationResponse.Row>, ProblemHttpResult>> SubmitClaim(

@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NodaTime;
@@ -189,7 +190,7 @@ public static class PaymentsApi
             overdue = aging.Overdue.Yuan,
             charges = position.Charges.Select(c => new
             {
-                period = MonthlyBillingJob.PeriodPattern.Format(c.Charge.Period),
+                period = BillingPeriod.Format(c.Charge.Period),
                 dueDate = LocalDatePattern.Iso.Format(c.Charge.DueDate),
                 amount = c.Charge.Amount.Yuan,
                 paid = c.Paid.Yuan,

@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NodaTime;
@@ -152,7 +153,7 @@ public static class ReadApi
             pageSize,
             reader =>
             {
-                var period = MonthlyBillingJob.PeriodPattern.Format(reader.GetFieldValue<LocalDate>(1).ToYearMonth());
+                var period = BillingPeriod.Format(reader.GetFieldValue<LocalDate>(1).ToYearMonth());
                 return new
                 {
                     statementNo = reader.GetString(0),

@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core.Runs;
 using System.Diagnostics;
 using System.Globalization;
 using Hangfire;
@@ -17,7 +18,7 @@ using RedProperty.Billing.Infrastructure.Subsidies;
 namespace RedProperty.Billing.Worker;
 
 /// <summary>The finance staff's command line and the Hangfire server host.</summary>
-public static class Cli
+public static partial class Cli
 {
     private const string Usage =
         """
@@ -33,7 +34,13 @@ public static class Cli
           reconcile --district NAME --period yyyy-MM [--out DIR]
                                                      the district subsidy reconciliation as CSV and PDF
           claim   --community CODE --period yyyy-MM  submit (and freeze) a community's subsidy claim
-          bill    --period yyyy-MM                   bill a month through Hangfire and wait for it
+          run     [--period yyyy-MM] [--operator CODE] [--communities A,B] [--by NAME]
+                                                     draft a billing run (one Hangfire job per community) and
+                                                     print its totals per community and line kind for review
+          approve --run ID --by NAME                 approve a drafted run; its statements are then issued
+          runs    [--operator CODE]                  recent runs with their state and progress
+          bill    --period yyyy-MM --by NAME [--operator CODE] [--communities A,B]
+                                                     draft, approve and issue in one go (after a `preview`)
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
           pay     --household CODE --channel cash|wechat|alipay|bank --reference REF --amount YUAN --date yyyy-MM-dd
                                                      record one payment (a repeated reference is ignored)
@@ -47,7 +54,9 @@ public static class Cli
                                                      write a synthetic register (deterministic by seed) for scale runs
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
                                                      issue a signed Api token (needs Auth__SigningKey)
-          serve                                      run a Hangfire server until Ctrl+C
+          serve   [--workers N] [--name NAME] [--cron "0 2 1 * *"]
+                                                     a worker: schedules each operator's monthly draft (cron in
+                                                     Asia/Shanghai), resumes interrupted runs, works until Ctrl+C
           migrate                                    apply the database migrations
 
         Database: ConnectionStrings__Billing, or a local PostgreSQL cluster under .pg/demo when unset.
@@ -79,9 +88,12 @@ public static class Cli
                 "scores" => await ScoresAsync(configuration, options),
                 "reconcile" => await ReconcileAsync(configuration, options),
                 "claim" => await ClaimAsync(configuration, options),
+                "run" => await DraftRunAsync(configuration, clock, options),
+                "approve" => await ApproveRunAsync(configuration, options),
+                "runs" => await ListRunsAsync(configuration, options),
                 "bill" => await BillAsync(configuration, options),
                 "export" => await ExportAsync(configuration, options),
-                "serve" => await ServeAsync(configuration),
+                "serve" => await ServeAsync(configuration, options),
                 "token" => IssueToken(configuration, clock, options),
                 "generate" => Generate(options),
                 "pay" => await PayAsync(configuration, options),
@@ -118,7 +130,7 @@ public static class Cli
         var total = Stopwatch.StartNew();
         var period = options.Period ?? LastMonth(clock);
         var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "statements");
-        Console.WriteLine($"RedProperty.Billing demo: billing {MonthlyBillingJob.PeriodPattern.Format(period)} for the Heze sample communities");
+        Console.WriteLine($"RedProperty.Billing demo: billing {BillingPeriod.Format(period)} for the Heze sample communities");
 
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
@@ -128,8 +140,16 @@ public static class Cli
 
         await SamplePointsAsync(configuration, database, period);
         await SampleParkingAsync(configuration, database, period);
-        var outcome = await RunThroughHangfireAsync(configuration, database, rates, period);
-        Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
+        // Two Hangfire servers share the run's community jobs, as two Worker processes on two machines would.
+        bool issued;
+        await using (var host = RunHost.Start(configuration, database, rates, ["worker-a", "worker-b"], workersPerServer: 1))
+        {
+            issued = true;
+            foreach (var draft in await DraftForOperatorsAsync(host, database, period, null, null, "schedule-demo", RunTrigger.Command))
+            {
+                issued &= draft.Status == "draft" && (await ApproveAndIssueAsync(host, draft.Id, "演示财务 (demo finance staff)")).Status == "issued";
+            }
+        }
 
         var store = new StatementStore(database.DataSource);
         var written = await store.ExportPdfsAsync(period, outDir);
@@ -161,7 +181,7 @@ public static class Cli
             await WriteArrearsAsync(database, community.Code.Value, asOf, Path.Combine(RepositoryPaths.Root, "out", "arrears"));
         }
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
-        return outcome.Succeeded ? 0 : 1;
+        return issued ? 0 : 1;
     }
 
     private static async Task<int> ScoresAsync(IConfiguration configuration, Options options)
@@ -196,7 +216,7 @@ public static class Cli
         try
         {
             var row = await new SubsidyStore(database.DataSource, LoadSubsidies(configuration)).SubmitClaimAsync(options.Require("community"), period);
-            Console.WriteLine($"Submitted and frozen: {row.CommunityCode} {MonthlyBillingJob.PeriodPattern.Format(period)} claim {row.Claim?.ToFenString()} yuan "
+            Console.WriteLine($"Submitted and frozen: {row.CommunityCode} {BillingPeriod.Format(period)} claim {row.Claim?.ToFenString()} yuan "
                 + $"(district share {row.DistrictShare.ToFenString()} × {row.Factor:0.####}), shortfall borne by the company {row.Shortfall?.ToFenString()}.");
             return 0;
         }
@@ -211,11 +231,11 @@ public static class Cli
     {
         var rows = await store.ReconcileAsync(district, period);
         Directory.CreateDirectory(outDir);
-        var name = $"{district}-{MonthlyBillingJob.PeriodPattern.Format(period)}";
+        var name = $"{district}-{BillingPeriod.Format(period)}";
         await File.WriteAllTextAsync(Path.Combine(outDir, name + ".csv"), ReconciliationReport.Csv(rows), new System.Text.UTF8Encoding(true));
         await File.WriteAllBytesAsync(Path.Combine(outDir, name + ".pdf"), ReconciliationReport.Pdf(district, period, rows));
         Console.WriteLine();
-        Console.WriteLine($"Subsidy reconciliation {district} {MonthlyBillingJob.PeriodPattern.Format(period)} (written to {Path.Combine(outDir, name)}.csv/.pdf)");
+        Console.WriteLine($"Subsidy reconciliation {district} {BillingPeriod.Format(period)} (written to {Path.Combine(outDir, name)}.csv/.pdf)");
         Console.WriteLine($"  {"community",-12} {"standard",10} {"resident",10} {"district",10} {"score",6} {"factor",7} {"claim",10} {"shortfall",10}  checks");
         foreach (var r in rows)
         {
@@ -311,7 +331,7 @@ public static class Cli
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var only = options.Get("community") is { } c ? new[] { new Core.Register.CommunityCode(c) } : null;
         var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, LoadSubsidies(configuration), Core.Statements.StatementCalendar.Default, RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates)).BillAsync(period, only).ToListAsync();
-        Console.WriteLine($"Dry run for {MonthlyBillingJob.PeriodPattern.Format(period)}: nothing is stored.");
+        Console.WriteLine($"Dry run for {BillingPeriod.Format(period)}: nothing is stored.");
         foreach (var bill in bills)
         {
             Console.WriteLine();
@@ -333,17 +353,6 @@ public static class Cli
         return bills.All(b => b.Succeeded) ? 0 : 1;
     }
 
-    private static async Task<int> BillAsync(IConfiguration configuration, Options options)
-    {
-        var period = options.Period ?? throw new ArgumentException("bill needs --period yyyy-MM.");
-        var rates = LoadRates(configuration);
-        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        var outcome = await RunThroughHangfireAsync(configuration, database, rates, period);
-        Console.WriteLine($"Hangfire job {outcome.JobId}: {(outcome.Succeeded ? "succeeded" : "FAILED")}: {outcome.Message}");
-        PrintSummary(period, await new StatementStore(database.DataSource).TotalsAsync(period), null, null);
-        return outcome.Succeeded ? 0 : 1;
-    }
-
     private static async Task<int> ExportAsync(IConfiguration configuration, Options options)
     {
         var period = options.Period ?? throw new ArgumentException("export needs --period yyyy-MM.");
@@ -351,32 +360,6 @@ public static class Cli
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var written = await new StatementStore(database.DataSource).ExportPdfsAsync(period, outDir);
         Console.WriteLine($"Wrote {written} statements to {outDir}");
-        return 0;
-    }
-
-    private static async Task<int> ServeAsync(IConfiguration configuration)
-    {
-        var rates = LoadRates(configuration);
-        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration), parking: RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
-        using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.WriteLine("Hangfire server running; Ctrl+C stops it.");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Console.WriteLine("Stopping.");
-        }
-
         return 0;
     }
 
@@ -462,7 +445,7 @@ public static class Cli
         var store = new Infrastructure.Payments.PaymentStore(database.DataSource);
         var communities = await new RegisterStore(database.DataSource).CommunitiesAsync();
         Console.WriteLine();
-        Console.WriteLine($"Collection rate for {MonthlyBillingJob.PeriodPattern.Format(period)} as of {asOf:yyyy-MM-dd}");
+        Console.WriteLine($"Collection rate for {BillingPeriod.Format(period)} as of {asOf:yyyy-MM-dd}");
         foreach (var group in communities.GroupBy(c => (c.OperatorCode, c.OperatorName)))
         {
             foreach (var c in group)
@@ -528,18 +511,6 @@ public static class Cli
 
     private static LocalDate Today(IClock clock) => clock.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
 
-    private static async Task<JobOutcome> RunThroughHangfireAsync(IConfiguration configuration, BillingDatabase database, RateCatalog rates, YearMonth period)
-    {
-        var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-        await using var services = BillingHangfire.JobServices(database.DataSource, rates, LoadSubsidies(configuration), parking: RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
-        using var server = BillingHangfire.StartServer(storage, services, $"worker-{Environment.ProcessId}");
-        var client = new BackgroundJobClient(storage);
-        var periodText = MonthlyBillingJob.PeriodPattern.Format(period);
-        var jobId = client.Enqueue<MonthlyBillingJob>(job => job.RunAsync(periodText, CancellationToken.None));
-        Console.WriteLine($"Enqueued billing of {periodText} as Hangfire job {jobId}; waiting for the server to run it");
-        return await BillingHangfire.WaitAsync(storage, jobId, TimeSpan.FromMinutes(30));
-    }
-
     private static Core.Subsidies.SubsidyCatalog LoadSubsidies(IConfiguration configuration)
     {
         var catalog = RateDirectory.LoadSubsidies(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
@@ -558,7 +529,7 @@ public static class Cli
     private static void PrintSummary(YearMonth period, IReadOnlyList<CommunityMonthTotal> totals, int? written, string? outDir)
     {
         Console.WriteLine();
-        Console.WriteLine($"Summary for {MonthlyBillingJob.PeriodPattern.Format(period)}");
+        Console.WriteLine($"Summary for {BillingPeriod.Format(period)}");
         Console.WriteLine($"  {"community",-12} {"name",-10} {"households",10} {"billed (yuan)",14}");
         foreach (var t in totals)
         {
@@ -587,7 +558,7 @@ public static class Cli
     {
         private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
-        public YearMonth? Period => Get("period") is { } p ? MonthlyBillingJob.ParsePeriod(p) : null;
+        public YearMonth? Period => Get("period") is { } p ? BillingPeriod.Parse(p) : null;
 
         public static Options Parse(IEnumerable<string> args)
         {

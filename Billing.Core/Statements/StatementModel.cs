@@ -21,6 +21,9 @@ public sealed record StatementModel(
     /// <summary>Volunteer points earned, used and held, when the household has any.</summary>
     public Points.PointsSummary? Points { get; init; }
 
+    /// <summary>Previous balance, payments since and amount due; set when the statement is issued, absent in a dry run.</summary>
+    public AccountPosition? Account { get; init; }
+
     /// <summary>The number residents quote, stable across reruns: "202610-HZ-FXY-01-1-101".</summary>
     public string Number => $"{Period.Year:D4}{Period.Month:D2}-{Household.Code}";
 

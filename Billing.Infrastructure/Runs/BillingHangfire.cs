@@ -50,9 +50,18 @@ public static class BillingHangfire
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
-    /// <summary>The services a billing job needs, for Hangfire's activator.</summary>
+    /// <summary>The services the billing jobs need, for Hangfire's activator.</summary>
+    /// <param name="storage">Where jobs that queue further jobs (the schedule) queue them; required for those.</param>
+    /// <param name="workerName">Recorded beside the work this process does; defaults to the process id.</param>
     public static ServiceProvider JobServices(
-        NpgsqlDataSource dataSource, RateCatalog rates, SubsidyCatalog? subsidies = null, StatementCalendar? calendar = null, Core.Parking.ParkingRateBook? parking = null)
+        NpgsqlDataSource dataSource,
+        RateCatalog rates,
+        SubsidyCatalog? subsidies = null,
+        StatementCalendar? calendar = null,
+        Core.Parking.ParkingRateBook? parking = null,
+        JobStorage? storage = null,
+        string? workerName = null,
+        NodaTime.IClock? clock = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(dataSource);
@@ -60,8 +69,11 @@ public static class BillingHangfire
         services.AddSingleton(subsidies ?? SubsidyCatalog.Empty);
         services.AddSingleton(parking ?? Core.Parking.ParkingRateBook.Empty);
         services.AddSingleton(calendar ?? StatementCalendar.Default);
+        services.AddSingleton(clock ?? NodaTime.SystemClock.Instance);
+        services.AddSingleton(new WorkerName(workerName ?? $"worker-{Environment.ProcessId}"));
+        services.AddSingleton(new JobQueue(storage));
         services.AddSingleton<StatementPdfRenderer>();
-        services.AddTransient<MonthlyBillingJob>();
+        services.AddTransient<BillingRunJob>();
         return services.BuildServiceProvider();
     }
 
@@ -119,6 +131,16 @@ public static class BillingHangfire
         using var connection = storage.GetConnection();
         return connection.GetStateData(jobId)?.Name == FailedState.StateName;
     }
+}
+
+/// <summary>Where jobs queue further jobs; absent when a caller runs jobs directly, without Hangfire.</summary>
+public sealed class JobQueue(JobStorage? storage)
+{
+    private readonly Lazy<IBackgroundJobClient> _client = new(() => storage is null
+        ? throw new InvalidOperationException("These job services were built without a Hangfire storage, so jobs cannot queue other jobs.")
+        : new BackgroundJobClient(storage));
+
+    public IBackgroundJobClient Client => _client.Value;
 }
 
 public sealed record JobOutcome(string JobId, bool Succeeded, string Message);

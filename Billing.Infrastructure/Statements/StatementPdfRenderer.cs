@@ -20,7 +20,7 @@ public sealed class StatementPdfRenderer
     private const double FormulaColumn = Margin + 150;
     private const double FormulaLineHeight = 14;
     private const double FormulaWidth = AmountColumn - 70 - FormulaColumn;
-    private const double TotalBlockHeight = 90;
+    private const double TotalBlockHeight = 150;
     private const double ContentBottom = PageHeight - Margin - 24;
 
     public StatementPdfRenderer() => StatementFonts.EnsureConfigured();
@@ -187,11 +187,19 @@ public sealed class StatementPdfRenderer
 
     private static void ComposeTotal(XGraphics gfx, StatementModel s, double y)
     {
-        gfx.DrawString("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-        gfx.DrawString($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
-        y += 18;
-        gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(s.Total)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
-        y += 20;
+        if (s.Account is { } account)
+        {
+            y = ComposeAccount(gfx, s, account, y);
+        }
+        else
+        {
+            gfx.DrawString("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawString($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            y += 18;
+            gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(s.Total)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            y += 20;
+        }
+
         if (s.DistrictShare > Core.Money.Zero)
         {
             gfx.DrawString(
@@ -211,6 +219,38 @@ public sealed class StatementPdfRenderer
         gfx.DrawString(
             "说明：物业服务费 = 建筑面积 × 服务等级单价 × 计费天数 / 当月天数，每行金额四舍五入到分，合计为各行之和。",
             Typography.Note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+    }
+
+    /// <summary>The account block of an issued statement: this month's charges, then how the amount due is reached.</summary>
+    private static double ComposeAccount(XGraphics gfx, StatementModel s, AccountPosition account, double y)
+    {
+        var rows = new (string Label, Core.Money Amount)[]
+        {
+            ("本期费用合计", s.Total),
+            ("上期账单应缴", account.PreviousBalance),
+            ("上期以来缴费及调整（缴费为负）", account.PaymentsSince),
+        };
+        foreach (var (label, amount) in rows)
+        {
+            gfx.DrawString(label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawString(amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            y += 16;
+        }
+
+        gfx.DrawLine(Typography.ThinRule, Margin, y, RightEdge, y);
+        y += 6;
+        gfx.DrawString("本期应缴总额", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawString($"¥ {account.ToPay.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        y += 18;
+        gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(account.ToPay)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        y += 16;
+        if (account.Credit > Core.Money.Zero)
+        {
+            gfx.DrawString($"预存余额 {account.Credit.ToFenString()} 元，将抵扣以后各期费用。", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            y += 16;
+        }
+
+        return y + 4;
     }
 
     private static void ComposeFooter(XGraphics gfx, StatementModel s, int pageNumber, int pageCount)

@@ -9,12 +9,30 @@ namespace RedProperty.Billing.Infrastructure.Statements;
 /// <summary>Issued statements, their lines and their PDFs in PostgreSQL.</summary>
 public sealed class StatementStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>Households per transaction: progress is committed this often, and a killed worker loses at most one batch of work.</summary>
+    public const int BatchSize = 100;
+
     /// <summary>
-    /// Stores a community's statements for a month in one transaction. Households that already have
-    /// a statement for the period are skipped (the unique key decides, so a concurrent run cannot
-    /// double-bill); new ones are rendered and stored with the SHA-256 of their PDF.
+    /// Issues a community's statements for a month, a batch of households per transaction.
+    /// Households that already have a statement for the period are skipped (the unique key decides,
+    /// so a concurrent or restarted run cannot double-bill); new ones get their account position
+    /// from the ledger, are rendered, and are stored with the SHA-256 of their PDF. The run's
+    /// progress for the community is updated in the same transaction as the statements it counts.
     /// </summary>
     public async Task<StoreResult> StoreAsync(CommunityBill bill, long runId, StatementPdfRenderer renderer, CancellationToken ct = default)
+    {
+        var stored = 0;
+        var batches = bill.Statements.Chunk(BatchSize).ToList();
+        for (var i = 0; i < Math.Max(1, batches.Count); i++)
+        {
+            stored += await StoreBatchAsync(bill, i < batches.Count ? batches[i] : [], i == 0, runId, renderer, ct);
+        }
+
+        return new StoreResult(stored, bill.Statements.Count - stored);
+    }
+
+    private async Task<int> StoreBatchAsync(
+        CommunityBill bill, IReadOnlyList<StatementModel> batch, bool first, long runId, StatementPdfRenderer renderer, CancellationToken ct)
     {
         var period = bill.Period.OnDayOfMonth(1);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -28,29 +46,23 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
 
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand("select household_code from statement where community_code = @c and period = @p", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", bill.Community.Code.Value);
-            cmd.Parameters.AddWithValue("p", period);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                existing.Add(reader.GetString(0));
-            }
-        }
-
+        var accounts = await AccountsAsync(connection, tx, batch.Select(s => s.Household.Code.Value).ToArray(), period, ct);
         var stored = 0;
-        foreach (var statement in bill.Statements.Where(s => !existing.Contains(s.Household.Code.Value)))
+        foreach (var statement in batch)
         {
-            var pdf = renderer.Render(statement);
-            if (await InsertAsync(connection, tx, statement, runId, pdf, ct))
+            if (!accounts.TryGetValue(statement.Household.Code.Value, out var account))
+            {
+                continue; // already issued
+            }
+
+            var issued = statement with { Account = AccountPosition.From(account.PreviousAmountDue, account.Balance, statement.Total) };
+            if (await InsertAsync(connection, tx, issued, runId, renderer.Render(issued), ct))
             {
                 stored++;
             }
         }
 
-        if (bill.Parking is { } pool && bill.ParkingInput is { } input)
+        if (first && bill.Parking is { } pool && bill.ParkingInput is { } input)
         {
             // Stored with the statements it paid for, once: a rerun keeps the first figures, as it keeps the statements.
             await using var cmd = new NpgsqlCommand(
@@ -69,8 +81,51 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
+        await using (var progress = new NpgsqlCommand(
+            """
+            update billing_run_community
+            set households_done = least(households_total, (select count(*) from statement where community_code = @c and period = @p)),
+                updated_at = now()
+            where run_id = @run and community_code = @c
+            """, connection, tx))
+        {
+            progress.Parameters.AddWithValue("run", runId);
+            progress.Parameters.AddWithValue("c", bill.Community.Code.Value);
+            progress.Parameters.AddWithValue("p", period);
+            await progress.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
-        return new StoreResult(stored, bill.Statements.Count - stored);
+        return stored;
+    }
+
+    /// <summary>
+    /// For the households of a batch that have no statement for the period yet: the amount due on
+    /// their previous statement and their ledger balance now.
+    /// </summary>
+    private static async Task<Dictionary<string, (Core.Money PreviousAmountDue, Core.Money Balance)>> AccountsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string[] households, LocalDate period, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            select h.code,
+                   coalesce((select s.amount_due from statement s
+                             where s.household_code = h.code and s.period < @p and s.amount_due is not null
+                             order by s.period desc limit 1), 0),
+                   coalesce((select sum(e.amount) from ledger_entry e where e.household_code = h.code), 0)
+            from unnest(@households) as h(code)
+            where not exists (select 1 from statement s where s.household_code = h.code and s.period = @p)
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("households", households);
+        cmd.Parameters.AddWithValue("p", period);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new Dictionary<string, (Core.Money, Core.Money)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetString(0)] = (new Core.Money(reader.GetDecimal(1)), new Core.Money(reader.GetDecimal(2)));
+        }
+
+        return result;
     }
 
     private static async Task<bool> InsertAsync(
@@ -79,8 +134,9 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
         long id;
         await using (var cmd = new NpgsqlCommand(
             """
-            insert into statement (statement_no, household_code, community_code, period, run_id, issue_date, due_date, total, pdf, pdf_sha256)
-            values (@no, @household, @community, @period, @run, @issue, @due, @total, @pdf, @sha)
+            insert into statement (statement_no, household_code, community_code, period, run_id, issue_date, due_date, total,
+                previous_balance, payments_since, amount_due, pdf, pdf_sha256)
+            values (@no, @household, @community, @period, @run, @issue, @due, @total, @previous, @since, @due_amount, @pdf, @sha)
             on conflict (household_code, period) do nothing
             returning id
             """, connection, tx))
@@ -93,6 +149,10 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("issue", s.IssueDate);
             cmd.Parameters.AddWithValue("due", s.DueDate);
             cmd.Parameters.AddWithValue("total", s.Total.Yuan);
+            var account = s.Account ?? AccountPosition.From(Core.Money.Zero, Core.Money.Zero, s.Total);
+            cmd.Parameters.AddWithValue("previous", account.PreviousBalance.Yuan);
+            cmd.Parameters.AddWithValue("since", account.PaymentsSince.Yuan);
+            cmd.Parameters.AddWithValue("due_amount", account.AmountDue.Yuan);
             cmd.Parameters.AddWithValue("pdf", pdf);
             cmd.Parameters.AddWithValue("sha", Convert.ToHexStringLower(SHA256.HashData(pdf)));
             if (await cmd.ExecuteScalarAsync(ct) is not long newId)

@@ -36,9 +36,8 @@ public class ParkingMonthTests
         }
 
         await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates(), parking: book);
-        var job = (MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!;
-        await job.RunAsync("2026-10", CancellationToken.None);
-        await job.RunAsync("2026-11", CancellationToken.None);
+        await RunMonth.IssueAsync(services, db.DataSource, "2026-10");
+        await RunMonth.IssueAsync(services, db.DataSource, "2026-11");
 
         // October: 10 × 300 = 3000 in; 20 permits × (150 − 50) = 2000 used; 1000 carried.
         // November: no leases; the 1000 carried gives each permit 50, so 100 is due.
@@ -49,7 +48,8 @@ public class ParkingMonthTests
         Assert.Equal(40, await db.CountAsync("select count(*) from statement_line where kind = 'parking_permit' and amount = 150.00"));
 
         // A rerun changes nothing, the pool included.
-        await job.RunAsync("2026-10", CancellationToken.None);
+        var rerun = await RunMonth.IssueAsync(services, db.DataSource, "2026-10");
+        Assert.Equal(0, rerun.Communities.Sum(c => c.StatementsNew));
         Assert.Equal((3000.00m, 0.00m, 2000.00m, 1000.00m), await PoolAsync(db, "2026-10-01"));
     }
 

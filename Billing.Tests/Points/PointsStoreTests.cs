@@ -35,7 +35,7 @@ public class PointsStoreTests
         var redemption = await store.RedeemAsync(Household, "fee-credit", 200, Day);
         await using (var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates()))
         {
-            await ((MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!).RunAsync("2026-10", CancellationToken.None);
+            await RunMonth.IssueAsync(services, db.DataSource, "2026-10");
         }
 
         Assert.Equal(20.00m, redemption.Credit!.Value.Yuan);
@@ -56,9 +56,8 @@ public class PointsStoreTests
         await store.RedeemAsync(Household, "fee-credit", 500, Day); // 50.00 yuan
 
         await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates());
-        var job = (MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!;
-        await job.RunAsync("2026-10", CancellationToken.None);
-        await job.RunAsync("2026-11", CancellationToken.None);
+        await RunMonth.IssueAsync(services, db.DataSource, "2026-10");
+        await RunMonth.IssueAsync(services, db.DataSource, "2026-11");
 
         // October 33.51 is fully credited; 16.49 is left for November, which is credited 16.49 of its 33.51.
         var totals = new List<decimal>();

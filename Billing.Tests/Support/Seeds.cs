@@ -15,6 +15,6 @@ public static class Seeds
     {
         await SampleRegister.ImportAsync(db);
         await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates(), RateDirectory.LoadSubsidies(RepositoryPaths.Rates));
-        await ((MonthlyBillingJob)services.GetService(typeof(MonthlyBillingJob))!).RunAsync("2026-10", CancellationToken.None);
+        await RunMonth.IssueAsync(services, db.DataSource, "2026-10");
     });
 }

@@ -1,0 +1,225 @@
+using Hangfire;
+using Npgsql;
+using NodaTime;
+using RedProperty.Billing.Core.Rates;
+using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Core.Runs;
+using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Core.Subsidies;
+using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Statements;
+
+namespace RedProperty.Billing.Infrastructure.Runs;
+
+/// <summary>Which worker process did a piece of work, shown beside each community's progress.</summary>
+public sealed record WorkerName(string Value);
+
+/// <summary>
+/// The Hangfire jobs of a billing run, one per community and phase. Their arguments are ids and
+/// codes, so they are small to store, and each is safe to run again or twice at once: the run's
+/// guarded state changes and the statement's unique key, not Hangfire, make the work happen once.
+/// </summary>
+public sealed class BillingRunJob(
+    NpgsqlDataSource dataSource,
+    RateCatalog rates,
+    SubsidyCatalog subsidies,
+    Core.Parking.ParkingRateBook parking,
+    StatementPdfRenderer renderer,
+    StatementCalendar calendar,
+    IClock clock,
+    WorkerName worker,
+    JobQueue jobs)
+{
+    /// <summary>The recurring job of an operator: drafts last month (Asia/Shanghai) for every community, once however often it fires.</summary>
+    [AutomaticRetry(Attempts = 3)]
+    [JobDisplayName("Scheduled billing run for {0}")]
+    public async Task<string> ScheduledAsync(string operatorCode, CancellationToken ct)
+    {
+        var period = BillingPeriod.LastMonth(clock.GetCurrentInstant());
+        var run = await new BillingRuns(dataSource).CreateAsync(new RunRequest(period, operatorCode, null, "schedule", RunTrigger.Schedule), ct);
+        if (run.Existing)
+        {
+            return $"{BillingPeriod.Format(period)}: run {run.RunId} was already scheduled";
+        }
+
+        BillingRuns.EnqueueDrafts(jobs.Client, run.RunId, run.Communities);
+        return $"{BillingPeriod.Format(period)}: run {run.RunId} drafting {run.Communities.Count} communities";
+    }
+
+    [AutomaticRetry(Attempts = 3)]
+    [JobDisplayName("Draft run {0}: {1}")]
+    public async Task<string> DraftAsync(long runId, string community, CancellationToken ct)
+    {
+        var scope = new RunScope(runId, community);
+        var (period, status) = await RunAsync(runId, ct);
+        if (status != "drafting")
+        {
+            return $"run {runId} is {status}; nothing to draft";
+        }
+
+        var bill = await BillAsync(period, community, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await LockRunAsync(connection, tx, scope, ct);
+        string outcome;
+        if (bill is null || !bill.Succeeded)
+        {
+            var problem = bill is null ? $"community {community} is not in the register" : string.Join(Environment.NewLine, bill.Problems);
+            await ExecuteAsync(connection, tx, scope,
+                """
+                update billing_run_community set status = 'failed', problem = @problem, worker = @worker, updated_at = now()
+                where run_id = @run and community_code = @c and status in ('pending', 'drafted', 'failed')
+                """, ct, ("problem", problem));
+            outcome = $"{community}: failed: {problem}";
+        }
+        else
+        {
+            var draft = CommunityDraft.Of(bill);
+            await ExecuteAsync(connection, tx, scope, "delete from billing_run_total where run_id = @run and community_code = @c", ct);
+            foreach (var total in draft.ByKind)
+            {
+                await ExecuteAsync(connection, tx, scope,
+                    "insert into billing_run_total (run_id, community_code, kind, lines, households, amount) values (@run, @c, @kind, @lines, @households, @amount)",
+                    ct, ("kind", total.Kind), ("lines", total.Lines), ("households", total.Households), ("amount", total.Amount.Yuan));
+            }
+
+            await ExecuteAsync(connection, tx, scope,
+                """
+                update billing_run_community
+                set status = 'drafted', draft_fingerprint = @fingerprint, households_total = @households, households_done = @households,
+                    problem = null, worker = @worker, updated_at = now()
+                where run_id = @run and community_code = @c and status in ('pending', 'drafted', 'failed')
+                """, ct, ("fingerprint", draft.Fingerprint), ("households", draft.Households));
+            outcome = $"{community}: {draft.Households} statements drafted, {draft.Total.ToFenString()} yuan";
+        }
+
+        // The last community to finish moves the run on; the guard makes that happen once.
+        await ExecuteAsync(connection, tx, scope,
+            """
+            update billing_run set status = 'draft', drafted_at = now()
+            where id = @run and status = 'drafting'
+              and not exists (select 1 from billing_run_community where run_id = @run and status = 'pending')
+            """, ct);
+        await tx.CommitAsync(ct);
+        return outcome;
+    }
+
+    [AutomaticRetry(Attempts = 5)]
+    [JobDisplayName("Issue run {0}: {1}")]
+    public async Task<string> IssueAsync(long runId, string community, CancellationToken ct)
+    {
+        var scope = new RunScope(runId, community);
+        var (period, status) = await RunAsync(runId, ct);
+        if (status != "approved")
+        {
+            return $"run {runId} is {status}; nothing to issue";
+        }
+
+        var approved = await ApprovedFingerprintAsync(runId, community, ct);
+        if (approved is null)
+        {
+            return $"{community}: already issued or not approved";
+        }
+
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            await ExecuteAsync(connection, null, scope,
+                "update billing_run_community set status = 'issuing', worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status in ('drafted', 'issuing')",
+                ct);
+        }
+
+        var bill = await BillAsync(period, community, ct);
+        if (bill is null || !bill.Succeeded || CommunityDraft.Of(bill).Fingerprint != approved)
+        {
+            // Issuing something other than what finance staff approved would break the point of approving.
+            const string problem = "The register, rates, scores, points or parking changed since this draft was approved, so it was not issued. Draft the month again and approve the new run.";
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await ExecuteAsync(connection, null, scope,
+                "update billing_run_community set status = 'failed', problem = @problem, updated_at = now() where run_id = @run and community_code = @c and status = 'issuing'",
+                ct, ("problem", problem));
+            return $"{community}: not issued: {problem}";
+        }
+
+        var stored = await new StatementStore(dataSource).StoreAsync(bill, runId, renderer, ct);
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await LockRunAsync(connection, tx, scope, ct);
+            // Counted from the statements, not from this attempt: an attempt after a crash finds
+            // the first attempt's statements already there, yet they were new in this run.
+            await ExecuteAsync(connection, tx, scope,
+                """
+                update billing_run_community
+                set status = 'issued',
+                    statements_new = (select count(*) from statement where run_id = @run and community_code = @c),
+                    statements_existing = households_total - (select count(*) from statement where run_id = @run and community_code = @c),
+                    households_done = households_total, worker = @worker, updated_at = now()
+                where run_id = @run and community_code = @c and status = 'issuing'
+                """, ct);
+            await ExecuteAsync(connection, tx, scope,
+                """
+                update billing_run set status = 'issued', issued_at = now()
+                where id = @run and status = 'approved'
+                  and not exists (select 1 from billing_run_community where run_id = @run and status <> 'issued')
+                """, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        return $"{community}: {stored.Stored} statements issued, {stored.AlreadyIssued} already issued";
+    }
+
+    private async Task<CommunityBill?> BillAsync(YearMonth period, string community, CancellationToken ct)
+    {
+        var billing = new StoredRegisterBilling(new RegisterStore(dataSource), rates, subsidies, calendar, parking);
+        await foreach (var bill in billing.BillAsync(period, [new CommunityCode(community)], ct))
+        {
+            return bill;
+        }
+
+        return null;
+    }
+
+    private async Task<(YearMonth Period, string Status)> RunAsync(long runId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select period, status from billing_run where id = @id");
+        cmd.Parameters.AddWithValue("id", runId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), reader.GetString(1))
+            : throw new InvalidOperationException($"There is no billing run {runId}.");
+    }
+
+    private async Task<string?> ApprovedFingerprintAsync(long runId, string community, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select draft_fingerprint from billing_run_community where run_id = @run and community_code = @c and status in ('drafted', 'issuing')");
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("c", community);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>
+    /// Community jobs finishing at the same moment take turns here. Without it each would see the
+    /// other still unfinished (neither has committed), and the run would never move on.
+    /// </summary>
+    private async Task LockRunAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunScope scope, CancellationToken ct) =>
+        await ExecuteAsync(connection, tx, scope, "select 1 from billing_run where id = @run for update", ct);
+
+    /// <summary>Runs a statement about one community of a run; @run, @c and @worker are bound for it.</summary>
+    private async Task ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, RunScope scope, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        cmd.Parameters.AddWithValue("run", scope.RunId);
+        cmd.Parameters.AddWithValue("c", scope.Community);
+        cmd.Parameters.AddWithValue("worker", worker.Value);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed record RunScope(long RunId, string Community);
+}

@@ -1,0 +1,423 @@
+using Hangfire;
+using Npgsql;
+using NodaTime;
+using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Runs;
+
+namespace RedProperty.Billing.Infrastructure.Runs;
+
+public enum RunTrigger
+{
+    Schedule,
+    Api,
+    Command,
+}
+
+/// <summary>What finance staff (or the schedule) ask for: a month, for an operator's communities or some of them.</summary>
+public sealed record RunRequest(YearMonth Period, string OperatorCode, IReadOnlyCollection<string>? Communities, string RequestedBy, RunTrigger Trigger);
+
+/// <summary>A run and the communities it fans out to; <paramref name="Existing"/> when a schedule firing found its run already made.</summary>
+public sealed record RunCreated(long RunId, YearMonth Period, IReadOnlyList<string> Communities, bool Existing);
+
+/// <summary>The run is not in a state that allows what was asked (approving a run still drafting, say): a 409 for the Api.</summary>
+public sealed class RunStateException(string message) : Exception(message);
+
+public sealed record RunCommunityView(
+    string Community,
+    string Status,
+    int? HouseholdsTotal,
+    int HouseholdsDone,
+    int StatementsNew,
+    int StatementsExisting,
+    string? Problem,
+    string? Worker,
+    IReadOnlyList<DraftLineTotal> Totals)
+{
+    public Money Total => Money.Sum(Totals.Select(t => t.Amount));
+}
+
+public sealed record RunView(
+    long Id,
+    string OperatorCode,
+    YearMonth Period,
+    string Status,
+    string Trigger,
+    string RequestedBy,
+    Instant StartedAt,
+    Instant? DraftedAt,
+    string? ApprovedBy,
+    Instant? ApprovedAt,
+    Instant? IssuedAt,
+    IReadOnlyList<RunCommunityView> Communities)
+{
+    public int HouseholdsTotal => Communities.Sum(c => c.HouseholdsTotal ?? 0);
+
+    public int HouseholdsDone => Communities.Sum(c => c.HouseholdsDone);
+
+    public Money Total => Money.Sum(Communities.Select(c => c.Total));
+}
+
+/// <summary>
+/// Billing runs in PostgreSQL: draft → approved → issued. The state changes are single guarded
+/// UPDATEs, so two workers (or a worker and a clerk) racing on one run cannot both move it.
+/// </summary>
+public sealed class BillingRuns(NpgsqlDataSource dataSource)
+{
+    public async Task<RunCreated> CreateAsync(RunRequest request, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var communities = await CommunitiesAsync(connection, tx, request, ct);
+
+        long? runId;
+        await using (var cmd = new NpgsqlCommand(
+            """
+            insert into billing_run (period, operator_code, status, requested_by, trigger)
+            values (@p, @o, 'drafting', @by, @trigger)
+            on conflict (operator_code, period) where trigger = 'schedule' do nothing
+            returning id
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("p", request.Period.OnDayOfMonth(1));
+            cmd.Parameters.AddWithValue("o", request.OperatorCode);
+            cmd.Parameters.AddWithValue("by", request.RequestedBy);
+            cmd.Parameters.AddWithValue("trigger", request.Trigger.ToString().ToLowerInvariant());
+            runId = await cmd.ExecuteScalarAsync(ct) as long?;
+        }
+
+        if (runId is null)
+        {
+            await tx.RollbackAsync(ct);
+            return await ScheduledRunAsync(request, ct);
+        }
+
+        await using (var cmd = new NpgsqlCommand(
+            "insert into billing_run_community (run_id, community_code) select @run, unnest(@communities)", connection, tx))
+        {
+            cmd.Parameters.AddWithValue("run", runId.Value);
+            cmd.Parameters.AddWithValue("communities", communities.ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return new RunCreated(runId.Value, request.Period, communities, false);
+    }
+
+    /// <summary>Queues one draft job per community; each is safe to run more than once.</summary>
+    public static void EnqueueDrafts(IBackgroundJobClient jobs, long runId, IEnumerable<string> communities)
+    {
+        foreach (var community in communities)
+        {
+            jobs.Enqueue<BillingRunJob>(job => job.DraftAsync(runId, community, CancellationToken.None));
+        }
+    }
+
+    public static void EnqueueIssues(IBackgroundJobClient jobs, long runId, IEnumerable<string> communities)
+    {
+        foreach (var community in communities)
+        {
+            jobs.Enqueue<BillingRunJob>(job => job.IssueAsync(runId, community, CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// Finance staff approve what they reviewed. Only a complete draft with no failed community can
+    /// be approved; the communities to issue are returned for the caller to queue.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ApproveAsync(long runId, string approvedBy, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand(
+            """
+            update billing_run set status = 'approved', approved_by = @by, approved_at = now()
+            where id = @id and status = 'draft'
+              and not exists (select 1 from billing_run_community where run_id = @id and status <> 'drafted')
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("id", runId);
+            cmd.Parameters.AddWithValue("by", approvedBy);
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+            {
+                throw new RunStateException(await WhyNotAsync(connection, tx, runId, "approved", ct));
+            }
+        }
+
+        await using (var cmd = new NpgsqlCommand(
+            "update billing_run_community set households_done = 0, updated_at = now() where run_id = @id returning community_code", connection, tx))
+        {
+            cmd.Parameters.AddWithValue("id", runId);
+            var communities = new List<string>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    communities.Add(reader.GetString(0));
+                }
+            }
+
+            await tx.CommitAsync(ct);
+            communities.Sort(StringComparer.Ordinal);
+            return communities;
+        }
+    }
+
+    /// <summary>A run that was not approved can be dropped, so that a corrected run replaces it.</summary>
+    public async Task CancelAsync(long runId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("update billing_run set status = 'cancelled' where id = @id and status in ('drafting', 'draft')", connection);
+        cmd.Parameters.AddWithValue("id", runId);
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+        {
+            throw new RunStateException(await WhyNotAsync(connection, null, runId, "cancelled", ct));
+        }
+    }
+
+    /// <summary>
+    /// Queues again whatever an interrupted worker left: drafts of runs still drafting, issues of
+    /// approved runs. Jobs are idempotent, so queueing work that is also still queued costs a skip.
+    /// </summary>
+    public async Task<int> ResumeAsync(IBackgroundJobClient jobs, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            select r.id, r.status, c.community_code
+            from billing_run r join billing_run_community c on c.run_id = r.id
+            where (r.status = 'drafting' and c.status = 'pending')
+               or (r.status = 'approved' and c.status in ('drafted', 'issuing'))
+            order by r.id, c.community_code
+            """);
+        var queued = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (runId, community) = (reader.GetInt64(0), reader.GetString(2));
+            if (reader.GetString(1) == "drafting")
+            {
+                EnqueueDrafts(jobs, runId, [community]);
+            }
+            else
+            {
+                EnqueueIssues(jobs, runId, [community]);
+            }
+
+            queued++;
+        }
+
+        return queued;
+    }
+
+    public async Task<RunView?> GetAsync(long runId, CancellationToken ct = default)
+    {
+        var runs = await ReadAsync("where r.id = @id", p => p.AddWithValue("id", runId), ct);
+        return runs.Count == 1 ? runs[0] : null;
+    }
+
+    public async Task<(IReadOnlyList<RunView> Runs, long Total)> ListAsync(string operatorCode, int offset, int limit, CancellationToken ct = default)
+    {
+        await using var count = dataSource.CreateCommand("select count(*) from billing_run where operator_code = @o");
+        count.Parameters.AddWithValue("o", operatorCode);
+        var total = (long)(await count.ExecuteScalarAsync(ct))!;
+        var runs = await ReadAsync(
+            "where r.id in (select id from billing_run where operator_code = @o order by id desc offset @offset limit @limit)",
+            p =>
+            {
+                p.AddWithValue("o", operatorCode);
+                p.AddWithValue("offset", offset);
+                p.AddWithValue("limit", limit);
+            },
+            ct);
+        return (runs.OrderByDescending(r => r.Id).ToList(), total);
+    }
+
+    /// <summary>Polls a run until <paramref name="done"/> holds, reporting each change of progress; throws on timeout.</summary>
+    public async Task<RunView> WaitAsync(long runId, Func<RunView, bool> done, TimeSpan timeout, Action<RunView>? progress = null, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = string.Empty;
+        while (true)
+        {
+            var run = await GetAsync(runId, ct) ?? throw new InvalidOperationException($"There is no billing run {runId}.");
+            var now = $"{run.Status} {run.HouseholdsDone}/{run.HouseholdsTotal} {string.Join(',', run.Communities.Select(c => c.Status))}";
+            if (now != last)
+            {
+                progress?.Invoke(run);
+                last = now;
+            }
+
+            if (done(run))
+            {
+                return run;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Run {runId} is still {run.Status} ({run.HouseholdsDone}/{run.HouseholdsTotal} households) after {timeout}.");
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    /// <summary>A run has finished its draft phase when no community is still pending.</summary>
+    public static bool Drafted(RunView run) => run.Status != "drafting";
+
+    public static bool Issued(RunView run) =>
+        run.Status is "issued" or "cancelled" || (run.Status == "approved" && run.Communities.All(c => c.Status is "issued" or "failed"));
+
+    private async Task<List<RunView>> ReadAsync(string where, Action<NpgsqlParameterCollection> parameters, CancellationToken ct)
+    {
+        var totals = new Dictionary<(long, string), List<DraftLineTotal>>();
+        await using (var cmd = dataSource.CreateCommand(
+            $"select t.run_id, t.community_code, t.kind, t.lines, t.households, t.amount from billing_run_total t join billing_run r on r.id = t.run_id {where} order by t.kind"))
+        {
+            parameters(cmd.Parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (reader.GetInt64(0), reader.GetString(1));
+                if (!totals.TryGetValue(key, out var list))
+                {
+                    totals[key] = list = [];
+                }
+
+                list.Add(new DraftLineTotal(reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), new Money(reader.GetDecimal(5))));
+            }
+        }
+
+        var communities = new Dictionary<long, List<RunCommunityView>>();
+        await using (var cmd = dataSource.CreateCommand(
+            $"""
+            select c.run_id, c.community_code, c.status, c.households_total, c.households_done, c.statements_new, c.statements_existing, c.problem, c.worker
+            from billing_run_community c join billing_run r on r.id = c.run_id {where} order by c.community_code
+            """))
+        {
+            parameters(cmd.Parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var runId = reader.GetInt64(0);
+                var code = reader.GetString(1);
+                if (!communities.TryGetValue(runId, out var list))
+                {
+                    communities[runId] = list = [];
+                }
+
+                list.Add(new RunCommunityView(
+                    code,
+                    reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                    reader.GetInt32(4),
+                    reader.GetInt32(5),
+                    reader.GetInt32(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    totals.GetValueOrDefault((runId, code)) ?? []));
+            }
+        }
+
+        var runs = new List<RunView>();
+        await using (var cmd = dataSource.CreateCommand(
+            $"""
+            select r.id, coalesce(r.operator_code, ''), r.period, r.status, r.trigger, r.requested_by, r.started_at, r.drafted_at,
+                   r.approved_by, r.approved_at, r.issued_at
+            from billing_run r {where} order by r.id
+            """))
+        {
+            parameters(cmd.Parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetInt64(0);
+                runs.Add(new RunView(
+                    id,
+                    reader.GetString(1),
+                    reader.GetFieldValue<LocalDate>(2).ToYearMonth(),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    reader.GetFieldValue<Instant>(6),
+                    reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    reader.IsDBNull(9) ? null : reader.GetFieldValue<Instant>(9),
+                    reader.IsDBNull(10) ? null : reader.GetFieldValue<Instant>(10),
+                    communities.GetValueOrDefault(id) ?? []));
+            }
+        }
+
+        return runs;
+    }
+
+    private async Task<RunCreated> ScheduledRunAsync(RunRequest request, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            select r.id, array_agg(c.community_code order by c.community_code)
+            from billing_run r join billing_run_community c on c.run_id = r.id
+            where r.operator_code = @o and r.period = @p and r.trigger = 'schedule'
+            group by r.id
+            """);
+        cmd.Parameters.AddWithValue("o", request.OperatorCode);
+        cmd.Parameters.AddWithValue("p", request.Period.OnDayOfMonth(1));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException($"The scheduled run of {request.OperatorCode} for {BillingPeriod.Format(request.Period)} exists but has no communities.");
+        }
+
+        return new RunCreated(reader.GetInt64(0), request.Period, reader.GetFieldValue<string[]>(1), true);
+    }
+
+    /// <summary>The operator's communities, or the requested ones after checking they are the operator's.</summary>
+    private static async Task<List<string>> CommunitiesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunRequest request, CancellationToken ct)
+    {
+        var ofOperator = new List<string>();
+        await using (var cmd = new NpgsqlCommand("select code from community where operator_code = @o order by code", connection, tx))
+        {
+            cmd.Parameters.AddWithValue("o", request.OperatorCode);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ofOperator.Add(reader.GetString(0));
+            }
+        }
+
+        if (request.Communities is not { Count: > 0 } wanted)
+        {
+            return ofOperator.Count > 0
+                ? ofOperator
+                : throw new ArgumentException($"Operator '{request.OperatorCode}' has no communities to bill.");
+        }
+
+        var unknown = wanted.Where(c => !ofOperator.Contains(c)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Not communities of operator '{request.OperatorCode}': {string.Join(", ", unknown)}.");
+        }
+
+        return wanted.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<string> WhyNotAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long runId, string wanted, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            select r.status, string_agg(c.community_code || ' ' || c.status || coalesce(': ' || c.problem, ''), '; ' order by c.community_code)
+                filter (where c.status <> 'drafted')
+            from billing_run r left join billing_run_community c on c.run_id = r.id
+            where r.id = @id group by r.status
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("id", runId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return $"There is no billing run {runId}.";
+        }
+
+        var status = reader.GetString(0);
+        return status == "draft" && !reader.IsDBNull(1)
+            ? $"Run {runId} cannot be {wanted}: not every community drafted ({reader.GetString(1)}). Fix the data and start a new run, or start one without those communities."
+            : $"Run {runId} is {status}; it cannot be {wanted} now.";
+    }
+}
