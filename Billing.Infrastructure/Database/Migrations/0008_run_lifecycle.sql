@@ -11,7 +11,14 @@ alter table billing_run
     add column drafted_at      timestamptz,
     add column approved_by     text,
     add column approved_at     timestamptz,
-    add column issued_at       timestamptz,
+    add column issued_at       timestamptz;
+
+-- Runs from before approval existed issued at once; say so rather than invent an approver.
+update billing_run
+set approved_by = 'issued without approval (before runs had one)', approved_at = finished_at, issued_at = finished_at
+where status = 'issued';
+
+alter table billing_run
     add constraint approval_is_recorded check (status not in ('approved', 'issued') or approved_by is not null);
 
 -- A schedule that fires twice (two servers, a retried recurring job) still makes one run per operator and month.
