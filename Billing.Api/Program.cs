@@ -46,8 +46,10 @@ app.MapPointsApi();
 app.MapReadApi();
 app.MapParkingApi();
 app.MapResidentStatementsApi();
+app.MapRunsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
+RunsDashboardPage.Register();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], IsReadOnlyFunc = _ => true })
     .RequireAuthorization(Access.FinanceStaff);
 app.Run();

@@ -182,7 +182,8 @@ public static class ReadApi
 
         await using var cmd = db.CreateCommand(
             """
-            select s.statement_no, s.total, s.issue_date, s.due_date, s.pdf_sha256, l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount
+            select s.statement_no, s.total, s.issue_date, s.due_date, s.pdf_sha256, l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount,
+                   s.previous_balance, s.payments_since, s.amount_due
             from statement s join statement_line l on l.statement_id = s.id
             where s.household_code = @h and s.period = @p order by l.line_no
             """);
@@ -190,10 +191,11 @@ public static class ReadApi
         cmd.Parameters.AddWithValue("p", month.OnDayOfMonth(1));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var lines = new List<object>();
-        (string No, decimal Total, LocalDate Issue, LocalDate Due, string Sha)? head = null;
+        (string No, decimal Total, LocalDate Issue, LocalDate Due, string Sha, decimal? Previous, decimal? Since, decimal? AmountDue)? head = null;
+        decimal? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
         while (await reader.ReadAsync(ct))
         {
-            head ??= (reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<LocalDate>(2), reader.GetFieldValue<LocalDate>(3), reader.GetString(4));
+            head ??= (reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<LocalDate>(2), reader.GetFieldValue<LocalDate>(3), reader.GetString(4), Optional(11), Optional(12), Optional(13));
             lines.Add(new
             {
                 lineNo = reader.GetInt32(5),
@@ -213,6 +215,9 @@ public static class ReadApi
                 household,
                 period,
                 total = h.Total,
+                previousBalance = h.Previous,
+                paymentsSince = h.Since,
+                amountDue = h.AmountDue,
                 issueDate = LocalDatePattern.Iso.Format(h.Issue),
                 dueDate = LocalDatePattern.Iso.Format(h.Due),
                 pdfSha256 = h.Sha,
@@ -220,7 +225,7 @@ public static class ReadApi
             });
     }
 
-    private static ProblemHttpResult? Paging(int? page, int? pageSize) =>
+    internal static ProblemHttpResult? Paging(int? page, int? pageSize) =>
         page is < 1 ? Problems.Field(StatusCodes.Status400BadRequest, "Invalid page", "page starts at 1.", "page")
         : pageSize is < 1 or > MaxPageSize ? Problems.Field(StatusCodes.Status400BadRequest, "Invalid page size", $"pageSize is 1 to {MaxPageSize}.", "pageSize")
         : null;

@@ -34,6 +34,12 @@ public sealed class AccessTests : ApiHost
         { "GET", "/api/communities/HZ-FXY/arrears" },
         { "GET", "/api/operators/TCJY/collection-rate/2026-10" },
         { "GET", "/api/households/HZ-FXY-01-1-101/points" },
+        { "POST", "/api/runs" },
+        { "GET", "/api/runs" },
+        { "GET", "/api/runs/1" },
+        { "POST", "/api/runs/1/approve" },
+        { "POST", "/api/runs/1/cancel" },
+        { "GET", "/hangfire/billing-runs" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -171,6 +177,9 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/releases" },
         { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/leases" },
         { "POST", "/api/businesses" },
+        { "POST", "/api/runs" },
+        { "POST", "/api/runs/1/approve" },
+        { "POST", "/api/runs/1/cancel" },
     };
 
     [Theory]

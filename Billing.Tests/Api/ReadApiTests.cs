@@ -53,6 +53,9 @@ public sealed class ReadApiTests : ApiHost
         Assert.Equal("69.81 m² × 0.48 元/m²/月 × 31/31 天", lines[0].GetProperty("formula").GetString());
         Assert.Equal("heze-kaifaqu@2022-01-01", lines[0].GetProperty("rateVersion").GetString());
         Assert.Equal(statement.GetProperty("total").GetDecimal(), lines.EnumerateArray().Sum(l => l.GetProperty("amount").GetDecimal()));
+        // The first statement: nothing brought forward, nothing paid before it, so the amount due is the total (26.53 after the subsidy).
+        Assert.Equal((0.00m, 0.00m, 26.53m), (
+            statement.GetProperty("previousBalance").GetDecimal(), statement.GetProperty("paymentsSince").GetDecimal(), statement.GetProperty("amountDue").GetDecimal()));
         Assert.Equal(HttpStatusCode.NotFound, neighbour.StatusCode);
     }
 
