@@ -45,6 +45,7 @@ app.MapPaymentsApi();
 app.MapPointsApi();
 app.MapReadApi();
 app.MapParkingApi();
+app.MapParkingInvoicesApi();
 app.MapResidentStatementsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

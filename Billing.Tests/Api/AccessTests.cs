@@ -34,6 +34,12 @@ public sealed class AccessTests : ApiHost
         { "GET", "/api/communities/HZ-FXY/arrears" },
         { "GET", "/api/operators/TCJY/collection-rate/2026-10" },
         { "GET", "/api/households/HZ-FXY-01-1-101/points" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10/1" },
+        { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10/1.pdf" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
+        { "GET", "/api/communities/HZ-FXY/parking/pool/2026-10" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -171,6 +177,8 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/releases" },
         { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/leases" },
         { "POST", "/api/businesses" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
     };
 
     [Theory]
