@@ -128,6 +128,22 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(ct) ? (reader.GetFieldValue<byte[]>(0), reader.GetString(1), reader.GetString(2)) : null;
     }
 
+    /// <summary>A community's issued invoices for a month: number, total and PDF, in business order.</summary>
+    public async Task<IReadOnlyList<(string InvoiceNo, Money Total, byte[] Pdf)>> MonthAsync(string community, YearMonth period, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("select invoice_no, total, pdf from business_invoice where community_code = @c and period = @p order by business_id");
+        cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(string, Money, byte[])>();
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add((reader.GetString(0), new Money(reader.GetDecimal(1)), reader.GetFieldValue<byte[]>(2)));
+        }
+
+        return result;
+    }
+
     /// <summary>
     /// Records a payment against an invoice. The same channel reference for the same invoice, amount
     /// and day is a duplicate and changes nothing; the same reference with other details, or more
