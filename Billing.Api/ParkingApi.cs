@@ -29,7 +29,14 @@ public static class ParkingApi
     public sealed record PermitRequest(string? Household, string? From, string? To);
 
     /// <param name="Month">Release (or lease) the working-day daytime of a whole month, e.g. "2026-10"; or give <paramref name="Day"/> for one day.</param>
-    public sealed record WindowRequest(string? Month, string? Day, string? By, long? Business);
+    /// <param name="Weekdays">With a month: a recurring window on these weekdays ("mon"…"sun") from <paramref name="From"/> to <paramref name="To"/> instead of working-day daytime.</param>
+    /// <param name="From">With a month and weekdays, or with a day: the window's start, e.g. "09:00".</param>
+    /// <param name="SkipHolidays">For a recurring window: leave out public holidays in the holiday calendar (default true).</param>
+    public sealed record WindowRequest(string? Month, string? Day, string? By, long? Business, IReadOnlyList<string>? Weekdays = null, string? From = null, string? To = null, bool? SkipHolidays = null)
+    {
+        /// <summary>A window the holder chose rather than the standard daytime of the parking prices.</summary>
+        public bool Custom => Weekdays is not null || From is not null || To is not null;
+    }
 
     public sealed record BusinessRequest(string? Name, string? Contact, string? CreditCode);
 
@@ -156,7 +163,8 @@ public static class ParkingApi
 
         try
         {
-            var kind = body.Month is not null ? "monthly" : "one-off";
+            // The monthly price is for the standard daytime window; a window the holder chose is paid by the hour.
+            var kind = body.Month is null ? "one-off" : body.Custom ? "recurring" : "monthly";
             var id = await new LeaseStore(db).LeaseAsync(space.Value, business, kind, slots!, rates, ct);
             return TypedResults.Created($"/api/communities/{community}/parking/spaces/{number}", new { id, kind, windows = slots!.Count });
         }
@@ -224,9 +232,25 @@ public static class ParkingApi
             }
 
             var rates = op is null ? null : book.For(op, month.OnDayOfMonth(1));
-            return rates is null
-                ? (null, null, Problems.Field(StatusCodes.Status404NotFound, "No parking prices", $"No parking prices for {community} in {monthText}.", "month"))
-                : (rates.Daytime.Occurrences(month, rates.Calendar, Shanghai).ToList(), rates, null);
+            if (rates is null)
+            {
+                return (null, null, Problems.Field(StatusCodes.Status404NotFound, "No parking prices", $"No parking prices for {community} in {monthText}.", "month"));
+            }
+
+            if (!body.Custom)
+            {
+                return (rates.Daytime.Occurrences(month, rates.Calendar, Shanghai).ToList(), rates, null);
+            }
+
+            if (!WeeklyWindow.TryCreate(body.Weekdays, body.From, body.To, body.SkipHolidays ?? true, out var window, out var wrong))
+            {
+                return (null, null, Problems.Field(StatusCodes.Status400BadRequest, "Invalid window", wrong.Message, wrong.Field));
+            }
+
+            var slots = window.Occurrences(month, rates.Calendar, Shanghai).ToList();
+            return slots.Count == 0
+                ? (null, null, Problems.Field(StatusCodes.Status400BadRequest, "Empty window", $"{window.Describe()} does not occur in {monthText}.", "weekdays"))
+                : (slots, rates, null);
         }
 
         if (body?.Day is { } dayText)
@@ -236,13 +260,32 @@ public static class ParkingApi
                 return (null, null, problem);
             }
 
+            if (body.Weekdays is not null)
+            {
+                return (null, null, Problems.Field(StatusCodes.Status400BadRequest, "Weekdays are for a month", "A day is one date; give from and to for its hours, or a month with weekdays.", "weekdays"));
+            }
+
             var rates = op is null ? null : book.For(op, day);
-            return rates is null
-                ? (null, null, Problems.Field(StatusCodes.Status404NotFound, "No parking prices", $"No parking prices for {community} on {dayText}.", "day"))
-                : (rates.Daytime.Occurrences(day, day, HolidayCalendar.None, Shanghai).ToList(), rates, null);
+            if (rates is null)
+            {
+                return (null, null, Problems.Field(StatusCodes.Status404NotFound, "No parking prices", $"No parking prices for {community} on {dayText}.", "day"));
+            }
+
+            if (!body.Custom)
+            {
+                return (rates.Daytime.Occurrences(day, day, HolidayCalendar.None, Shanghai).ToList(), rates, null);
+            }
+
+            // The hours of one day: the day's own weekday, and no holiday check, since the day was named.
+            if (!WeeklyWindow.TryCreate([((int)day.DayOfWeek).ToString(System.Globalization.CultureInfo.InvariantCulture)], body.From, body.To, false, out var hours, out var wrong))
+            {
+                return (null, null, Problems.Field(StatusCodes.Status400BadRequest, "Invalid window", wrong.Message, wrong.Field));
+            }
+
+            return (hours.Occurrences(day, day, HolidayCalendar.None, Shanghai).ToList(), rates, null);
         }
 
-        return (null, null, Problems.Field(StatusCodes.Status400BadRequest, "When", "Give a month (working-day daytime of the month) or a day.", "month"));
+        return (null, null, Problems.Field(StatusCodes.Status400BadRequest, "When", "Give a month (working-day daytime of the month, or weekdays with from and to) or a day.", "month"));
     }
 
     private static async Task<long?> SpaceAsync(NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, string community, string number, CancellationToken ct)

@@ -45,6 +45,7 @@ app.MapPaymentsApi();
 app.MapPointsApi();
 app.MapReadApi();
 app.MapParkingApi();
+app.MapParkingInvoicesApi();
 app.MapResidentStatementsApi();
 app.MapRunsApi();
 

@@ -230,20 +230,23 @@ public static class ReadApi
         : pageSize is < 1 or > MaxPageSize ? Problems.Field(StatusCodes.Status400BadRequest, "Invalid page size", $"pageSize is 1 to {MaxPageSize}.", "pageSize")
         : null;
 
-    /// <summary>One page of a keyed list: the total from <paramref name="countSql"/>, the items from <paramref name="pageSql"/> (@k, @o, @l).</summary>
-    private static async Task<Page<object>> PageAsync(
-        NpgsqlDataSource db, string countSql, string pageSql, string key, int? page, int? pageSize, Func<NpgsqlDataReader, object> map, CancellationToken ct)
+    /// <summary>One page of a keyed list: the total from <paramref name="countSql"/>, the items from <paramref name="pageSql"/> (@k, @o, @l, and whatever <paramref name="bind"/> adds).</summary>
+    internal static async Task<Page<object>> PageAsync(
+        NpgsqlDataSource db, string countSql, string pageSql, string key, int? page, int? pageSize, Func<NpgsqlDataReader, object> map, CancellationToken ct,
+        Action<NpgsqlParameterCollection>? bind = null)
     {
         var size = pageSize ?? 50;
         long total;
         await using (var count = db.CreateCommand(countSql))
         {
             count.Parameters.AddWithValue("k", key);
+            bind?.Invoke(count.Parameters);
             total = (long)(await count.ExecuteScalarAsync(ct))!;
         }
 
         await using var cmd = db.CreateCommand(pageSql);
         cmd.Parameters.AddWithValue("k", key);
+        bind?.Invoke(cmd.Parameters);
         cmd.Parameters.AddWithValue("o", ((long)(page ?? 1) - 1) * size);
         cmd.Parameters.AddWithValue("l", size);
         var items = new List<object>();

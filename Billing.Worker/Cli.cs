@@ -50,6 +50,10 @@ public static partial class Cli
           collection --period yyyy-MM [--as-of yyyy-MM-dd]
                                                      collection rate per community and for the operator
           ledger-check --operator CODE               check every balance against the ledger
+          parking-invoices --period yyyy-MM [--community CODE] [--out DIR]
+                                                     issue the month's shared-parking invoices to businesses
+                                                     (idempotent), check them against the pool's lease income,
+                                                     and write their PDFs
           generate --communities N --households-per-community M [--seed S] --out DIR
                                                      write a synthetic register (deterministic by seed) for scale runs
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
@@ -101,6 +105,7 @@ public static partial class Cli
                 "arrears" => await ArrearsAsync(configuration, clock, options),
                 "collection" => await CollectionAsync(configuration, clock, options),
                 "ledger-check" => await LedgerCheckAsync(configuration, options),
+                "parking-invoices" => await ParkingInvoicesAsync(configuration, options),
                 "migrate" => Migrate(configuration),
                 _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
             };
@@ -471,6 +476,46 @@ public static partial class Cli
         }
 
         return check.Balances ? 0 : 1;
+    }
+
+    /// <summary>Issues a month's business invoices per community and shows that they add up to the lease income the pool uses.</summary>
+    private static async Task<int> ParkingInvoicesAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("parking-invoices needs --period yyyy-MM.");
+        var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "parking-invoices");
+        var book = RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+        var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var invoices = new Infrastructure.Parking.BusinessInvoiceStore(database.DataSource);
+        var leases = new Infrastructure.Parking.LeaseStore(database.DataSource);
+        var communities = (await new RegisterStore(database.DataSource).CommunitiesAsync())
+            .Where(c => options.Get("community") is not { } only || c.Code.Value == only)
+            .ToList();
+        if (communities.Count == 0)
+        {
+            return Fail($"No community {options.Get("community")}.");
+        }
+
+        Directory.CreateDirectory(outDir);
+        var agree = true;
+        Console.WriteLine($"Shared-parking invoices for {BillingPeriod.Format(period)} (PDFs in {outDir})");
+        foreach (var c in communities)
+        {
+            var issue = await invoices.IssueAsync(c.Code.Value, period, book, zone);
+            var month = await invoices.MonthAsync(c.Code.Value, period);
+            foreach (var (number, _, pdf) in month)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(outDir, number + ".pdf"), pdf);
+            }
+
+            var invoiced = Core.Money.Sum(month.Select(m => m.Total));
+            var income = (await leases.MonthAsync(c.Code.Value, c.OperatorCode, period, book, zone))?.LeaseIncome ?? Core.Money.Zero;
+            agree &= invoiced == income;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {c.Code.Value,-12} {issue.Issued,3} issued, {issue.Existing,3} already issued; invoiced {invoiced.Yuan,10:0.00} = lease income {income.Yuan,10:0.00}: {(invoiced == income ? "agrees" : "DOES NOT AGREE")}"));
+        }
+
+        return agree ? 0 : 1;
     }
 
     private static int Generate(Options options)

@@ -90,23 +90,33 @@ public sealed record PricedLease(long Id, bool Monthly, Money Rate, IReadOnlyLis
 
 public static class LeaseIncome
 {
+    private const decimal TicksPerHour = 36_000_000_000m;
+
     /// <summary>What a lease earns in a month: its monthly price once if any slot falls in the month, or its hourly price × the hours in the month.</summary>
     public static Money For(PricedLease lease, NodaTime.YearMonth period, NodaTime.DateTimeZone zone)
+    {
+        var (slots, hours) = In(lease, period, zone);
+        if (slots == 0)
+        {
+            return Money.Zero;
+        }
+
+        return lease.Monthly ? lease.Rate : new Money(lease.Rate.Yuan * hours).RoundToFen(FenRounding.HalfAwayFromZero);
+    }
+
+    /// <summary>
+    /// How many of the lease's slots touch the month and their hours inside it, exactly: hours are
+    /// counted from ticks in decimal, not from a floating-point duration, because they multiply a price.
+    /// </summary>
+    public static (int Slots, decimal Hours) In(PricedLease lease, NodaTime.YearMonth period, NodaTime.DateTimeZone zone)
     {
         var start = period.OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
         var end = period.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
         var inMonth = lease.Slots
             .Where(s => s.Start < end && start < s.End)
-            .Select(s => (s.Start > start ? s.Start : start, s.End < end ? s.End : end))
+            .Select(s => (s.End < end ? s.End : end) - (s.Start > start ? s.Start : start))
             .ToList();
-        if (inMonth.Count == 0)
-        {
-            return Money.Zero;
-        }
-
-        return lease.Monthly
-            ? lease.Rate
-            : new Money(lease.Rate.Yuan * (decimal)inMonth.Sum(s => (s.Item2 - s.Item1).TotalHours)).RoundToFen(FenRounding.HalfAwayFromZero);
+        return (inMonth.Count, inMonth.Sum(d => (decimal)d.BclCompatibleTicks) / TicksPerHour);
     }
 }
 

@@ -10,6 +10,8 @@ public sealed class LeaseConflictException(string message) : Exception(message);
 /// <summary>Parking spaces, releases and leases in PostgreSQL (the first part of shared parking).</summary>
 public sealed class LeaseStore(NpgsqlDataSource dataSource)
 {
+    private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
     public async Task<long> AddSpaceAsync(string community, string number, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
@@ -54,11 +56,28 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     public async Task<long> LeaseAsync(long space, long business, string kind, IReadOnlyList<Interval> slots, CancellationToken ct = default) =>
         await LeaseAsync(space, business, kind, slots, null, ct);
 
-    /// <param name="rates">The prices in force: a monthly lease pays the monthly price, a one-off booking the hourly one.</param>
+    /// <param name="kind">monthly (the standard daytime window of a month, at the monthly price), recurring (a window the holder chose, by the hour) or one-off (by the hour).</param>
+    /// <param name="rates">The prices in force: a monthly lease pays the monthly price, any other the hourly one.</param>
     public async Task<long> LeaseAsync(long space, long business, string kind, IReadOnlyList<Interval> slots, ParkingRates? rates, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        string? community;
+        await using (var find = new NpgsqlCommand("select community_code from parking_space where id = @s", connection, tx))
+        {
+            find.Parameters.AddWithValue("s", space);
+            community = await find.ExecuteScalarAsync(ct) as string;
+        }
+
+        if (community is not null)
+        {
+            await LockCommunityAsync(connection, tx, community, ct);
+            if (await ClosedMonthAsync(connection, tx, community, slots, ct) is { } closed)
+            {
+                throw new LeaseConflictException($"{closed} is already billed for {community} (pool stored or business invoices issued); lease a later month");
+            }
+        }
+
         var released = new List<Interval>();
         await using (var cmd = new NpgsqlCommand("select during from parking_release_slot where space_id = @s", connection, tx))
         {
@@ -170,29 +189,13 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
             }
         }
 
-        var leases = new Dictionary<long, (bool Monthly, decimal Rate, List<Interval> Slots)>();
-        await using (var cmd = dataSource.CreateCommand(
-            """
-            select l.id, l.price_basis, l.rate, ls.during
-            from parking_lease l join parking_space s on s.id = l.space_id join parking_lease_slot ls on ls.lease_id = l.id
-            where s.community_code = @c
-            """))
+        IReadOnlyList<InvoicedLease> leases;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetInt64(0);
-                if (!leases.TryGetValue(id, out var lease))
-                {
-                    leases[id] = lease = (reader.GetString(1) == "monthly", reader.GetDecimal(2), []);
-                }
-
-                lease.Slots.Add(reader.GetFieldValue<Interval>(3));
-            }
+            leases = await LeasesAsync(connection, null, community, ct);
         }
 
-        var income = Core.Money.Sum(leases.Select(l => LeaseIncome.For(new PricedLease(l.Key, l.Value.Monthly, new Core.Money(l.Value.Rate), l.Value.Slots), period, zone)));
+        var income = Core.Money.Sum(leases.Select(l => LeaseIncome.For(l.Lease, period, zone)));
         decimal carryIn;
         await using (var cmd = dataSource.CreateCommand(
             "select coalesce((select carry_out from parking_pool where community_code = @c and period < @p order by period desc limit 1), 0)"))
@@ -206,6 +209,74 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         {
             LeaseIncome = income,
         };
+    }
+
+    /// <summary>
+    /// Every lease of a community with its slots, price and business: the one reading that both the
+    /// pool (<see cref="MonthAsync"/>) and the business invoices use, so they cannot disagree.
+    /// </summary>
+    internal static async Task<IReadOnlyList<InvoicedLease>> LeasesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string community, CancellationToken ct)
+    {
+        var leases = new Dictionary<long, (bool Monthly, decimal Rate, string Space, long Business, string Version, List<Interval> Slots)>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select l.id, l.price_basis, l.rate, ls.during, s.number, l.business_id, l.rate_version
+            from parking_lease l join parking_space s on s.id = l.space_id join parking_lease_slot ls on ls.lease_id = l.id
+            where s.community_code = @c
+            order by l.id, lower(ls.during)
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetInt64(0);
+                if (!leases.TryGetValue(id, out var lease))
+                {
+                    leases[id] = lease = (reader.GetString(1) == "monthly", reader.GetDecimal(2), reader.GetString(4), reader.GetInt64(5), reader.GetString(6), []);
+                }
+
+                lease.Slots.Add(reader.GetFieldValue<Interval>(3));
+            }
+        }
+
+        return leases
+            .Select(l => new InvoicedLease(new PricedLease(l.Key, l.Value.Monthly, new Core.Money(l.Value.Rate), l.Value.Slots), l.Value.Space, l.Value.Business, l.Value.Version))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Serialises lease changes and invoicing within one community, so a lease can never slip in
+    /// between reading a month's leases and storing that month's invoices.
+    /// </summary>
+    internal static async Task LockCommunityAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string community, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('parking:' || @c, 0))", connection, tx);
+        cmd.Parameters.AddWithValue("c", community);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// A month whose pool is stored or whose business invoices are issued is closed: a lease added
+    /// to it afterwards would be income that neither the residents' pool nor the invoices show.
+    /// </summary>
+    private static async Task<string?> ClosedMonthAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string community, IReadOnlyList<Interval> slots, CancellationToken ct)
+    {
+        var months = slots
+            .SelectMany(s => new[] { s.Start.InZone(Shanghai).Date, (s.End - Duration.Epsilon).InZone(Shanghai).Date })
+            .Select(d => new LocalDate(d.Year, d.Month, 1))
+            .Distinct()
+            .ToArray();
+        await using var cmd = new NpgsqlCommand(
+            """
+            select min(period) from (
+                select period from parking_pool where community_code = @c and period = any(@p)
+                union all
+                select period from business_invoice where community_code = @c and period = any(@p)) closed
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("p", months);
+        return await cmd.ExecuteScalarAsync(ct) is LocalDate closed ? $"{closed.Year:D4}-{closed.Month:D2}" : null;
     }
 
     public async Task<IReadOnlyList<Interval>> LeasedAsync(long space, CancellationToken ct = default)

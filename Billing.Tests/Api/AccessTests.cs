@@ -40,6 +40,12 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/runs/1/approve" },
         { "POST", "/api/runs/1/cancel" },
         { "GET", "/hangfire/billing-runs" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10/1" },
+        { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10/1.pdf" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
+        { "GET", "/api/communities/HZ-FXY/parking/pool/2026-10" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -180,6 +186,8 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/runs" },
         { "POST", "/api/runs/1/approve" },
         { "POST", "/api/runs/1/cancel" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
+        { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
     };
 
     [Theory]
