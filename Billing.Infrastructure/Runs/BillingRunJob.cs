@@ -30,6 +30,8 @@ public sealed class BillingRunJob(
     WorkerName worker,
     JobQueue jobs)
 {
+    private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
     /// <summary>The recurring job of an operator: drafts last month (Asia/Shanghai) for every community, once however often it fires.</summary>
     [AutomaticRetry(Attempts = 3)]
     [JobDisplayName("Scheduled billing run for {0}")]
@@ -141,6 +143,9 @@ public sealed class BillingRunJob(
         }
 
         var stored = await new StatementStore(dataSource).StoreAsync(bill, runId, renderer, ct);
+
+        // The businesses are invoiced for the same leases whose income the pool just shared out.
+        var invoices = await new Parking.BusinessInvoiceStore(dataSource).IssueAsync(community, period, parking, Shanghai, ct);
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -165,7 +170,7 @@ public sealed class BillingRunJob(
             await tx.CommitAsync(ct);
         }
 
-        return $"{community}: {stored.Stored} statements issued, {stored.AlreadyIssued} already issued";
+        return $"{community}: {stored.Stored} statements issued, {stored.AlreadyIssued} already issued; {invoices.Issued} parking invoices issued, {invoices.Existing} already issued";
     }
 
     private async Task<CommunityBill?> BillAsync(YearMonth period, string community, CancellationToken ct)

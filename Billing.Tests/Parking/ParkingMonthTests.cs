@@ -43,6 +43,11 @@ public class ParkingMonthTests
         // November: no leases; the 1000 carried gives each permit 50, so 100 is due.
         Assert.Equal((3000.00m, 0.00m, 2000.00m, 1000.00m), await PoolAsync(db, "2026-10-01"));
         Assert.Equal((0.00m, 1000.00m, 1000.00m, 0.00m), await PoolAsync(db, "2026-11-01"));
+
+        // The run invoiced the shop for the same ten leases whose income the pool shared: 10 × 300.
+        Assert.Equal(1, await db.CountAsync("select count(*) from business_invoice where period = '2026-10-01'"));
+        Assert.Equal(1, await db.CountAsync("select count(*) from business_invoice where period = '2026-10-01' and total = 3000.00"));
+        Assert.Equal(0, await db.CountAsync("select count(*) from business_invoice where period = '2026-11-01'"));
         Assert.Equal(20, await db.CountAsync("select count(*) from statement_line l join statement s on s.id = l.statement_id where s.period = '2026-10-01' and l.kind = 'parking_pool_reduction' and l.amount = -100.00"));
         Assert.Equal(20, await db.CountAsync("select count(*) from statement_line l join statement s on s.id = l.statement_id where s.period = '2026-11-01' and l.kind = 'parking_pool_reduction' and l.amount = -50.00"));
         Assert.Equal(40, await db.CountAsync("select count(*) from statement_line where kind = 'parking_permit' and amount = 150.00"));
