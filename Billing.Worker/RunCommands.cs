@@ -190,7 +190,10 @@ public static partial class Cli
         {
             if (r.Status == "approved")
             {
-                Console.WriteLine($"  issuing: {r.HouseholdsDone}/{r.HouseholdsTotal} households ({string.Join(", ", r.Communities.Select(c => $"{c.Community} {c.HouseholdsDone}/{c.HouseholdsTotal}"))})");
+                // Only the communities under way: a city has hundreds, and the total says the rest.
+                var underWay = r.Communities.Where(c => c.Status == "issuing" && c.HouseholdsDone < c.HouseholdsTotal).Select(c => $"{c.Community} {c.HouseholdsDone}/{c.HouseholdsTotal}");
+                var finished = r.Communities.Count(c => c.Status is "issued" or "failed");
+                Console.WriteLine($"  issuing: {r.HouseholdsDone}/{r.HouseholdsTotal} households, {finished}/{r.Communities.Count} communities done; under way: {string.Join(", ", underWay)}");
             }
         });
         PrintRun(run);
