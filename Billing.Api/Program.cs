@@ -46,6 +46,7 @@ app.MapPointsApi();
 app.MapReadApi();
 app.MapParkingApi();
 app.MapResidentStatementsApi();
+app.MapAccountsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], IsReadOnlyFunc = _ => true })

@@ -43,6 +43,9 @@ public static class Cli
           collection --period yyyy-MM [--as-of yyyy-MM-dd]
                                                      collection rate per community and for the operator
           ledger-check --operator CODE               check every balance against the ledger
+          accounts --community CODE --period yyyy-MM [--out DIR]
+                                                     the community accounts (明白账) of a month as a PDF notice,
+                                                     with income by source, spending and balance printed
           generate --communities N --households-per-community M [--seed S] --out DIR
                                                      write a synthetic register (deterministic by seed) for scale runs
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
@@ -89,6 +92,7 @@ public static class Cli
                 "arrears" => await ArrearsAsync(configuration, clock, options),
                 "collection" => await CollectionAsync(configuration, clock, options),
                 "ledger-check" => await LedgerCheckAsync(configuration, options),
+                "accounts" => await AccountsAsync(configuration, options),
                 "migrate" => Migrate(configuration),
                 _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
             };
@@ -488,6 +492,34 @@ public static class Cli
         }
 
         return check.Balances ? 0 : 1;
+    }
+
+    private static async Task<int> AccountsAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("accounts needs --period yyyy-MM.");
+        var community = options.Require("community");
+        var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "accounts");
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var accounts = await new Infrastructure.Accounts.CommunityAccountsStore(database.DataSource).ReadAsync(community, period)
+            ?? throw new ArgumentException($"Community '{community}' is not in the register.");
+        Directory.CreateDirectory(outDir);
+        var file = Path.Combine(outDir, $"{community}-{MonthlyBillingJob.PeriodPattern.Format(period)}-accounts.pdf");
+        await File.WriteAllBytesAsync(file, Infrastructure.Accounts.CommunityAccountsPdf.Render(accounts));
+        Console.WriteLine($"{accounts.Input.CommunityName} ({community}) {MonthlyBillingJob.PeriodPattern.Format(period)}");
+        foreach (var line in accounts.Income)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  income   {line.Label,-10} {line.Amount.Yuan,12:0.00}"));
+        }
+
+        foreach (var line in accounts.Spending.Where(l => l.Entries.Count > 0))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  spending {line.Category.Label,-10} {line.Amount.Yuan,12:0.00}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  income {accounts.TotalIncome.Yuan:0.00} − spending {accounts.TotalSpending.Yuan:0.00} = balance {accounts.Balance.Yuan:0.00}; parking carried to next month {accounts.CarriedToNextMonth.Yuan:0.00}"));
+        Console.WriteLine($"  -> {file}");
+        return 0;
     }
 
     private static int Generate(Options options)

@@ -34,6 +34,10 @@ public sealed class AccessTests : ApiHost
         { "GET", "/api/communities/HZ-FXY/arrears" },
         { "GET", "/api/operators/TCJY/collection-rate/2026-10" },
         { "GET", "/api/households/HZ-FXY-01-1-101/points" },
+        { "GET", "/api/communities/HZ-FXY/accounts/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/accounts/2026-10.pdf" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/income" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/spending" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -171,6 +175,8 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/releases" },
         { "POST", "/api/communities/HZ-FXY/parking/spaces/A-001/leases" },
         { "POST", "/api/businesses" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/income" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/spending" },
     };
 
     [Theory]
