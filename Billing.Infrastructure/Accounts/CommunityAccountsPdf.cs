@@ -22,6 +22,9 @@ public static class CommunityAccountsPdf
     public static byte[] Render(CommunityAccountsModel accounts)
     {
         ArgumentNullException.ThrowIfNull(accounts);
+
+        // PDFsharp refuses to create a document before the licence choice, which this makes.
+        StatementFonts.EnsureConfigured();
         var input = accounts.Input;
         using var document = new PdfDocument();
         document.Info.Title = $"{input.CommunityName} {ChineseDates.Month(input.Period)} 收支明白账";
