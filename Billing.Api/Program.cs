@@ -48,6 +48,7 @@ app.MapParkingApi();
 app.MapParkingInvoicesApi();
 app.MapResidentStatementsApi();
 app.MapRunsApi();
+app.MapAccountsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
 RunsDashboardPage.Register();

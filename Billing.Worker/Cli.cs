@@ -54,6 +54,9 @@ public static partial class Cli
                                                      issue the month's shared-parking invoices to businesses
                                                      (idempotent), check them against the pool's lease income,
                                                      and write their PDFs
+          accounts --community CODE --period yyyy-MM [--out DIR]
+                                                     the community accounts (明白账) of a month as a PDF notice,
+                                                     with income by source, spending and balance printed
           generate --communities N --households-per-community M [--seed S] --out DIR
                                                      write a synthetic register (deterministic by seed) for scale runs
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
@@ -106,6 +109,7 @@ public static partial class Cli
                 "collection" => await CollectionAsync(configuration, clock, options),
                 "ledger-check" => await LedgerCheckAsync(configuration, options),
                 "parking-invoices" => await ParkingInvoicesAsync(configuration, options),
+                "accounts" => await AccountsAsync(configuration, options),
                 "migrate" => Migrate(configuration),
                 _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
             };
@@ -185,6 +189,20 @@ public static partial class Cli
         {
             await WriteArrearsAsync(database, community.Code.Value, asOf, Path.Combine(RepositoryPaths.Root, "out", "arrears"));
         }
+
+        // The notice-board accounts (明白账) of the month, as finance staff would publish them.
+        var accountsDir = Path.Combine(RepositoryPaths.Root, "out", "accounts");
+        Directory.CreateDirectory(accountsDir);
+        Console.WriteLine();
+        Console.WriteLine($"Community accounts (明白账) for {BillingPeriod.Format(period)} -> {accountsDir}");
+        foreach (var community in await new RegisterStore(database.DataSource).CommunitiesAsync())
+        {
+            var accounts = (await new Infrastructure.Accounts.CommunityAccountsStore(database.DataSource).ReadAsync(community.Code.Value, period))!;
+            await File.WriteAllBytesAsync(Path.Combine(accountsDir, $"{community.Code.Value}-{BillingPeriod.Format(period)}-accounts.pdf"), Infrastructure.Accounts.CommunityAccountsPdf.Render(accounts));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {community.Code.Value,-12} income {accounts.TotalIncome.Yuan,10:0.00}  spending {accounts.TotalSpending.Yuan,10:0.00}  balance {accounts.Balance.Yuan,10:0.00}"));
+        }
+
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return issued ? 0 : 1;
     }
@@ -516,6 +534,34 @@ public static partial class Cli
         }
 
         return agree ? 0 : 1;
+    }
+
+    private static async Task<int> AccountsAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("accounts needs --period yyyy-MM.");
+        var community = options.Require("community");
+        var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "accounts");
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var accounts = await new Infrastructure.Accounts.CommunityAccountsStore(database.DataSource).ReadAsync(community, period)
+            ?? throw new ArgumentException($"Community '{community}' is not in the register.");
+        Directory.CreateDirectory(outDir);
+        var file = Path.Combine(outDir, $"{community}-{BillingPeriod.Format(period)}-accounts.pdf");
+        await File.WriteAllBytesAsync(file, Infrastructure.Accounts.CommunityAccountsPdf.Render(accounts));
+        Console.WriteLine($"{accounts.Input.CommunityName} ({community}) {BillingPeriod.Format(period)}");
+        foreach (var line in accounts.Income)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  income   {line.Label,-10} {line.Amount.Yuan,12:0.00}"));
+        }
+
+        foreach (var line in accounts.Spending.Where(l => l.Entries.Count > 0))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  spending {line.Category.Label,-10} {line.Amount.Yuan,12:0.00}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  income {accounts.TotalIncome.Yuan:0.00} − spending {accounts.TotalSpending.Yuan:0.00} = balance {accounts.Balance.Yuan:0.00}; parking carried to next month {accounts.CarriedToNextMonth.Yuan:0.00}"));
+        Console.WriteLine($"  -> {file}");
+        return 0;
     }
 
     private static int Generate(Options options)

@@ -17,10 +17,13 @@ public static class PdfText
         return new XFont(StatementFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
     }
 
-    public static byte[] Save(PdfDocument document)
+    public static byte[] Save(PdfDocument document) => Save(document, repair: true);
+
+    internal static byte[] Save(PdfDocument document, bool repair)
     {
         using var stream = new MemoryStream();
         document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        var pdf = stream.ToArray();
+        return repair && ToUnicodeRepair.IsNeeded(document) ? ToUnicodeRepair.Repair(pdf) : pdf;
     }
 }

@@ -90,7 +90,7 @@ public sealed class StatementPdfRenderer
         var y = Margin;
         gfx.DrawString("物业服务费对账单", Typography.Title, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 24), XStringFormats.TopCenter);
         y += 34;
-        gfx.DrawString($"{s.Community.OperatorName} · {s.Community.Name}", Typography.Heading, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 16), XStringFormats.TopCenter);
+        gfx.DrawText($"{s.Community.OperatorName} · {s.Community.Name}", Typography.Heading, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 16), XStringFormats.TopCenter);
         y += 30;
 
         var rows = new (string Label, string Value, string Label2, string Value2)[]
@@ -102,8 +102,8 @@ public sealed class StatementPdfRenderer
         };
         foreach (var (label, value, label2, value2) in rows)
         {
-            gfx.DrawString($"{label}：{value}", Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            gfx.DrawString($"{label2}：{value2}", Typography.Body, XBrushes.Black, Margin + 260, y, XStringFormats.TopLeft);
+            gfx.DrawText($"{label}：{value}", Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText($"{label2}：{value2}", Typography.Body, XBrushes.Black, Margin + 260, y, XStringFormats.TopLeft);
             y += 18;
         }
 
@@ -180,7 +180,7 @@ public sealed class StatementPdfRenderer
     private static double ComposeContinuationHeader(XGraphics gfx, StatementModel s)
     {
         var y = Margin;
-        gfx.DrawString($"物业服务费对账单（续）　{s.Details.Address}　{ChineseDates.Month(s.Period)}　{s.Number}", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawText($"物业服务费对账单（续）　{s.Details.Address}　{ChineseDates.Month(s.Period)}　{s.Number}", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
         y += 26;
         return ComposeTableHead(gfx, y);
     }
@@ -257,7 +257,7 @@ public sealed class StatementPdfRenderer
     {
         var y = PageHeight - Margin;
         gfx.DrawLine(Typography.ThinRule, Margin, y - 14, RightEdge, y - 14);
-        gfx.DrawString($"{s.Community.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+        gfx.DrawText($"{s.Community.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
         gfx.DrawString($"第 {pageNumber} 页 / 共 {pageCount} 页", Typography.Note, XBrushes.DimGray, RightEdge, y - 10, XStringFormats.TopRight);
     }
 

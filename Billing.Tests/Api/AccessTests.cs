@@ -46,6 +46,10 @@ public sealed class AccessTests : ApiHost
         { "GET", "/api/communities/HZ-FXY/parking/invoices/2026-10/1.pdf" },
         { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
         { "GET", "/api/communities/HZ-FXY/parking/pool/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/accounts/2026-10" },
+        { "GET", "/api/communities/HZ-FXY/accounts/2026-10.pdf" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/income" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/spending" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -188,6 +192,8 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/runs/1/cancel" },
         { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10" },
         { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/income" },
+        { "POST", "/api/communities/HZ-FXY/accounts/2026-10/spending" },
     };
 
     [Theory]

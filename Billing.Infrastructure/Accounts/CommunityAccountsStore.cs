@@ -1,0 +1,252 @@
+using Npgsql;
+using NodaTime;
+using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Accounts;
+using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Core.Validation;
+
+namespace RedProperty.Billing.Infrastructure.Accounts;
+
+/// <summary>An income or spending amount as staff enter it.</summary>
+public sealed record AccountsEntryInput(
+    string Community, YearMonth Period, AccountsCategory Category, Money Amount, string Reference, string Description, LocalDate EnteredOn, long? Corrects = null);
+
+/// <summary>The entry as stored; <paramref name="Duplicate"/> when the same entry had already been recorded.</summary>
+public sealed record RecordedEntry(AccountsEntry Entry, bool Duplicate);
+
+/// <summary>
+/// The community accounts in PostgreSQL: staff-entered income and spending (append-only), and the
+/// month's figures read from statements, the payment ledger, subsidy lines and claims and the
+/// parking pool, assembled by <see cref="CommunityAccounts.Assemble"/>.
+/// </summary>
+public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
+{
+    private const string Source = "accounts entry";
+
+    /// <summary>
+    /// Records one entry in a transaction. The voucher reference is unique per community, so a
+    /// repeated request changes nothing and answers the stored entry; the same reference with
+    /// other details is refused. A correction must name an entry of the same community, month and
+    /// category, and may not take that category below zero.
+    /// </summary>
+    public async Task<RecordedEntry> RecordAsync(AccountsEntryInput input, string enteredBy, CancellationToken ct = default)
+    {
+        var period = input.Period.OnDayOfMonth(1);
+        var direction = AccountsCategory.DirectionCode(input.Category.Direction);
+        if (input.Amount == Money.Zero || !input.Amount.IsWholeFen || (input.Amount.IsNegative && input.Corrects is null))
+        {
+            throw Rejected("amount", "accounts.amount.invalid", $"an amount is in yuan with at most two decimals, positive unless it corrects an earlier entry; got {input.Amount}");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        // One writer per community at a time, so the duplicate check and the no-negative check see every entry.
+        await using (var gate = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@k, 0))", connection, tx))
+        {
+            gate.Parameters.AddWithValue("k", $"accounts:{input.Community}");
+            await gate.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var exists = new NpgsqlCommand("select 1 from community where code = @c", connection, tx))
+        {
+            exists.Parameters.AddWithValue("c", input.Community);
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                throw Rejected("community", "accounts.community.unknown", $"community '{input.Community}' is not in the register");
+            }
+        }
+
+        if (await FindByReferenceAsync(connection, tx, input.Community, input.Reference, ct) is { } existing)
+        {
+            var (entry, entryPeriod) = existing;
+            var same = entryPeriod == input.Period && entry.Category == input.Category && entry.Amount == input.Amount
+                && entry.Description == input.Description && entry.EnteredOn == input.EnteredOn && entry.Corrects == input.Corrects;
+            return same
+                ? new RecordedEntry(entry, Duplicate: true)
+                : throw Rejected("reference", "accounts.reference.conflict", $"voucher '{input.Reference}' is already entry #{entry.Id} of {input.Community} with other details");
+        }
+
+        if (input.Corrects is { } corrected)
+        {
+            await using var check = new NpgsqlCommand(
+                """
+                select (select count(*) from community_account_entry
+                        where id = @id and community_code = @c and period = @p and direction = @d and category = @cat),
+                       (select coalesce(sum(amount), 0) from community_account_entry
+                        where community_code = @c and period = @p and direction = @d and category = @cat)
+                """, connection, tx);
+            check.Parameters.AddWithValue("id", corrected);
+            check.Parameters.AddWithValue("c", input.Community);
+            check.Parameters.AddWithValue("p", period);
+            check.Parameters.AddWithValue("d", direction);
+            check.Parameters.AddWithValue("cat", input.Category.Code);
+            await using var reader = await check.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var (found, total) = (reader.GetInt64(0), reader.GetDecimal(1));
+            if (found == 0)
+            {
+                throw Rejected("corrects", "accounts.corrects.unknown", $"entry #{corrected} is not a {input.Category.Code} entry of {input.Community} for {input.Period:yyyy-MM}");
+            }
+
+            if (total + input.Amount.Yuan < 0m)
+            {
+                throw Rejected("amount", "accounts.correction.negative", $"the correction would take {input.Category.Code} of {input.Period:yyyy-MM} to {total + input.Amount.Yuan:0.00} yuan, below zero");
+            }
+        }
+
+        long id;
+        await using (var insert = new NpgsqlCommand(
+            """
+            insert into community_account_entry (community_code, period, direction, category, amount, reference, description, entered_on, corrects_id, entered_by)
+            values (@c, @p, @d, @cat, @a, @r, @desc, @on, @corrects, @by)
+            returning id
+            """, connection, tx))
+        {
+            insert.Parameters.AddWithValue("c", input.Community);
+            insert.Parameters.AddWithValue("p", period);
+            insert.Parameters.AddWithValue("d", direction);
+            insert.Parameters.AddWithValue("cat", input.Category.Code);
+            insert.Parameters.AddWithValue("a", input.Amount.Yuan);
+            insert.Parameters.AddWithValue("r", input.Reference);
+            insert.Parameters.AddWithValue("desc", input.Description);
+            insert.Parameters.AddWithValue("on", input.EnteredOn);
+            insert.Parameters.Add(new NpgsqlParameter<long?>("corrects", input.Corrects) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            insert.Parameters.AddWithValue("by", enteredBy);
+            id = (long)(await insert.ExecuteScalarAsync(ct))!;
+        }
+
+        await tx.CommitAsync(ct);
+        return new RecordedEntry(new AccountsEntry(id, input.Category, input.Amount, input.Reference, input.Description, input.EnteredOn, input.Corrects), Duplicate: false);
+    }
+
+    /// <summary>The community accounts of a month, or null when the community is not in the register.</summary>
+    public async Task<CommunityAccountsModel?> ReadAsync(string community, YearMonth period, CancellationToken ct = default)
+    {
+        var first = period.OnDayOfMonth(1);
+        var next = period.PlusMonths(1).OnDayOfMonth(1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+
+        // One snapshot for every figure, so the notice adds up even while payments are being recorded.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        string name, operatorName;
+        await using (var cmd = new NpgsqlCommand("select c.name, coalesce(o.name, c.operator_name) from community c left join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            (name, operatorName) = (reader.GetString(0), reader.GetString(1));
+        }
+
+        ResidentFeeFigures fees;
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select (select count(*) from statement where community_code = @c and period = @p),
+                   (select coalesce(sum(total), 0) from statement where community_code = @c and period = @p),
+                   count(*) filter (where l.kind = 'payment'), coalesce(-sum(l.amount) filter (where l.kind = 'payment'), 0),
+                   count(*) filter (where l.kind = 'reversal'), coalesce(sum(l.amount) filter (where l.kind = 'reversal'), 0)
+            from ledger_entry l join household h on h.code = l.household_code
+            where h.community_code = @c and l.kind in ('payment', 'reversal') and l.entry_date >= @p and l.entry_date < @next
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            cmd.Parameters.AddWithValue("next", next);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            fees = new ResidentFeeFigures(
+                (int)reader.GetInt64(0), Money.Of(reader.GetDecimal(1)), (int)reader.GetInt64(2), Money.Of(reader.GetDecimal(3)), (int)reader.GetInt64(4), Money.Of(reader.GetDecimal(5)));
+        }
+
+        SubsidyClaimFigures? claim = null;
+        await using (var cmd = new NpgsqlCommand("select id, score, factor, claim_amount, shortfall from subsidy_claim where community_code = @c and period = @p", connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                claim = new SubsidyClaimFigures(reader.GetInt64(0), reader.GetDecimal(1), reader.GetDecimal(2), Money.Of(reader.GetDecimal(3)), Money.Of(reader.GetDecimal(4)));
+            }
+        }
+
+        SubsidyFigures subsidy;
+        await using (var cmd = new NpgsqlCommand(
+            "select count(*), coalesce(sum(standard_amount), 0), coalesce(sum(district_amount), 0) from district_invoice_line where community_code = @c and period = @p",
+            connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            subsidy = new SubsidyFigures((int)reader.GetInt64(0), Money.Of(reader.GetDecimal(1)), Money.Of(reader.GetDecimal(2)), claim);
+        }
+
+        ParkingPoolFigures? parking = null;
+        await using (var cmd = new NpgsqlCommand("select lease_income, carry_in, used, carry_out, rate_version from parking_pool where community_code = @c and period = @p", connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                parking = new ParkingPoolFigures(Money.Of(reader.GetDecimal(0)), Money.Of(reader.GetDecimal(1)), Money.Of(reader.GetDecimal(2)), Money.Of(reader.GetDecimal(3)), reader.GetString(4));
+            }
+        }
+
+        var entries = new List<AccountsEntry>();
+        await using (var cmd = new NpgsqlCommand(
+            "select id, direction, category, amount, reference, description, entered_on, corrects_id from community_account_entry where community_code = @c and period = @p order by id",
+            connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                entries.Add(ReadEntry(reader));
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries);
+        return CommunityAccounts.Assemble(input);
+    }
+
+    private static async Task<(AccountsEntry Entry, YearMonth Period)?> FindByReferenceAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string community, string reference, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select id, direction, category, amount, reference, description, entered_on, corrects_id, period from community_account_entry where community_code = @c and reference = @r",
+            connection, tx);
+        cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("r", reference);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var period = reader.GetFieldValue<LocalDate>(8);
+        return (ReadEntry(reader), new YearMonth(period.Year, period.Month));
+    }
+
+    private static AccountsEntry ReadEntry(NpgsqlDataReader reader)
+    {
+        if (!AccountsCategory.TryParseDirection(reader.GetString(1), out var direction) || !AccountsCategory.TryParse(direction, reader.GetString(2), out var category))
+        {
+            throw new InvalidDataException($"community_account_entry #{reader.GetInt64(0)} has an unknown category {reader.GetString(1)}/{reader.GetString(2)}.");
+        }
+
+        return new AccountsEntry(
+            reader.GetInt64(0), category, Money.Of(reader.GetDecimal(3)), reader.GetString(4), reader.GetString(5),
+            reader.GetFieldValue<LocalDate>(6), reader.IsDBNull(7) ? null : reader.GetInt64(7));
+    }
+
+    private static InputRejectedException Rejected(string field, string code, string message) =>
+        new([new InputError(Source, null, field, code, message)]);
+}
