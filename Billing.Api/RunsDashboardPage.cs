@@ -39,8 +39,7 @@ internal sealed class RunsDashboardPage : RazorPage
     {
         Layout = new LayoutPage("Billing runs");
         var db = Context.GetHttpContext().RequestServices.GetRequiredService<NpgsqlDataSource>();
-        var runs = new BillingRuns(db);
-        var recent = RecentRunIds(db).Select(id => runs.GetAsync(id).GetAwaiter().GetResult()).OfType<RunView>().ToList();
+        var recent = new BillingRuns(db).RecentAsync(20).GetAwaiter().GetResult();
         WriteLiteral("<h1 class=\"page-header\">Billing runs</h1>");
         if (recent.Count == 0)
         {
@@ -73,17 +72,4 @@ internal sealed class RunsDashboardPage : RazorPage
     }
 
     private static string Encode(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
-
-    private static List<long> RecentRunIds(NpgsqlDataSource db)
-    {
-        using var cmd = db.CreateCommand("select id from billing_run order by id desc limit 20");
-        using var reader = cmd.ExecuteReader();
-        var ids = new List<long>();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-
-        return ids;
-    }
 }

@@ -120,7 +120,7 @@ public static partial class Cli
     {
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var runs = new BillingRuns(database.DataSource);
-        foreach (var op in options.Get("operator") is { } one ? [one] : await OperatorsAsync(database))
+        foreach (var op in options.Get("operator") is { } one ? [one] : await new BillingRuns(database.DataSource).OperatorsAsync())
         {
             var (list, total) = await runs.ListAsync(op, 0, 20);
             Console.WriteLine($"{op}: {total} runs");
@@ -168,7 +168,7 @@ public static partial class Cli
     {
         var wanted = communities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var drafted = new List<RunView>();
-        foreach (var op in operatorCode is { } one ? [one] : await OperatorsAsync(database))
+        foreach (var op in operatorCode is { } one ? [one] : await new BillingRuns(database.DataSource).OperatorsAsync())
         {
             var created = await host.Runs.CreateAsync(new RunRequest(period, op, wanted, by, trigger));
             BillingRuns.EnqueueDrafts(host.Jobs, created.RunId, created.Communities);
@@ -224,18 +224,5 @@ public static partial class Cli
                 CultureInfo.InvariantCulture,
                 $"    {c.Community,-10} {c.Status,-8} {c.HouseholdsDone,5}/{c.HouseholdsTotal,-5} new {c.StatementsNew,5} existing {c.StatementsExisting,5} by {c.Worker}{(c.Problem is null ? string.Empty : " — " + c.Problem)}"));
         }
-    }
-
-    private static async Task<List<string>> OperatorsAsync(BillingDatabase database)
-    {
-        await using var cmd = database.DataSource.CreateCommand("select distinct operator_code from community order by 1");
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var result = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            result.Add(reader.GetString(0));
-        }
-
-        return result;
     }
 }

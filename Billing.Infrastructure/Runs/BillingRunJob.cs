@@ -154,12 +154,11 @@ public sealed class BillingRunJob(
             // the first attempt's statements already there, yet they were new in this run.
             await ExecuteAsync(connection, tx, scope,
                 """
-                update billing_run_community
-                set status = 'issued',
-                    statements_new = (select count(*) from statement where run_id = @run and community_code = @c),
-                    statements_existing = households_total - (select count(*) from statement where run_id = @run and community_code = @c),
-                    households_done = households_total, worker = @worker, updated_at = now()
-                where run_id = @run and community_code = @c and status = 'issuing'
+                update billing_run_community rc
+                set status = 'issued', statements_new = mine.n, statements_existing = rc.households_total - mine.n,
+                    households_done = rc.households_total, worker = @worker, updated_at = now()
+                from (select count(*)::int as n from statement where run_id = @run and community_code = @c) mine
+                where rc.run_id = @run and rc.community_code = @c and rc.status = 'issuing'
                 """, ct);
             await ExecuteAsync(connection, tx, scope,
                 """

@@ -266,6 +266,25 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
     public static bool Issued(RunView run) =>
         run.Status is "issued" or "cancelled" || (run.Status == "approved" && run.Communities.All(c => c.Status is "issued" or "failed"));
 
+    /// <summary>The latest runs of every operator, newest first (the dashboard's view).</summary>
+    public async Task<IReadOnlyList<RunView>> RecentAsync(int limit, CancellationToken ct = default) =>
+        (await ReadAsync("where r.id in (select id from billing_run order by id desc limit @limit)", p => p.AddWithValue("limit", limit), ct))
+            .OrderByDescending(r => r.Id).ToList();
+
+    /// <summary>Operators that have communities to bill: those a schedule or a whole-company run covers.</summary>
+    public async Task<IReadOnlyList<string>> OperatorsAsync(CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("select distinct operator_code from community order by 1");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
     private async Task<List<RunView>> ReadAsync(string where, Action<NpgsqlParameterCollection> parameters, CancellationToken ct)
     {
         var totals = new Dictionary<(long, string), List<DraftLineTotal>>();

@@ -19,16 +19,7 @@ public static class BillingSchedule
     public static async Task<IReadOnlyList<string>> RegisterAsync(
         IRecurringJobManager recurring, NpgsqlDataSource dataSource, string cron = DefaultCron, CancellationToken ct = default)
     {
-        var operators = new List<string>();
-        await using (var cmd = dataSource.CreateCommand("select code from operator where exists (select 1 from community c where c.operator_code = operator.code) order by code"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                operators.Add(reader.GetString(0));
-            }
-        }
-
+        var operators = await new BillingRuns(dataSource).OperatorsAsync(ct);
         foreach (var op in operators)
         {
             recurring.AddOrUpdate<BillingRunJob>(

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using RedProperty.Billing.Infrastructure;
-using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Tests.Support;
 
@@ -25,10 +23,8 @@ public sealed class RunsApiTests : ApiHost
         Assert.Equal(0, await Db.CountAsync("select count(*) from billing_run"));
 
         // The Api only queues; a worker (here in the test process) does the work, with the Api's rules.
-        var rates = RepositoryPaths.Rates;
         var storage = BillingHangfire.CreateStorage(Db.ConnectionString);
-        await using var services = BillingHangfire.JobServices(
-            Db.DataSource, RateDirectory.Load(rates), RateDirectory.LoadSubsidies(rates), parking: RateDirectory.LoadParking(rates), storage: storage);
+        await using var services = SampleRegister.JobServicesWithRepositoryRules(Db, storage);
         using var server = BillingHangfire.StartServer(storage, services, "api-test-worker");
 
         var started = await finance.PostAsJsonAsync("/api/runs", new { period = "2026-10" });

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Hangfire;
-using RedProperty.Billing.Infrastructure;
-using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Infrastructure.Scale;
@@ -29,9 +27,7 @@ public sealed class WorkerCrashTests : IDisposable
         await new RegisterStore(db.DataSource).ImportAsync(RegisterFiles.ReadFolder(_folder), SampleRegister.Today, SampleRegister.Rates());
         // The same rate books, subsidy policies and parking prices as the Worker process loads, or
         // issuing would (rightly) refuse a draft computed from other rules.
-        var rates = RepositoryPaths.Rates;
-        await using var services = BillingHangfire.JobServices(
-            db.DataSource, RateDirectory.Load(rates), RateDirectory.LoadSubsidies(rates), parking: RateDirectory.LoadParking(rates));
+        await using var services = SampleRegister.JobServicesWithRepositoryRules(db);
         var runs = new BillingRuns(db.DataSource);
         var draft = await RunMonth.DraftAsync(services, db.DataSource, "2026-10");
         var storage = BillingHangfire.CreateStorage(db.ConnectionString);

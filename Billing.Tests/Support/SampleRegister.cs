@@ -4,6 +4,7 @@ using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Runs;
 
 namespace RedProperty.Billing.Tests.Support;
 
@@ -25,4 +26,13 @@ public static class SampleRegister
 
     public static Task<ImportResult> ImportAsync(TestDatabase db) =>
         new RegisterStore(db.DataSource).ImportAsync(Import(), Today, Rates());
+
+    /// <summary>Job services with every rule the Worker and Api load from rates/ (rate books, subsidies, parking), so drafts made here match what they issue.</summary>
+    public static Microsoft.Extensions.DependencyInjection.ServiceProvider JobServicesWithRepositoryRules(TestDatabase db, Hangfire.JobStorage? storage = null) =>
+        BillingHangfire.JobServices(
+            db.DataSource,
+            RateDirectory.Load(RepositoryPaths.Rates),
+            RateDirectory.LoadSubsidies(RepositoryPaths.Rates),
+            parking: RateDirectory.LoadParking(RepositoryPaths.Rates),
+            storage: storage);
 }
