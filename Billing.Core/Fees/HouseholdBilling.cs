@@ -134,6 +134,9 @@ public static class HouseholdBilling
             AddLateFees(lastVersion, inputs, monthEnd, lines);
         }
 
+        // Corrections of earlier statements: extra charges whole, credits only as far as the charges go.
+        lines.AddRange(Corrections.StatementAdjustments.Lines(Money.Sum(lines.Select(l => l.Amount)), inputs.Adjustments));
+
         // Points credit comes last, so it can never take the statement below zero.
         var applied = Points.PointsCredit.Applicable(Money.Sum(lines.Select(l => l.Amount)), inputs.PointsCredit);
         if (applied > Money.Zero)

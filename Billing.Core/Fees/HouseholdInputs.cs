@@ -5,7 +5,7 @@ namespace RedProperty.Billing.Core.Fees;
 /// <summary>An unpaid amount past its due date, for late fees where a rate book allows them.</summary>
 public sealed record OverdueAmount(Money Amount, LocalDate DueDate);
 
-/// <summary>Per household and month facts that are not in the register: meter readings and overdue amounts.</summary>
+/// <summary>Per household and month facts that are not in the register: meter readings, overdue amounts, credits and corrections.</summary>
 public sealed record HouseholdMonthInputs(IReadOnlyDictionary<string, decimal> MeterReadings, IReadOnlyList<OverdueAmount> Overdue)
 {
     public static readonly HouseholdMonthInputs None = new(new Dictionary<string, decimal>(), []);
@@ -15,4 +15,7 @@ public sealed record HouseholdMonthInputs(IReadOnlyDictionary<string, decimal> M
 
     /// <summary>Points earned and used in the month and the balance, for the statement.</summary>
     public Points.PointsSummary? Points { get; init; }
+
+    /// <summary>Corrections of earlier statements not yet (fully) billed, oldest first.</summary>
+    public IReadOnlyList<Corrections.PendingAdjustment> Adjustments { get; init; } = [];
 }
