@@ -32,20 +32,26 @@ public sealed class StoredRegisterBilling(
             var households = await register.HouseholdsAsync(community.Code, ct);
             var meters = await register.MeterReadingsAsync(community.Code, period, ct);
             var points = await new Points.PointsStore(register.DataSource, Core.Points.PointsCatalogues.Empty).MonthAsync(community.Code.Value, period, ct);
+            var adjustments = await new Corrections.AdjustmentStore(register.DataSource).MonthAsync(community.Code.Value, period, ct);
             var parkingMonth = parking is null
                 ? null
                 : await new Parking.LeaseStore(register.DataSource).MonthAsync(community.Code.Value, community.OperatorCode, period, parking, Shanghai, ct);
-            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters, points), subsidies, parkingMonth);
+            yield return BillingEngine.BillCommunity(community, households, rates, period, calendar, Inputs(meters, points, adjustments), subsidies, parkingMonth);
         }
     }
 
-    /// <summary>Per-household inputs besides the register: meter readings, and fee credit and the points summary from volunteer points.</summary>
+    /// <summary>
+    /// Per-household inputs besides the register: meter readings, fee credit and the points summary
+    /// from volunteer points, and corrections of earlier statements still to bill.
+    /// </summary>
     private static Func<HouseholdCode, HouseholdMonthInputs> Inputs(
         IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>> meters,
-        IReadOnlyDictionary<string, (Core.Money PendingCredit, Core.Points.PointsSummary Summary)> points) =>
+        IReadOnlyDictionary<string, (Core.Money PendingCredit, Core.Points.PointsSummary Summary)> points,
+        IReadOnlyDictionary<string, IReadOnlyList<Core.Corrections.PendingAdjustment>> adjustments) =>
         code =>
         {
             var inputs = meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
-            return points.TryGetValue(code.Value, out var p) ? inputs with { PointsCredit = p.PendingCredit, Points = p.Summary } : inputs;
+            inputs = points.TryGetValue(code.Value, out var p) ? inputs with { PointsCredit = p.PendingCredit, Points = p.Summary } : inputs;
+            return adjustments.TryGetValue(code.Value, out var pending) ? inputs with { Adjustments = pending } : inputs;
         };
 }

@@ -140,6 +140,7 @@ public sealed class StatementPdfRenderer
         {
             Core.Subsidies.SubsidyLines.Kind => "补贴政策",
             Core.Points.PointsCredit.Kind => "积分兑换",
+            Core.Corrections.StatementAdjustments.Kind => "更正记录",
             _ => "收费标准",
         };
         gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);

@@ -216,6 +216,11 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             {
                 await Points.PointsStore.ApplyCreditAsync(connection, tx, s.Household.Code.Value, id, lineNo, -line.Amount, ct);
             }
+
+            if (line.Basis is Core.Corrections.AdjustmentBasis adjustment)
+            {
+                await Corrections.AdjustmentStore.ApplyAsync(connection, tx, adjustment.AdjustmentId, id, lineNo, line.Amount, ct);
+            }
         }
 
         return true;
