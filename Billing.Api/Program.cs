@@ -49,6 +49,7 @@ app.MapParkingInvoicesApi();
 app.MapResidentStatementsApi();
 app.MapRunsApi();
 app.MapAccountsApi();
+app.MapAdjustmentsApi();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
 RunsDashboardPage.Register();

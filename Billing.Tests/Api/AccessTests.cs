@@ -50,6 +50,8 @@ public sealed class AccessTests : ApiHost
         { "GET", "/api/communities/HZ-FXY/accounts/2026-10.pdf" },
         { "POST", "/api/communities/HZ-FXY/accounts/2026-10/income" },
         { "POST", "/api/communities/HZ-FXY/accounts/2026-10/spending" },
+        { "POST", "/api/statements/202610-HZ-FXY-01-1-101/adjustments" },
+        { "GET", "/api/households/HZ-FXY-01-1-101/adjustments" },
     };
 
     protected override TestSeed Seed => Seeds.SampleBilledOctober;
@@ -194,6 +196,7 @@ public sealed class AccessTests : ApiHost
         { "POST", "/api/communities/HZ-FXY/parking/invoices/2026-10/1/payments" },
         { "POST", "/api/communities/HZ-FXY/accounts/2026-10/income" },
         { "POST", "/api/communities/HZ-FXY/accounts/2026-10/spending" },
+        { "POST", "/api/statements/202610-HZ-FXY-01-1-101/adjustments" },
     };
 
     [Theory]

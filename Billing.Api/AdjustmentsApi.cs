@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using NodaTime.Text;
+using RedProperty.Billing.Core.Runs;
+using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Corrections;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>A correction of an issued statement: the amount in yuan (negative for a credit) and why.</summary>
+public sealed record AdjustmentRequest(decimal? Amount, string? Reason);
+
+/// <summary>
+/// Corrections of issued statements. The statement itself never changes: finance staff of its
+/// operator record an adjustment, and the household's next statement bills it as a line naming
+/// the statement it corrects. Residents see their own household's corrections.
+/// </summary>
+public static class AdjustmentsApi
+{
+    /// <summary>Send the same value again to retry a request safely: the correction is recorded once.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapAdjustmentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/statements/{statementNo}/adjustments", Record).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/households/{household}/adjustments", List).RequireAuthorization(Access.FinanceOrResident);
+        return app;
+    }
+
+    private static async Task<IResult> Record(
+        string statementNo, AdjustmentRequest? body, [FromHeader(Name = IdempotencyKeyHeader)] string? key,
+        NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        var store = new AdjustmentStore(db);
+        var grant = http.User.Grant();
+        if (await store.HouseholdOfStatementAsync(statementNo, ct) is not { } household || !await scopes.MaySeeHouseholdAsync(grant, household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Statement not found", $"No issued statement {statementNo} among yours.", "statementNo");
+        }
+
+        if (body?.Amount is not { } amount)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Amount required", "amount is yuan with at most two decimals: positive is more to pay, negative is a credit.", "amount");
+        }
+
+        try
+        {
+            var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, amount, body.Reason, grant.Subject, key), ct);
+            var response = Describe(recorded.Adjustment);
+            return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/households/{household}/adjustments", response);
+        }
+        catch (InputRejectedException rejected) when (rejected.Errors.Count == 1)
+        {
+            var error = rejected.Errors[0];
+            return Problems.Field(StatusCodes.Status400BadRequest, "The correction was rejected; nothing was stored", error.Message,
+                error.Field == "key" ? IdempotencyKeyHeader : error.Field);
+        }
+        catch (InputRejectedException rejected)
+        {
+            return Problems.Rejected(rejected);
+        }
+        catch (AdjustmentConflictException conflict)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Idempotency key already used", conflict.Message, IdempotencyKeyHeader);
+        }
+    }
+
+    private static async Task<IResult> List(string household, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
+        }
+
+        var adjustments = await new AdjustmentStore(db).ForHouseholdAsync(household, ct);
+        return TypedResults.Ok(new
+        {
+            household,
+            applied = Core.Money.Sum(adjustments.Select(a => a.Applied)).Yuan,
+            pending = Core.Money.Sum(adjustments.Select(a => a.Pending)).Yuan,
+            adjustments = adjustments.Select(Describe),
+        });
+    }
+
+    private static object Describe(AdjustmentView a) => new
+    {
+        id = a.Id,
+        household = a.Household,
+        correctsStatement = a.CorrectsStatementNo,
+        correctsPeriod = BillingPeriod.Format(a.CorrectsPeriod),
+        amount = a.Amount.Yuan,
+        reason = a.Reason,
+        recordedBy = a.RecordedBy,
+        recordedAt = InstantPattern.ExtendedIso.Format(a.RecordedAt),
+        key = a.Key,
+        applied = a.Applied.Yuan,
+        pending = a.Pending.Yuan,
+        applications = a.Applications.Select(x => new { statement = x.StatementNo, period = BillingPeriod.Format(x.Period), lineNo = x.LineNo, amount = x.Amount.Yuan }),
+    };
+}
