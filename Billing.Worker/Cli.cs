@@ -45,6 +45,10 @@ public static partial class Cli
           pay     --household CODE --channel cash|wechat|alipay|bank --reference REF --amount YUAN --date yyyy-MM-dd
                                                      record one payment (a repeated reference is ignored)
           payments --file FILE [--channel CHANNEL]   import a channel's payment export (idempotent)
+          adjust  --statement NO --amount YUAN --reason TEXT --by NAME [--key K]
+                                                     correct an issued statement: the household's next statement
+                                                     bills the amount (negative for a credit) as a line naming it;
+                                                     a repeated --key for the same statement records nothing new
           arrears --community CODE [--as-of yyyy-MM-dd] [--out DIR]
                                                      arrears by building and unit, as CSV and reminder notices (PDF)
           collection --period yyyy-MM [--as-of yyyy-MM-dd]
@@ -105,6 +109,7 @@ public static partial class Cli
                 "generate" => Generate(options),
                 "pay" => await PayAsync(configuration, options),
                 "payments" => await PaymentsAsync(configuration, options),
+                "adjust" => await AdjustAsync(configuration, options),
                 "arrears" => await ArrearsAsync(configuration, clock, options),
                 "collection" => await CollectionAsync(configuration, clock, options),
                 "ledger-check" => await LedgerCheckAsync(configuration, options),
@@ -405,6 +410,30 @@ public static partial class Cli
         var result = (await new Infrastructure.Payments.PaymentStore(database.DataSource).RecordAsync([(input, "command line", 1)], "command line"))[0];
         Console.WriteLine(result.Duplicate ? $"Already recorded as payment {result.Id}; nothing changed." : $"Recorded payment {result.Id}.");
         return 0;
+    }
+
+    private static async Task<int> AdjustAsync(IConfiguration configuration, Options options)
+    {
+        var text = options.Require("amount");
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+        {
+            throw new ArgumentException($"--amount is yuan, e.g. -10.00 for a credit or 5.50 for more to pay; got '{text}'.");
+        }
+
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var input = new Infrastructure.Corrections.AdjustmentInput(options.Require("statement"), amount, options.Require("reason"), options.Require("by"), options.Get("key"));
+        try
+        {
+            var (duplicate, a) = await new Infrastructure.Corrections.AdjustmentStore(database.DataSource).RecordAsync(input);
+            Console.WriteLine(duplicate
+                ? $"Already recorded as adjustment {a.Id} with key '{a.Key}'; nothing changed."
+                : $"Recorded adjustment {a.Id}: {a.Amount.ToFenString()} yuan correcting statement {a.CorrectsStatementNo} of {a.Household}; the household's next statement bills it.");
+            return 0;
+        }
+        catch (Infrastructure.Corrections.AdjustmentConflictException conflict)
+        {
+            return Fail(conflict.Message);
+        }
     }
 
     private static async Task<int> PaymentsAsync(IConfiguration configuration, Options options)
