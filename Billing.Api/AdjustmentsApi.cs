@@ -45,7 +45,7 @@ public static class AdjustmentsApi
 
         try
         {
-            var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, amount, body.Reason, grant.Subject, key), ct);
+            var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, new Core.Money(amount), body.Reason, grant.Subject, key), ct);
             var response = Describe(recorded.Adjustment);
             return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/households/{household}/adjustments", response);
         }

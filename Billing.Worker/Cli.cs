@@ -421,7 +421,7 @@ public static partial class Cli
         }
 
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        var input = new Infrastructure.Corrections.AdjustmentInput(options.Require("statement"), amount, options.Require("reason"), options.Require("by"), options.Get("key"));
+        var input = new Infrastructure.Corrections.AdjustmentInput(options.Require("statement"), new Core.Money(amount), options.Require("reason"), options.Require("by"), options.Get("key"));
         try
         {
             var (duplicate, a) = await new Infrastructure.Corrections.AdjustmentStore(database.DataSource).RecordAsync(input);

@@ -58,18 +58,18 @@ public static class StatementAdjustments
     }
 
     /// <summary>What is wrong with a correction as entered, each error naming its field; empty when it can be recorded.</summary>
-    public static IReadOnlyList<InputError> Check(string source, decimal amount, string? reason, string? recordedBy)
+    public static IReadOnlyList<InputError> Check(string source, Money amount, string? reason, string? recordedBy)
     {
         var errors = new List<InputError>();
-        if (amount == 0m)
+        if (amount == Money.Zero)
         {
             errors.Add(new(source, null, "amount", "adjustment.amount.zero", "a correction is a non-zero amount in yuan: positive is more to pay, negative is a credit"));
         }
-        else if (decimal.Round(amount, 2) != amount)
+        else if (!amount.IsWholeFen)
         {
             errors.Add(new(source, null, "amount", "adjustment.amount.fen", $"{amount} has more than two decimals; amounts are in yuan to the fen"));
         }
-        else if (Math.Abs(amount) >= 10_000_000_000m)
+        else if (Math.Abs(amount.Yuan) >= 10_000_000_000m)
         {
             errors.Add(new(source, null, "amount", "adjustment.amount.range", $"{amount} is out of range"));
         }

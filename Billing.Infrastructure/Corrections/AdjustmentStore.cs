@@ -8,7 +8,7 @@ namespace RedProperty.Billing.Infrastructure.Corrections;
 
 /// <summary>A correction as finance staff enter it: the statement it corrects, the amount (negative for a credit), why, and who.</summary>
 /// <param name="Key">Optional: a retry with the same key for the same statement finds the first recording instead of adding a second.</param>
-public sealed record AdjustmentInput(string StatementNo, decimal Amount, string? Reason, string? RecordedBy, string? Key = null);
+public sealed record AdjustmentInput(string StatementNo, Money Amount, string? Reason, string? RecordedBy, string? Key = null);
 
 /// <summary>Where (part of) an adjustment was billed.</summary>
 public sealed record AdjustmentApplication(string StatementNo, YearMonth Period, int LineNo, Money Amount);
@@ -79,7 +79,7 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
         {
             insert.Parameters.AddWithValue("h", household);
             insert.Parameters.AddWithValue("s", statementId);
-            insert.Parameters.AddWithValue("a", input.Amount);
+            insert.Parameters.AddWithValue("a", input.Amount.Yuan);
             insert.Parameters.AddWithValue("reason", input.Reason!.Trim());
             insert.Parameters.AddWithValue("by", input.RecordedBy!.Trim());
             insert.Parameters.AddWithValue("key", (object?)input.Key ?? DBNull.Value);
@@ -93,7 +93,7 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
         }
 
         var existing = (await ReadAsync("a.corrects_statement_id = @v", statementId, ct)).Single(a => a.Key == input.Key);
-        if (existing.Amount.Yuan != input.Amount || existing.Reason != input.Reason!.Trim())
+        if (existing.Amount != input.Amount || existing.Reason != input.Reason!.Trim())
         {
             throw new AdjustmentConflictException(
                 $"key '{input.Key}' already recorded adjustment {existing.Id} of {existing.Amount.ToFenString()} yuan ({existing.Reason}) for statement {input.StatementNo}");

@@ -1,4 +1,5 @@
 using Npgsql;
+using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Corrections;
@@ -25,7 +26,7 @@ public class AdjustmentStoreTests
         BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates(), RateDirectory.LoadSubsidies(RepositoryPaths.Rates));
 
     private static Task<RecordedAdjustment> RecordAsync(TestDatabase db, decimal amount, string reason = "10月面积录入有误，多收10.00元", string? key = null) =>
-        new AdjustmentStore(db.DataSource).RecordAsync(new AdjustmentInput(October, amount, reason, "财务 王芳", key));
+        new AdjustmentStore(db.DataSource).RecordAsync(new AdjustmentInput(October, new Money(amount), reason, "财务 王芳", key));
 
     private static async Task<List<(string Kind, decimal Amount, string Formula)>> LinesAsync(TestDatabase db, string period)
     {
@@ -189,7 +190,7 @@ public class AdjustmentStoreTests
         await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleBilledOctober);
 
         var rejected = await Assert.ThrowsAsync<InputRejectedException>(() => new AdjustmentStore(db.DataSource).RecordAsync(
-            new AdjustmentInput(statement, decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), reason, by)));
+            new AdjustmentInput(statement, new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)), reason, by)));
 
         Assert.Equal(field, Assert.Single(rejected.Errors).Field);
         Assert.Equal(0, await db.CountAsync("select count(*) from statement_adjustment"));

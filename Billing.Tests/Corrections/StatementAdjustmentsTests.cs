@@ -103,14 +103,14 @@ public class StatementAdjustmentsTests
     [InlineData("-10.00",       "面积录入有误", "",       "recordedBy")]
     public void A_correction_that_cannot_be_recorded_names_the_field(string amount, string reason, string by, string field)
     {
-        var errors = StatementAdjustments.Check("test", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), reason, by);
+        var errors = StatementAdjustments.Check("test", new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)), reason, by);
 
         Assert.Equal(field, Assert.Single(errors).Field);
     }
 
     [Fact]
     public void A_valid_correction_has_no_errors() =>
-        Assert.Empty(StatementAdjustments.Check("test", -10.00m, "面积录入有误", "财务 王"));
+        Assert.Empty(StatementAdjustments.Check("test", new Money(-10.00m), "面积录入有误", "财务 王"));
 }
 
 /// <summary>Invariants of corrections billed over several months, with random charges, credits and months with nothing to bill.</summary>
