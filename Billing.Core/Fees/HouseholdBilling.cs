@@ -135,7 +135,11 @@ public static class HouseholdBilling
         }
 
         // Corrections of earlier statements: extra charges whole, credits only as far as the charges go.
-        lines.AddRange(Corrections.StatementAdjustments.Lines(Money.Sum(lines.Select(l => l.Amount)), inputs.Adjustments));
+        // Few households have any, so the common case does not even sum the lines.
+        if (inputs.Adjustments.Count > 0)
+        {
+            lines.AddRange(Corrections.StatementAdjustments.Lines(Money.Sum(lines.Select(l => l.Amount)), inputs.Adjustments));
+        }
 
         // Points credit comes last, so it can never take the statement below zero.
         var applied = Points.PointsCredit.Applicable(Money.Sum(lines.Select(l => l.Amount)), inputs.PointsCredit);
