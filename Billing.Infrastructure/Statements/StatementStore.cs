@@ -83,23 +83,22 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
         Parallel.For(0, todo.Count, new ParallelOptions { CancellationToken = ct }, i => pdfs[i] = renderer.Render(todo[i]));
         await StatementRows.CopyPdfsAsync(connection, todo.Select(s => waiting[s.Number].Id).ToList(), pdfs, ct);
 
-        await using (var progress = new NpgsqlCommand(
-            """
-            update billing_run_community
-            set pdfs_done = (select count(*) from statement s join statement_pdf p on p.statement_id = s.id
-                             where s.community_code = @c and s.period = @p and s.run_id = @run),
-                updated_at = now()
-            where run_id = @run and community_code = @c
-            """, connection, tx))
-        {
-            progress.Parameters.AddWithValue("run", runId);
-            progress.Parameters.AddWithValue("c", bill.Community.Code.Value);
-            progress.Parameters.AddWithValue("p", period);
-            await progress.ExecuteNonQueryAsync(ct);
-        }
+        await ProgressAsync(connection, tx, runId, bill,
+            "pdfs_done = (select count(*) from statement s join statement_pdf p on p.statement_id = s.id where s.community_code = @c and s.period = @p and s.run_id = @run)", ct);
 
         await tx.CommitAsync(ct);
         return todo.Count;
+    }
+
+    /// <summary>Counts what is done from what is stored, in the transaction that stored it, so progress is never ahead or behind.</summary>
+    private static async Task ProgressAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId, CommunityBill bill, string assignment, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"update billing_run_community set {assignment}, updated_at = now() where run_id = @run and community_code = @c", connection, tx);
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("c", bill.Community.Code.Value);
+        cmd.Parameters.AddWithValue("p", bill.Period.OnDayOfMonth(1));
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string key, CancellationToken ct)
@@ -155,19 +154,8 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var progress = new NpgsqlCommand(
-            """
-            update billing_run_community
-            set households_done = least(households_total, (select count(*) from statement where community_code = @c and period = @p)),
-                updated_at = now()
-            where run_id = @run and community_code = @c
-            """, connection, tx))
-        {
-            progress.Parameters.AddWithValue("run", runId);
-            progress.Parameters.AddWithValue("c", bill.Community.Code.Value);
-            progress.Parameters.AddWithValue("p", period);
-            await progress.ExecuteNonQueryAsync(ct);
-        }
+        await ProgressAsync(connection, tx, runId, bill,
+            "households_done = least(households_total, (select count(*) from statement where community_code = @c and period = @p))", ct);
 
         await tx.CommitAsync(ct);
         return stored;
