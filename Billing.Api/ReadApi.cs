@@ -147,7 +147,7 @@ public static class ReadApi
         return TypedResults.Ok(await PageAsync(
             db,
             "select count(*) from statement where household_code = @k",
-            "select statement_no, period, total, due_date, pdf_sha256 from statement where household_code = @k order by period desc offset @o limit @l",
+            "select s.statement_no, s.period, s.total, s.due_date, p.pdf_sha256 from statement s left join statement_pdf p on p.statement_id = s.id where s.household_code = @k order by s.period desc offset @o limit @l",
             household,
             page,
             pageSize,
@@ -160,8 +160,9 @@ public static class ReadApi
                     period,
                     total = reader.GetDecimal(2),
                     dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(3)),
-                    pdf = $"/api/households/{household}/statements/{period}.pdf",
-                    sha256 = reader.GetString(4),
+                    // Null while the run that issued it is still drawing its PDF.
+                    pdf = reader.IsDBNull(4) ? null : $"/api/households/{household}/statements/{period}.pdf",
+                    sha256 = reader.IsDBNull(4) ? null : reader.GetString(4),
                 };
             },
             ct));
@@ -182,20 +183,20 @@ public static class ReadApi
 
         await using var cmd = db.CreateCommand(
             """
-            select s.statement_no, s.total, s.issue_date, s.due_date, s.pdf_sha256, l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount,
+            select s.statement_no, s.total, s.issue_date, s.due_date, p.pdf_sha256, l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount,
                    s.previous_balance, s.payments_since, s.amount_due
-            from statement s join statement_line l on l.statement_id = s.id
+            from statement s join statement_line l on l.statement_id = s.id left join statement_pdf p on p.statement_id = s.id
             where s.household_code = @h and s.period = @p order by l.line_no
             """);
         cmd.Parameters.AddWithValue("h", household);
         cmd.Parameters.AddWithValue("p", month.OnDayOfMonth(1));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var lines = new List<object>();
-        (string No, decimal Total, LocalDate Issue, LocalDate Due, string Sha, decimal? Previous, decimal? Since, decimal? AmountDue)? head = null;
+        (string No, decimal Total, LocalDate Issue, LocalDate Due, string? Sha, decimal? Previous, decimal? Since, decimal? AmountDue)? head = null;
         decimal? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
         while (await reader.ReadAsync(ct))
         {
-            head ??= (reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<LocalDate>(2), reader.GetFieldValue<LocalDate>(3), reader.GetString(4), Optional(11), Optional(12), Optional(13));
+            head ??= (reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<LocalDate>(2), reader.GetFieldValue<LocalDate>(3), reader.IsDBNull(4) ? null : reader.GetString(4), Optional(11), Optional(12), Optional(13));
             lines.Add(new
             {
                 lineNo = reader.GetInt32(5),

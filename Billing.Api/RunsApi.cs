@@ -179,13 +179,16 @@ public static class RunsApi
         run.ApprovedBy,
         approvedAt = run.ApprovedAt is { } a ? InstantPattern.General.Format(a) : null,
         issuedAt = run.IssuedAt is { } i ? InstantPattern.General.Format(i) : null,
-        progress = new { done = run.HouseholdsDone, total = run.HouseholdsTotal },
+        progress = new { done = run.HouseholdsDone, total = run.HouseholdsTotal, pdfs = run.PdfsDone },
         total = run.Total.Yuan,
         communities = run.Communities.Select(c => new
         {
             community = c.Community,
             c.Status,
-            progress = new { done = c.HouseholdsDone, total = c.HouseholdsTotal },
+            progress = new { done = c.HouseholdsDone, total = c.HouseholdsTotal, pdfs = c.PdfsDone },
+            timings = c.Timings is { } t
+                ? new { computeMs = (int)t.Compute.TotalMilliseconds, storeMs = (int)t.Store.TotalMilliseconds, renderMs = (int)t.Render.TotalMilliseconds }
+                : null,
             c.StatementsNew,
             c.StatementsExisting,
             total = c.Total.Yuan,

@@ -4,5 +4,21 @@ namespace RedProperty.Billing.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>
+    /// BenchmarkDotNet for the engine (<c>--filter *Engine*</c>); timed commands for what needs whole
+    /// cores or a database: <c>render</c> (PDF throughput against an empty page) and
+    /// <c>copy-limit</c> (binary COPY of a stored month's rows alone).
+    /// </summary>
+    public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    {
+        "render" => RenderThroughput.Run(args.Skip(1).ToArray()),
+        "copy-limit" => await CopyLimit.RunAsync(args.Skip(1).ToArray()),
+        _ => Run(args),
+    };
+
+    private static int Run(string[] args)
+    {
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -39,8 +39,12 @@ public static partial class Cli
                                                      print its totals per community and line kind for review
           approve --run ID --by NAME                 approve a drafted run; its statements are then issued
           runs    [--operator CODE]                  recent runs with their state and progress
-          bill    --period yyyy-MM --by NAME [--operator CODE] [--communities A,B]
-                                                     draft, approve and issue in one go (after a `preview`)
+          bill    --period yyyy-MM --by NAME [--operator CODE] [--communities A,B] [--pdfs now|later]
+                                                     draft, approve and issue in one go (after a `preview`), with
+                                                     the time each phase took; --pdfs later stores the statements
+                                                     and leaves their PDFs to `render`
+          render  --period yyyy-MM [--operator CODE]  draw the PDFs a run left for later (checked against the
+                                                     approved figures first)
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
           pay     --household CODE --channel cash|wechat|alipay|bank --reference REF --amount YUAN --date yyyy-MM-dd
                                                      record one payment (a repeated reference is ignored)
@@ -103,6 +107,7 @@ public static partial class Cli
                 "approve" => await ApproveRunAsync(configuration, options),
                 "runs" => await ListRunsAsync(configuration, options),
                 "bill" => await BillAsync(configuration, options),
+                "render" => await RenderPdfsAsync(configuration, options),
                 "export" => await ExportAsync(configuration, options),
                 "serve" => await ServeAsync(configuration, options),
                 "token" => IssueToken(configuration, clock, options),

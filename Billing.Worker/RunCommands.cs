@@ -103,13 +103,24 @@ public static partial class Cli
     {
         var period = options.Period ?? throw new ArgumentException("bill needs --period yyyy-MM.");
         var by = options.Require("by");
+        var renderPdfs = (options.Get("pdfs") ?? "now") switch
+        {
+            "now" => true,
+            "later" => false,
+            var other => throw new ArgumentException($"--pdfs is 'now' or 'later', not '{other}'."),
+        };
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         await using var host = RunHost.Start(configuration, database, rates, [$"cli-{Environment.ProcessId}"]);
         var ok = true;
-        foreach (var draft in await DraftForOperatorsAsync(host, database, period, options.Get("operator"), options.Get("communities"), by, RunTrigger.Command))
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var draft in await DraftForOperatorsAsync(host, database, period, options.Get("operator"), options.Get("communities"), by, RunTrigger.Command, renderPdfs))
         {
-            ok &= draft.Status == "draft" && (await ApproveAndIssueAsync(host, draft.Id, by)).Status == "issued";
+            var drafted = clock.Elapsed;
+            var issued = await ApproveAndIssueAsync(host, draft.Id, by);
+            ok &= draft.Status == "draft" && issued.Status == "issued";
+            PrintPhases(issued, drafted, clock.Elapsed - drafted);
+            clock.Restart();
         }
 
         PrintSummary(period, await new Infrastructure.Statements.StatementStore(database.DataSource).TotalsAsync(period), null, null);
@@ -164,13 +175,13 @@ public static partial class Cli
     }
 
     private static async Task<List<RunView>> DraftForOperatorsAsync(
-        RunHost host, BillingDatabase database, YearMonth period, string? operatorCode, string? communities, string by, RunTrigger trigger)
+        RunHost host, BillingDatabase database, YearMonth period, string? operatorCode, string? communities, string by, RunTrigger trigger, bool renderPdfs = true)
     {
         var wanted = communities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var drafted = new List<RunView>();
         foreach (var op in operatorCode is { } one ? [one] : await new BillingRuns(database.DataSource).OperatorsAsync())
         {
-            var created = await host.Runs.CreateAsync(new RunRequest(period, op, wanted, by, trigger));
+            var created = await host.Runs.CreateAsync(new RunRequest(period, op, wanted, by, trigger, renderPdfs));
             BillingRuns.EnqueueDrafts(host.Jobs, created.RunId, created.Communities);
             Console.WriteLine($"Run {created.RunId}: drafting {BillingPeriod.Format(period)} for {op}, {created.Communities.Count} communities, one Hangfire job each");
             var run = await host.Runs.WaitAsync(created.RunId, BillingRuns.Drafted, RunTimeout);
@@ -198,6 +209,49 @@ public static partial class Cli
         });
         PrintRun(run);
         return run;
+    }
+
+    /// <summary>
+    /// Where the time went: wall time of drafting and of issuing, and within issuing the time the
+    /// community jobs spent computing, storing and drawing, summed over jobs that ran side by side.
+    /// </summary>
+    private static void PrintPhases(RunView run, TimeSpan drafting, TimeSpan issuing)
+    {
+        var sum = IssueTimings.Sum(run.Communities.Select(c => c.Timings).OfType<IssueTimings>());
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"  phases: draft {drafting.TotalSeconds:0.0} s wall, approve and issue {issuing.TotalSeconds:0.0} s wall; in the community jobs (summed): compute {sum.Compute.TotalSeconds:0.0} s, store {sum.Store.TotalSeconds:0.0} s, draw PDFs {sum.Render.TotalSeconds:0.0} s; {run.PdfsDone} PDFs"));
+    }
+
+    /// <summary>`render`: draw the PDFs that runs of a month stored their statements without.</summary>
+    private static async Task<int> RenderPdfsAsync(IConfiguration configuration, Options options)
+    {
+        var period = options.Period ?? throw new ArgumentException("render needs --period yyyy-MM.");
+        var rates = LoadRates(configuration);
+        using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var runs = new BillingRuns(database.DataSource);
+        var undrawn = await runs.UndrawnAsync(period, options.Get("operator"));
+        Console.WriteLine($"{undrawn.Sum(u => u.Missing)} statements of {BillingPeriod.Format(period)} in {undrawn.Count} communities have no PDF yet");
+        await using var services = BillingHangfire.JobServices(
+            database.DataSource, rates, LoadSubsidies(configuration), parking: RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
+        var job = services.GetRequiredService<BillingRunJob>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ok = true;
+        foreach (var (runId, community, missing) in undrawn)
+        {
+            try
+            {
+                Console.WriteLine($"  run {runId} {await job.RenderAsync(runId, community, CancellationToken.None)}");
+            }
+            catch (RunStateException refused)
+            {
+                Console.WriteLine($"  run {runId} {refused.Message}");
+                ok = false;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalSeconds:0.0} s."));
+        return ok ? 0 : 1;
     }
 
     private static void PrintDraft(RunView run)

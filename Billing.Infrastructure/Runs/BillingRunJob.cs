@@ -53,7 +53,7 @@ public sealed class BillingRunJob(
     public async Task<string> DraftAsync(long runId, string community, CancellationToken ct)
     {
         var scope = new RunScope(runId, community);
-        var (period, status) = await RunAsync(runId, ct);
+        var (period, status, _) = await RunAsync(runId, ct);
         if (status != "drafting")
         {
             return $"run {runId} is {status}; nothing to draft";
@@ -111,7 +111,7 @@ public sealed class BillingRunJob(
     public async Task<string> IssueAsync(long runId, string community, CancellationToken ct)
     {
         var scope = new RunScope(runId, community);
-        var (period, status) = await RunAsync(runId, ct);
+        var (period, status, renderPdfs) = await RunAsync(runId, ct);
         if (status != "approved")
         {
             return $"run {runId} is {status}; nothing to issue";
@@ -130,7 +130,9 @@ public sealed class BillingRunJob(
                 ct);
         }
 
+        var computing = System.Diagnostics.Stopwatch.StartNew();
         var bill = await BillAsync(period, community, ct);
+        computing.Stop();
         if (bill is null || !bill.Succeeded || CommunityDraft.Of(bill).Fingerprint != approved)
         {
             // Issuing something other than what finance staff approved would break the point of approving.
@@ -142,7 +144,7 @@ public sealed class BillingRunJob(
             return $"{community}: not issued: {problem}";
         }
 
-        var stored = await new StatementStore(dataSource).StoreAsync(bill, runId, renderer, ct);
+        var stored = await new StatementStore(dataSource).StoreAsync(bill, runId, renderPdfs ? renderer : null, ct);
 
         // The businesses are invoiced for the same leases whose income the pool just shared out.
         var invoices = await new Parking.BusinessInvoiceStore(dataSource).IssueAsync(community, period, parking, Shanghai, ct);
@@ -156,10 +158,14 @@ public sealed class BillingRunJob(
                 """
                 update billing_run_community rc
                 set status = 'issued', statements_new = mine.n, statements_existing = rc.households_total - mine.n,
-                    households_done = rc.households_total, worker = @worker, updated_at = now()
+                    households_done = rc.households_total, worker = @worker, updated_at = now(),
+                    compute_ms = @compute_ms, store_ms = @store_ms, render_ms = @render_ms
                 from (select count(*)::int as n from statement where run_id = @run and community_code = @c) mine
                 where rc.run_id = @run and rc.community_code = @c and rc.status = 'issuing'
-                """, ct);
+                """, ct,
+                ("compute_ms", (int)computing.ElapsedMilliseconds),
+                ("store_ms", (int)stored.Storing.TotalMilliseconds),
+                ("render_ms", (int)stored.Rendering.TotalMilliseconds));
             await ExecuteAsync(connection, tx, scope,
                 """
                 update billing_run set status = 'issued', issued_at = now()
@@ -169,7 +175,38 @@ public sealed class BillingRunJob(
             await tx.CommitAsync(ct);
         }
 
-        return $"{community}: {stored.Stored} statements issued, {stored.AlreadyIssued} already issued; {invoices.Issued} parking invoices issued, {invoices.Existing} already issued";
+        return $"{community}: {stored.Stored} statements issued, {stored.AlreadyIssued} already issued, {stored.Rendered} PDFs drawn; {invoices.Issued} parking invoices issued, {invoices.Existing} already issued";
+    }
+
+    /// <summary>
+    /// Draws the PDFs of a community's statements that an issued run stored without them (a run
+    /// started with its PDFs left for later). The bill is computed again and must still carry the
+    /// fingerprint finance staff approved: a PDF drawn from changed data would show something other
+    /// than what was charged, so then nothing is drawn and the problem says why.
+    /// </summary>
+    [AutomaticRetry(Attempts = 3)]
+    [JobDisplayName("Draw PDFs of run {0}: {1}")]
+    public async Task<string> RenderAsync(long runId, string community, CancellationToken ct)
+    {
+        var (period, status, _) = await RunAsync(runId, ct);
+        if (status != "issued")
+        {
+            return $"run {runId} is {status}; there are no issued statements to draw";
+        }
+
+        await using var cmd = dataSource.CreateCommand(
+            "select draft_fingerprint from billing_run_community where run_id = @run and community_code = @c and status = 'issued'");
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("c", community);
+        var approved = await cmd.ExecuteScalarAsync(ct) as string;
+        var bill = await BillAsync(period, community, ct);
+        if (approved is null || bill is null || !bill.Succeeded || CommunityDraft.Of(bill).Fingerprint != approved)
+        {
+            throw new RunStateException(
+                $"{community}: the register, rates, scores, points or parking changed after run {runId} issued its statements, so their PDFs cannot be drawn from today's data. Restore the data the run used, or correct the statements in a later month.");
+        }
+
+        return $"{community}: {await new StatementStore(dataSource).RenderAsync(bill, runId, renderer, ct)} PDFs drawn";
     }
 
     private async Task<CommunityBill?> BillAsync(YearMonth period, string community, CancellationToken ct)
@@ -183,13 +220,13 @@ public sealed class BillingRunJob(
         return null;
     }
 
-    private async Task<(YearMonth Period, string Status)> RunAsync(long runId, CancellationToken ct)
+    private async Task<(YearMonth Period, string Status, bool RenderPdfs)> RunAsync(long runId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select period, status from billing_run where id = @id");
+        await using var cmd = dataSource.CreateCommand("select period, status, render_pdfs from billing_run where id = @id");
         cmd.Parameters.AddWithValue("id", runId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
-            ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), reader.GetString(1))
+            ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), reader.GetString(1), reader.GetBoolean(2))
             : throw new InvalidOperationException($"There is no billing run {runId}.");
     }
 

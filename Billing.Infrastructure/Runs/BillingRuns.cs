@@ -14,7 +14,8 @@ public enum RunTrigger
 }
 
 /// <summary>What finance staff (or the schedule) ask for: a month, for an operator's communities or some of them.</summary>
-public sealed record RunRequest(YearMonth Period, string OperatorCode, IReadOnlyCollection<string>? Communities, string RequestedBy, RunTrigger Trigger);
+/// <param name="RenderPdfs">False to store the statements now and draw their PDFs later with the <c>render</c> command.</param>
+public sealed record RunRequest(YearMonth Period, string OperatorCode, IReadOnlyCollection<string>? Communities, string RequestedBy, RunTrigger Trigger, bool RenderPdfs = true);
 
 /// <summary>A run and the communities it fans out to; <paramref name="Existing"/> when a schedule firing found its run already made.</summary>
 public sealed record RunCreated(long RunId, YearMonth Period, IReadOnlyList<string> Communities, bool Existing);
@@ -31,9 +32,18 @@ public sealed record RunCommunityView(
     int StatementsExisting,
     string? Problem,
     string? Worker,
-    IReadOnlyList<DraftLineTotal> Totals)
+    IReadOnlyList<DraftLineTotal> Totals,
+    int PdfsDone = 0,
+    IssueTimings? Timings = null)
 {
     public Money Total => Money.Sum(Totals.Select(t => t.Amount));
+}
+
+/// <summary>How long issuing a community took, by phase (of the attempt that finished it).</summary>
+public sealed record IssueTimings(TimeSpan Compute, TimeSpan Store, TimeSpan Render)
+{
+    public static IssueTimings Sum(IEnumerable<IssueTimings> timings) =>
+        timings.Aggregate(new IssueTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero), (a, b) => new(a.Compute + b.Compute, a.Store + b.Store, a.Render + b.Render));
 }
 
 public sealed record RunView(
@@ -54,6 +64,8 @@ public sealed record RunView(
 
     public int HouseholdsDone => Communities.Sum(c => c.HouseholdsDone);
 
+    public int PdfsDone => Communities.Sum(c => c.PdfsDone);
+
     public Money Total => Money.Sum(Communities.Select(c => c.Total));
 }
 
@@ -72,8 +84,8 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
         long? runId;
         await using (var cmd = new NpgsqlCommand(
             """
-            insert into billing_run (period, operator_code, status, requested_by, trigger)
-            values (@p, @o, 'drafting', @by, @trigger)
+            insert into billing_run (period, operator_code, status, requested_by, trigger, render_pdfs)
+            values (@p, @o, 'drafting', @by, @trigger, @render)
             on conflict (operator_code, period) where trigger = 'schedule' do nothing
             returning id
             """, connection, tx))
@@ -82,6 +94,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("o", request.OperatorCode);
             cmd.Parameters.AddWithValue("by", request.RequestedBy);
             cmd.Parameters.AddWithValue("trigger", request.Trigger.ToString().ToLowerInvariant());
+            cmd.Parameters.AddWithValue("render", request.RenderPdfs);
             runId = await cmd.ExecuteScalarAsync(ct) as long?;
         }
 
@@ -263,6 +276,29 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
     /// <summary>A run has finished its draft phase when no community is still pending.</summary>
     public static bool Drafted(RunView run) => run.Status != "drafting";
 
+    /// <summary>The issued runs and communities of a month whose statements still have no PDF, with how many lack one.</summary>
+    public async Task<IReadOnlyList<(long RunId, string Community, int Missing)>> UndrawnAsync(YearMonth period, string? operatorCode, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            select s.run_id, s.community_code, count(*)::int
+            from statement s join billing_run r on r.id = s.run_id
+            where s.period = @p and (@o::text is null or r.operator_code = @o)
+              and not exists (select 1 from statement_pdf p where p.statement_id = s.id)
+            group by s.run_id, s.community_code order by s.run_id, s.community_code
+            """);
+        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
+        cmd.Parameters.Add(new NpgsqlParameter("o", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)operatorCode ?? DBNull.Value });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<(long, string, int)>();
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        return result;
+    }
+
     public static bool Issued(RunView run) =>
         run.Status is "issued" or "cancelled" || (run.Status == "approved" && run.Communities.All(c => c.Status is "issued" or "failed"));
 
@@ -308,7 +344,8 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
         var communities = new Dictionary<long, List<RunCommunityView>>();
         await using (var cmd = dataSource.CreateCommand(
             $"""
-            select c.run_id, c.community_code, c.status, c.households_total, c.households_done, c.statements_new, c.statements_existing, c.problem, c.worker
+            select c.run_id, c.community_code, c.status, c.households_total, c.households_done, c.statements_new, c.statements_existing, c.problem, c.worker,
+                   c.pdfs_done, c.compute_ms, c.store_ms, c.render_ms
             from billing_run_community c join billing_run r on r.id = c.run_id {where} order by c.community_code
             """))
         {
@@ -332,7 +369,10 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
                     reader.GetInt32(6),
                     reader.IsDBNull(7) ? null : reader.GetString(7),
                     reader.IsDBNull(8) ? null : reader.GetString(8),
-                    totals.GetValueOrDefault((runId, code)) ?? []));
+                    totals.GetValueOrDefault((runId, code)) ?? [],
+                    reader.GetInt32(9),
+                    reader.IsDBNull(10) ? null : new IssueTimings(
+                        TimeSpan.FromMilliseconds(reader.GetInt32(10)), TimeSpan.FromMilliseconds(reader.GetInt32(11)), TimeSpan.FromMilliseconds(reader.GetInt32(12)))));
             }
         }
 

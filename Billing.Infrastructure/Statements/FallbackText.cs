@@ -6,49 +6,62 @@ using PdfSharp.Pdf;
 namespace RedProperty.Billing.Infrastructure.Statements;
 
 /// <summary>
-/// Draws text whose characters the main font may lack, such as a resident's rare name character
-/// (䶮 U+4DAE in Extension A, 𠮷 U+20BB7 in Extension B). PDFsharp has no font fallback and would
-/// draw an empty box, so the text is split into runs by which font has each code point (surrogate
-/// pairs kept whole) and each run is drawn in its own font on a shared baseline.
+/// Draws text whose characters the everyday face may lack: a less common character (drawn from
+/// the whole WenQuanYi font) or a resident's rare name character (䶮 U+4DAE in Extension A, 𠮷
+/// U+20BB7 in Extension B, drawn from the HanaMin fallback). PDFsharp has no font fallback and
+/// would draw an empty box, so the text is split into runs by the first face (in
+/// <see cref="TextFace"/> order) that has each code point, surrogate pairs kept whole, and each
+/// run is drawn in its own face on a shared baseline.
 /// </summary>
 public static class FallbackText
 {
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
-    private static readonly ConcurrentDictionary<(double Size, XFontStyleEx Style), XFont> FallbackFonts = new();
+    private static readonly ConcurrentDictionary<(TextFace Face, double Size, XFontStyleEx Style), XFont> Fonts = new();
 
-    /// <summary>A stretch of text drawn in one font.</summary>
-    public readonly record struct Run(string Text, bool Fallback);
+    /// <summary>A stretch of text drawn in one face.</summary>
+    public readonly record struct Run(string Text, TextFace Face);
 
     /// <summary>
-    /// Splits text into runs: a code point goes to the fallback font only when the main font has
-    /// no glyph for it and the fallback has one; one neither has stays with the main font.
+    /// Splits text into runs: a code point goes to the first face that has a glyph for it; one no
+    /// face has stays with the common face.
     /// </summary>
     public static IReadOnlyList<Run> Runs(string text)
     {
-        var main = StatementFonts.MainCoverage;
-        var fallback = StatementFonts.FallbackCoverage;
         var runs = new List<Run>();
         var current = new StringBuilder();
-        var inFallback = false;
+        var face = TextFace.Common;
         foreach (var rune in text.EnumerateRunes())
         {
-            var useFallback = !main.Has(rune.Value) && fallback.Has(rune.Value);
-            if (useFallback != inFallback && current.Length > 0)
+            var runeFace = FaceFor(rune.Value);
+            if (runeFace != face && current.Length > 0)
             {
-                runs.Add(new Run(current.ToString(), inFallback));
+                runs.Add(new Run(current.ToString(), face));
                 current.Clear();
             }
 
-            inFallback = useFallback;
+            face = runeFace;
             current.Append(rune.ToString());
         }
 
         if (current.Length > 0)
         {
-            runs.Add(new Run(current.ToString(), inFallback));
+            runs.Add(new Run(current.ToString(), face));
         }
 
         return runs;
+    }
+
+    private static TextFace FaceFor(int codePoint)
+    {
+        foreach (var face in (ReadOnlySpan<TextFace>)[TextFace.Common, TextFace.Full, TextFace.Fallback])
+        {
+            if (StatementFonts.Coverage(face).Has(codePoint))
+            {
+                return face;
+            }
+        }
+
+        return TextFace.Common;
     }
 
     public static void DrawText(this XGraphics gfx, string text, XFont font, XBrush brush, double x, double y, XStringFormat format) =>
@@ -58,14 +71,14 @@ public static class FallbackText
     public static void DrawText(this XGraphics gfx, string text, XFont font, XBrush brush, XRect rect, XStringFormat format)
     {
         var runs = Runs(text);
-        if (runs.Count <= 1 && (runs.Count == 0 || !runs[0].Fallback))
+        if (runs.Count == 0 || (runs.Count == 1 && runs[0].Face == TextFace.Common))
         {
             // Nothing to fall back for: exactly what PDFsharp would draw.
             gfx.DrawString(text, font, brush, rect, format);
             return;
         }
 
-        var fonts = runs.Select(r => r.Fallback ? FallbackOf(font) : font).ToList();
+        var fonts = runs.Select(r => FaceOf(font, r.Face)).ToList();
         var widths = runs.Select((r, i) => gfx.MeasureString(r.Text, fonts[i], XStringFormats.Default).Width).ToList();
         var x = format.Alignment switch
         {
@@ -74,7 +87,7 @@ public static class FallbackText
             _ => rect.X,
         };
 
-        if (gfx.PdfPage?.Owner is { } document && runs.Any(r => r.Fallback && r.Text.EnumerateRunes().Any(c => !c.IsBmp)))
+        if (gfx.PdfPage?.Owner is { } document && runs.Any(r => r.Face != TextFace.Common && r.Text.EnumerateRunes().Any(c => !c.IsBmp)))
         {
             ToUnicodeRepair.Mark(document);
         }
@@ -89,12 +102,16 @@ public static class FallbackText
 
     /// <summary>The width of the text as <see cref="DrawText(XGraphics, string, XFont, XBrush, XRect, XStringFormat)"/> draws it.</summary>
     public static double MeasureText(this XGraphics gfx, string text, XFont font) =>
-        Runs(text).Sum(r => gfx.MeasureString(r.Text, r.Fallback ? FallbackOf(font) : font, XStringFormats.Default).Width);
+        Runs(text).Sum(r => gfx.MeasureString(r.Text, FaceOf(font, r.Face), XStringFormats.Default).Width);
 
     /// <summary>The fallback face at the size and style of <paramref name="font"/> (bold is simulated, as for the main face).</summary>
-    public static XFont FallbackOf(XFont font) =>
-        FallbackFonts.GetOrAdd((font.Size, font.Style), key => new XFont(StatementFonts.FallbackFamily, key.Size, key.Style, Unicode));
+    public static XFont FallbackOf(XFont font) => FaceOf(font, TextFace.Fallback);
 
+    /// <summary><paramref name="font"/>'s size and style in another face (bold is simulated in every face).</summary>
+    public static XFont FaceOf(XFont font, TextFace face) =>
+        face == TextFace.Common
+            ? font
+            : Fonts.GetOrAdd((face, font.Size, font.Style), key => new XFont(StatementFonts.FamilyOf(key.Face), key.Size, key.Style, Unicode));
     // The main font's line places the baseline, so a fallback run sits on the same line as the
     // text around it instead of on its own font's ascent. Mirrors how PDFsharp aligns a string.
     private static double Baseline(XFont font, XRect rect, XLineAlignment alignment)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core.Register;
@@ -13,54 +12,128 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
     public const int BatchSize = 100;
 
     /// <summary>
-    /// Issues a community's statements for a month, a batch of households per transaction.
-    /// Households that already have a statement for the period are skipped (the unique key decides,
-    /// so a concurrent or restarted run cannot double-bill); new ones get their account position
-    /// from the ledger, are rendered, and are stored with the SHA-256 of their PDF. The run's
-    /// progress for the community is updated in the same transaction as the statements it counts.
+    /// Issues a community's statements for a month: first every statement is stored, a batch of
+    /// households per transaction, then (with a renderer) their PDFs are drawn and stored beside
+    /// them. Households that already have a statement for the period are skipped (the unique key
+    /// decides, so a concurrent or restarted run cannot double-bill); new ones get their account
+    /// position from the ledger. The run's progress for the community is updated in the same
+    /// transaction as the statements or PDFs it counts.
     /// </summary>
-    public async Task<StoreResult> StoreAsync(CommunityBill bill, long runId, StatementPdfRenderer renderer, CancellationToken ct = default)
+    public async Task<StoreResult> StoreAsync(CommunityBill bill, long runId, StatementPdfRenderer? renderer, CancellationToken ct = default)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var stored = 0;
         var batches = bill.Statements.Chunk(BatchSize).ToList();
         for (var i = 0; i < Math.Max(1, batches.Count); i++)
         {
-            stored += await StoreBatchAsync(bill, i < batches.Count ? batches[i] : [], i == 0, runId, renderer, ct);
+            stored += await StoreBatchAsync(bill, i < batches.Count ? batches[i] : [], i == 0, runId, ct);
         }
 
-        return new StoreResult(stored, bill.Statements.Count - stored);
+        var storing = clock.Elapsed;
+        var rendered = renderer is null ? 0 : await RenderAsync(bill, runId, renderer, ct);
+        return new StoreResult(stored, bill.Statements.Count - stored, rendered, storing, clock.Elapsed - storing);
     }
 
-    private async Task<int> StoreBatchAsync(
-        CommunityBill bill, IReadOnlyList<StatementModel> batch, bool first, long runId, StatementPdfRenderer renderer, CancellationToken ct)
+    /// <summary>
+    /// Draws and stores the PDFs of the statements <paramref name="runId"/> issued for the
+    /// community that have none yet. The bill must be the one that run issued (the caller checks its
+    /// fingerprint): the PDF shows the bill's lines with the account position stored at issue.
+    /// </summary>
+    public async Task<int> RenderAsync(CommunityBill bill, long runId, StatementPdfRenderer renderer, CancellationToken ct = default)
+    {
+        var rendered = 0;
+        foreach (var batch in bill.Statements.Chunk(BatchSize))
+        {
+            rendered += await RenderBatchAsync(bill, batch, runId, renderer, ct);
+        }
+
+        return rendered;
+    }
+
+    private async Task<int> RenderBatchAsync(CommunityBill bill, StatementModel[] batch, long runId, StatementPdfRenderer renderer, CancellationToken ct)
+    {
+        var period = bill.Period.OnDayOfMonth(1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await LockAsync(connection, tx, $"pdf:{bill.Community.Code}:{bill.Period}", ct);
+
+        var waiting = new Dictionary<string, (long Id, AccountPosition Account)>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select s.statement_no, s.id, s.previous_balance, s.payments_since, s.total
+            from statement s
+            where s.statement_no = any(@numbers) and s.run_id = @run
+              and not exists (select 1 from statement_pdf p where p.statement_id = s.id)
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("numbers", batch.Select(s => s.Number).ToArray());
+            cmd.Parameters.AddWithValue("run", runId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                waiting[reader.GetString(0)] = (reader.GetInt64(1), new AccountPosition(
+                    new Core.Money(reader.GetDecimal(2)), new Core.Money(reader.GetDecimal(3)), new Core.Money(reader.GetDecimal(4))));
+            }
+        }
+
+        var todo = batch.Where(s => waiting.ContainsKey(s.Number)).Select(s => s with { Account = waiting[s.Number].Account }).ToList();
+
+        // Rendering is most of the work and each statement is independent, so every core draws.
+        var pdfs = new byte[todo.Count][];
+        Parallel.For(0, todo.Count, new ParallelOptions { CancellationToken = ct }, i => pdfs[i] = renderer.Render(todo[i]));
+        await StatementRows.CopyPdfsAsync(connection, todo.Select(s => waiting[s.Number].Id).ToList(), pdfs, ct);
+
+        await ProgressAsync(connection, tx, runId, bill,
+            "pdfs_done = (select count(*) from statement s join statement_pdf p on p.statement_id = s.id where s.community_code = @c and s.period = @p and s.run_id = @run)", ct);
+
+        await tx.CommitAsync(ct);
+        return todo.Count;
+    }
+
+    /// <summary>Counts what is done from what is stored, in the transaction that stored it, so progress is never ahead or behind.</summary>
+    private static async Task ProgressAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId, CommunityBill bill, string assignment, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"update billing_run_community set {assignment}, updated_at = now() where run_id = @run and community_code = @c", connection, tx);
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("c", bill.Community.Code.Value);
+        cmd.Parameters.AddWithValue("p", bill.Period.OnDayOfMonth(1));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string key, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, tx);
+        cmd.Parameters.AddWithValue("key", key);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<int> StoreBatchAsync(CommunityBill bill, IReadOnlyList<StatementModel> batch, bool first, long runId, CancellationToken ct)
     {
         var period = bill.Period.OnDayOfMonth(1);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         // Serialises two runs of the same community and month, so the second waits, then skips
-        // everything instead of rendering PDFs it will throw away.
-        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, tx))
-        {
-            lockCmd.Parameters.AddWithValue("key", $"bill:{bill.Community.Code}:{bill.Period}");
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
+        // everything; it is also what lets the statements be copied in without ON CONFLICT.
+        await LockAsync(connection, tx, $"bill:{bill.Community.Code}:{bill.Period}", ct);
 
         var accounts = await AccountsAsync(connection, tx, batch.Select(s => s.Household.Code.Value).ToArray(), period, ct);
-        var stored = 0;
-        foreach (var statement in batch)
-        {
-            if (!accounts.TryGetValue(statement.Household.Code.Value, out var account))
+        var issued = batch
+            .Where(s => accounts.ContainsKey(s.Household.Code.Value)) // the others are issued already
+            .Select(s =>
             {
-                continue; // already issued
-            }
+                var account = accounts[s.Household.Code.Value];
+                return s with { Account = AccountPosition.From(account.PreviousAmountDue, account.Balance, s.Total) };
+            })
+            .ToList();
 
-            var issued = statement with { Account = AccountPosition.From(account.PreviousAmountDue, account.Balance, statement.Total) };
-            if (await InsertAsync(connection, tx, issued, runId, renderer.Render(issued), ct))
-            {
-                stored++;
-            }
+        if (issued.Count > 0)
+        {
+            await StatementRows.CopyAsync(connection, tx, issued, runId, ct);
         }
+
+        var stored = issued.Count;
 
         if (first && bill.Parking is { } pool && bill.ParkingInput is { } input)
         {
@@ -81,19 +154,8 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var progress = new NpgsqlCommand(
-            """
-            update billing_run_community
-            set households_done = least(households_total, (select count(*) from statement where community_code = @c and period = @p)),
-                updated_at = now()
-            where run_id = @run and community_code = @c
-            """, connection, tx))
-        {
-            progress.Parameters.AddWithValue("run", runId);
-            progress.Parameters.AddWithValue("c", bill.Community.Code.Value);
-            progress.Parameters.AddWithValue("p", period);
-            await progress.ExecuteNonQueryAsync(ct);
-        }
+        await ProgressAsync(connection, tx, runId, bill,
+            "households_done = least(households_total, (select count(*) from statement where community_code = @c and period = @p))", ct);
 
         await tx.CommitAsync(ct);
         return stored;
@@ -128,131 +190,10 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    private static async Task<bool> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, StatementModel s, long runId, byte[] pdf, CancellationToken ct)
-    {
-        long id;
-        await using (var cmd = new NpgsqlCommand(
-            """
-            insert into statement (statement_no, household_code, community_code, period, run_id, issue_date, due_date, total,
-                previous_balance, payments_since, amount_due, pdf, pdf_sha256)
-            values (@no, @household, @community, @period, @run, @issue, @due, @total, @previous, @since, @due_amount, @pdf, @sha)
-            on conflict (household_code, period) do nothing
-            returning id
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("no", s.Number);
-            cmd.Parameters.AddWithValue("household", s.Household.Code.Value);
-            cmd.Parameters.AddWithValue("community", s.Community.Code.Value);
-            cmd.Parameters.AddWithValue("period", s.Period.OnDayOfMonth(1));
-            cmd.Parameters.AddWithValue("run", runId);
-            cmd.Parameters.AddWithValue("issue", s.IssueDate);
-            cmd.Parameters.AddWithValue("due", s.DueDate);
-            cmd.Parameters.AddWithValue("total", s.Total.Yuan);
-            var account = s.Account ?? AccountPosition.From(Core.Money.Zero, Core.Money.Zero, s.Total);
-            cmd.Parameters.AddWithValue("previous", account.PreviousBalance.Yuan);
-            cmd.Parameters.AddWithValue("since", account.PaymentsSince.Yuan);
-            cmd.Parameters.AddWithValue("due_amount", account.AmountDue.Yuan);
-            cmd.Parameters.AddWithValue("pdf", pdf);
-            cmd.Parameters.AddWithValue("sha", Convert.ToHexStringLower(SHA256.HashData(pdf)));
-            if (await cmd.ExecuteScalarAsync(ct) is not long newId)
-            {
-                return false;
-            }
-
-            id = newId;
-        }
-
-        await using (var charge = new NpgsqlCommand(
-            """
-            insert into ledger_entry (household_code, entry_date, kind, amount, statement_id, description)
-            values (@household, @date, 'charge', @amount, @statement, @description)
-            """, connection, tx))
-        {
-            charge.Parameters.AddWithValue("household", s.Household.Code.Value);
-            charge.Parameters.AddWithValue("date", s.IssueDate);
-            charge.Parameters.AddWithValue("amount", s.Total.Yuan);
-            charge.Parameters.AddWithValue("statement", id);
-            charge.Parameters.AddWithValue("description", "对账单 " + s.Number);
-            await charge.ExecuteNonQueryAsync(ct);
-        }
-
-        var lineNo = 0;
-        foreach (var line in s.Lines)
-        {
-            await using var cmd = new NpgsqlCommand(
-                """
-                insert into statement_line (statement_id, line_no, kind, label, formula, rate_version, amount, rounding,
-                    quantity, quantity_unit, rate, rate_unit, days, denominator, segment_from, segment_to, share)
-                values (@id, @no, @kind, @label, @formula, @rate_version, @amount, @rounding,
-                    @quantity, @quantity_unit, @rate, @rate_unit, @days, @denominator, @from, @to, @share)
-                """, connection, tx);
-            var columns = LineColumns.Of(line.Basis);
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("no", ++lineNo);
-            cmd.Parameters.AddWithValue("kind", line.Kind);
-            cmd.Parameters.AddWithValue("label", line.Label);
-            cmd.Parameters.AddWithValue("formula", line.Formula);
-            cmd.Parameters.AddWithValue("rate_version", line.RateVersion);
-            cmd.Parameters.AddWithValue("amount", line.Amount.Yuan);
-            cmd.Parameters.AddWithValue("rounding", line.Basis.Rounding.Name);
-            cmd.Parameters.AddWithValue("quantity", (object?)columns.Quantity ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("quantity_unit", (object?)columns.QuantityUnit ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("rate", (object?)columns.Rate ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("rate_unit", (object?)columns.RateUnit ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("days", (object?)columns.Days ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("denominator", (object?)columns.Denominator ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("from", columns.From is { } f ? f : DBNull.Value);
-            cmd.Parameters.AddWithValue("to", columns.To is { } t ? t : DBNull.Value);
-            cmd.Parameters.AddWithValue("share", (object?)columns.Share ?? DBNull.Value);
-            await cmd.ExecuteNonQueryAsync(ct);
-
-            if (line.Basis is Core.Subsidies.SubsidyLineBasis subsidy)
-            {
-                await InsertDistrictLineAsync(connection, tx, s, id, lineNo, subsidy, line.Formula, ct);
-            }
-
-            if (line.Kind == Core.Points.PointsCredit.Kind)
-            {
-                await Points.PointsStore.ApplyCreditAsync(connection, tx, s.Household.Code.Value, id, lineNo, -line.Amount, ct);
-            }
-
-            if (line.Basis is Core.Corrections.AdjustmentBasis adjustment)
-            {
-                await Corrections.AdjustmentStore.ApplyAsync(connection, tx, adjustment.AdjustmentId, id, lineNo, line.Amount, ct);
-            }
-        }
-
-        return true;
-    }
-
-    private static async Task InsertDistrictLineAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, StatementModel s, long statementId, int lineNo,
-        Core.Subsidies.SubsidyLineBasis subsidy, string formula, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            """
-            insert into district_invoice_line (statement_id, line_no, household_code, community_code, district, period, policy_version,
-                standard_amount, district_amount, formula)
-            values (@id, @no, @household, @community, @district, @period, @policy, @standard, @district_amount, @formula)
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("id", statementId);
-        cmd.Parameters.AddWithValue("no", lineNo);
-        cmd.Parameters.AddWithValue("household", s.Household.Code.Value);
-        cmd.Parameters.AddWithValue("community", s.Community.Code.Value);
-        cmd.Parameters.AddWithValue("district", s.Community.District);
-        cmd.Parameters.AddWithValue("period", s.Period.OnDayOfMonth(1));
-        cmd.Parameters.AddWithValue("policy", subsidy.PolicyVersion);
-        cmd.Parameters.AddWithValue("standard", subsidy.Standard.Yuan);
-        cmd.Parameters.AddWithValue("district_amount", subsidy.DistrictShare.Yuan);
-        cmd.Parameters.AddWithValue("formula", formula);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     public async Task<StoredPdf?> PdfAsync(HouseholdCode household, YearMonth period, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select statement_no, pdf, pdf_sha256 from statement where household_code = @h and period = @p");
+            "select s.statement_no, p.pdf, p.pdf_sha256 from statement s join statement_pdf p on p.statement_id = s.id where s.household_code = @h and s.period = @p");
         cmd.Parameters.AddWithValue("h", household.Value);
         cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -285,7 +226,7 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
     public async Task<int> ExportPdfsAsync(YearMonth period, string outputDir, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select community_code, household_code, pdf from statement where period = @p order by community_code, household_code");
+            "select s.community_code, s.household_code, p.pdf from statement s join statement_pdf p on p.statement_id = s.id where s.period = @p order by s.community_code, s.household_code");
         cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var written = 0;
@@ -301,23 +242,9 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
     }
 }
 
-public sealed record StoreResult(int Stored, int AlreadyIssued);
+/// <summary>What issuing a community did, and how long storing and drawing took.</summary>
+public sealed record StoreResult(int Stored, int AlreadyIssued, int Rendered, TimeSpan Storing, TimeSpan Rendering);
 
 public sealed record StoredPdf(string StatementNo, byte[] Content, string Sha256);
 
 public sealed record CommunityMonthTotal(string CommunityCode, string CommunityName, int Statements, decimal Total);
-
-/// <summary>The structured inputs of a line's formula as stored beside it, so reports can recompute every amount.</summary>
-internal sealed record LineColumns(
-    decimal? Quantity, string? QuantityUnit, decimal? Rate, string? RateUnit, int? Days, int? Denominator, LocalDate? From, LocalDate? To, decimal? Share)
-{
-    public static LineColumns Of(Core.Fees.LineBasis basis) => basis switch
-    {
-        Core.Fees.ProratedBasis p => new(p.Quantity, p.QuantityUnit, p.Rate, p.RateUnit, p.Days, p.Denominator, p.From, p.To, p.Share),
-        Core.Fees.MeteredBasis m => new(m.Quantity, m.Unit, m.Rate, "元/" + m.Unit, null, null, null, null, null),
-        Core.Fees.LateFeeBasis l => new(l.Overdue.Yuan, "元", l.DailyRate, "/天", l.DaysLate, null, null, null, null),
-        Core.Points.PointsCreditBasis c => new(c.Pending.Yuan, "元", null, null, null, null, null, null, null),
-        Core.Subsidies.SubsidyLineBasis d => new(d.Quantity, d.Method == Core.Subsidies.SubsidyBasis.PerArea ? "m²" : "元", d.Rate, null, null, null, null, null, d.Share),
-        _ => new(null, null, null, null, null, null, null, null, null),
-    };
-}

@@ -1,10 +1,13 @@
 using Npgsql;
+using NodaTime;
 using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Corrections;
 using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Runs;
+using RedProperty.Billing.Infrastructure.Statements;
 using RedProperty.Billing.Tests.Support;
 using UglyToad.PdfPig;
 
@@ -50,6 +53,9 @@ public class AdjustmentStoreTests
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
+    private static async Task<StoredPdf> PdfAsync(TestDatabase db, int month) =>
+        (await new StatementStore(db.DataSource).PdfAsync(new HouseholdCode(Household), new YearMonth(2026, month)))!;
+
     private static Task<decimal> TotalAsync(TestDatabase db, string period) =>
         ScalarAsync<decimal>(db, $"select total from statement where household_code = '{Household}' and period = '{period}-01'");
 
@@ -57,8 +63,7 @@ public class AdjustmentStoreTests
     public async Task A_credit_recorded_against_October_is_a_line_of_November_naming_October_and_October_is_unchanged()
     {
         await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleBilledOctober);
-        var octoberSha = await ScalarAsync<string>(db, $"select pdf_sha256 from statement where statement_no = '{October}'");
-        var octoberPdf = await ScalarAsync<byte[]>(db, $"select pdf from statement where statement_no = '{October}'");
+        var octoberPdf = await PdfAsync(db, 10);
 
         var recorded = await RecordAsync(db, -10.00m);
         await using var services = Services(db);
@@ -70,8 +75,10 @@ public class AdjustmentStoreTests
         Assert.Equal($"更正对账单 {October}：10月面积录入有误，多收10.00元", lines[2].Formula);
         Assert.Equal(16.53m, await TotalAsync(db, "2026-11"));
         Assert.Equal(26.53m, await TotalAsync(db, "2026-10"));
-        Assert.Equal(octoberSha, await ScalarAsync<string>(db, $"select pdf_sha256 from statement where statement_no = '{October}'"));
-        Assert.Equal(octoberPdf, await ScalarAsync<byte[]>(db, $"select pdf from statement where statement_no = '{October}'"));
+        var octoberAfter = await PdfAsync(db, 10);
+        Assert.Equal(octoberPdf.Sha256, octoberAfter.Sha256);
+        Assert.Equal(octoberPdf.Content, octoberAfter.Content);
+        Assert.Equal(26.53m, await ScalarAsync<decimal>(db, $"select sum(amount) from statement_line l join statement s on s.id = l.statement_id where s.statement_no = '{October}'"));
         Assert.Equal(1, await db.CountAsync("select count(*) from statement_line where kind = 'adjustment'"));
 
         // The ledger charges November's total, correction included.
@@ -131,8 +138,8 @@ public class AdjustmentStoreTests
         await using var services = Services(db);
         await RunMonth.IssueAsync(services, db.DataSource, "2026-11", Fxy);
 
-        var pdf = await ScalarAsync<byte[]>(db, $"select pdf from statement where statement_no = '202611-{Household}'");
-        using var document = PdfDocument.Open(pdf);
+        var pdf = await PdfAsync(db, 11);
+        using var document = PdfDocument.Open(pdf.Content);
         var text = string.Concat(document.GetPages().SelectMany(p => p.Letters).Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
 
         Assert.Contains($"更正更正对账单{October}：10月面积录入有误，多收10.00元-10.00", text, StringComparison.Ordinal);
@@ -244,8 +251,8 @@ public class AdjustmentStoreTests
         await using var tx = await connection.BeginTransactionAsync();
         await using (var line = new NpgsqlCommand(
             $"""
-            insert into statement (statement_no, household_code, community_code, period, issue_date, due_date, total, pdf, pdf_sha256)
-            values ('202612-{Household}', '{Household}', 'HZ-FXY', '2026-12-01', '2027-01-01', '2027-01-16', 0, '', '');
+            insert into statement (statement_no, household_code, community_code, period, issue_date, due_date, total)
+            values ('202612-{Household}', '{Household}', 'HZ-FXY', '2026-12-01', '2027-01-01', '2027-01-16', 0);
             insert into statement_line (statement_id, line_no, kind, label, formula, rate_version, amount)
             select id, 1, 'adjustment', '更正', 'x', 'adjustment #{adjustment}', -10.00 from statement where statement_no = '202612-{Household}';
             """, connection, tx))

@@ -297,7 +297,7 @@ public class BillingRunTests
 
     private static async Task<byte[]> PdfAsync(TestDatabase db, string household, string period)
     {
-        await using var cmd = db.DataSource.CreateCommand("select pdf from statement where household_code = @h and period = @p::date");
+        await using var cmd = db.DataSource.CreateCommand("select p.pdf from statement s join statement_pdf p on p.statement_id = s.id where s.household_code = @h and s.period = @p::date");
         cmd.Parameters.AddWithValue("h", household);
         cmd.Parameters.AddWithValue("p", period);
         return (byte[])(await cmd.ExecuteScalarAsync())!;

@@ -36,25 +36,44 @@ public class FallbackFontTests
         var runs = FallbackText.Runs(RareName);
 
         Assert.Equal(
-            [new FallbackText.Run("王", false), new FallbackText.Run("䶮㛃𠮷𡒄", true), new FallbackText.Run("堃", false)],
+            [new FallbackText.Run("王", TextFace.Common), new FallbackText.Run("䶮㛃𠮷𡒄", TextFace.Fallback), new FallbackText.Run("堃", TextFace.Common)],
             runs);
-        Assert.Equal([new FallbackText.Run("业主：王芳", false)], FallbackText.Runs("业主：王芳"));
+        Assert.Equal([new FallbackText.Run("业主：王芳", TextFace.Common)], FallbackText.Runs("业主：王芳"));
+    }
+
+    [Fact]
+    public void A_character_outside_everyday_Chinese_is_drawn_from_the_whole_WenQuanYi_font()
+    {
+        // 龍 (traditional 龙) is in neither GB 2312 nor the 通用规范汉字表, so not in the common face.
+        Assert.False(StatementFonts.Coverage(TextFace.Common).Has('龍'));
+        Assert.Equal(
+            [new FallbackText.Run("李", TextFace.Common), new FallbackText.Run("龍", TextFace.Full), new FallbackText.Run("𠮷", TextFace.Fallback)],
+            FallbackText.Runs("李龍𠮷"));
+    }
+
+    [Fact]
+    public void A_statement_draws_a_traditional_character_from_the_whole_font_and_the_rest_from_the_common_face()
+    {
+        var pdf = new StatementPdfRenderer().Render(StatementFor("李龍"));
+
+        using var document = PdfDocument.Open(pdf);
+        var letters = document.GetPage(1).Letters.Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
+        Assert.Contains("业主：李龍", string.Concat(letters.Select(l => l.Value)), StringComparison.Ordinal);
+        Assert.Matches("^[A-Z]{6}\\+WenQuanYi Micro Hei$", Assert.Single(letters, l => l.Value == "龍").FontName);
+        Assert.Matches("^[A-Z]{6}\\+WenQuanYi Micro Hei Common$", letters.First(l => l.Value == "李").FontName);
     }
 
     [Fact]
     public void A_character_no_font_has_stays_with_the_main_font()
     {
         // U+E000 is a private-use code point: neither font draws it, so it is not moved to the fallback.
-        Assert.Equal([new FallbackText.Run("王\uE000", false)], FallbackText.Runs("王\uE000"));
+        Assert.Equal([new FallbackText.Run("王\uE000", TextFace.Common)], FallbackText.Runs("王\uE000"));
     }
 
     [Fact]
     public void A_statement_for_an_owner_with_extension_A_and_B_characters_draws_them_in_the_fallback_font()
     {
-        var details = Timeline<HouseholdDetails>.Always(new HouseholdDetails("1", "1", "101", new SquareMetres(80m), RareName));
-        var household = TestRegister.Household(0m, details: details);
-        var bill = BillingEngine.BillCommunity(TestRegister.Community(), [household], TestRegister.Catalog(TestRegister.Book()), new YearMonth(2026, 10), StatementCalendar.Default);
-        var pdf = new StatementPdfRenderer().Render(Assert.Single(bill.Statements));
+        var pdf = new StatementPdfRenderer().Render(StatementFor(RareName));
         File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "redproperty-rare-name-statement.pdf"), pdf);
 
         using var document = PdfDocument.Open(pdf);
@@ -70,8 +89,8 @@ public class FallbackFontTests
 
         var wang = letters.Single(l => l.Value == "王");
         var kun = letters.Single(l => l.Value == "堃");
-        Assert.Matches("^[A-Z]{6}\\+WenQuanYi", wang.FontName);
-        Assert.Matches("^[A-Z]{6}\\+WenQuanYi", kun.FontName);
+        Assert.Matches("^[A-Z]{6}\\+WenQuanYi Micro Hei Common$", wang.FontName);
+        Assert.Matches("^[A-Z]{6}\\+WenQuanYi Micro Hei Common$", kun.FontName);
 
         // One line: the fallback characters sit on the main font's baseline, in order, without overlapping.
         var nameLetters = letters.SkipWhile(l => l != wang).Take(6).ToList();
@@ -83,5 +102,13 @@ public class FallbackFontTests
 
         // Both faces are embedded as subsets, so the statement stays small.
         Assert.InRange(pdf.Length, 1_000, 200_000);
+    }
+
+    private static StatementModel StatementFor(string owner)
+    {
+        var details = Timeline<HouseholdDetails>.Always(new HouseholdDetails("1", "1", "101", new SquareMetres(80m), owner));
+        var household = TestRegister.Household(0m, details: details);
+        var bill = BillingEngine.BillCommunity(TestRegister.Community(), [household], TestRegister.Catalog(TestRegister.Book()), new YearMonth(2026, 10), StatementCalendar.Default);
+        return Assert.Single(bill.Statements);
     }
 }

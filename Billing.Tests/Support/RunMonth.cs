@@ -16,10 +16,11 @@ public static class RunMonth
         return await ApproveAndIssueAsync(services, db, draft.Id);
     }
 
-    public static async Task<RunView> DraftAsync(IServiceProvider services, NpgsqlDataSource db, string period, IReadOnlyCollection<string>? communities = null, string operatorCode = "TCJY")
+    public static async Task<RunView> DraftAsync(
+        IServiceProvider services, NpgsqlDataSource db, string period, IReadOnlyCollection<string>? communities = null, string operatorCode = "TCJY", bool renderPdfs = true)
     {
         var runs = new BillingRuns(db);
-        var created = await runs.CreateAsync(new RunRequest(BillingPeriod.Parse(period), operatorCode, communities, "test finance", RunTrigger.Command));
+        var created = await runs.CreateAsync(new RunRequest(BillingPeriod.Parse(period), operatorCode, communities, "test finance", RunTrigger.Command, renderPdfs));
         var job = Job(services);
         foreach (var community in created.Communities)
         {
