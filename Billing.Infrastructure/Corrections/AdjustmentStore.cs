@@ -115,23 +115,31 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Per household of a community: the corrections its statement for <paramref name="period"/>
-    /// has to bill. Only corrections of earlier months count, and what the period's own statements
-    /// applied is left out, so billing the month again (a rerun, or issuing after a crash) computes
-    /// the same lines as the first time.
+    /// bills, so that computing a month again gives the same lines as the first time (a rerun,
+    /// issuing after a crash, drawing PDFs later). A household whose statement for the period is
+    /// issued gets exactly the corrections that statement billed, with what was pending before
+    /// it; a correction recorded since waits for the next month. Any other household gets every
+    /// correction of an earlier month not yet fully billed.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<PendingAdjustment>>> MonthAsync(string community, YearMonth period, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
             """
-            select a.household_code, a.id, s.statement_no, a.reason, a.amount, a.amount - coalesce(applied.amount, 0)
-            from statement_adjustment a
-            join household h on h.code = a.household_code
-            join statement s on s.id = a.corrects_statement_id
-            left join lateral (
-                select sum(x.amount) as amount from statement_adjustment_application x join statement t on t.id = x.statement_id
-                where x.adjustment_id = a.id and t.period <> @p) applied on true
-            where h.community_code = @c and s.period < @p and a.amount <> coalesce(applied.amount, 0)
-            order by a.household_code, a.id
+            select household_code, id, statement_no, reason, amount, pending from (
+                select a.household_code, a.id, c.statement_no, a.reason, a.amount,
+                       a.amount - coalesce((
+                           select sum(x.amount) from statement_adjustment_application x join statement t on t.id = x.statement_id
+                           where x.adjustment_id = a.id and (own.id is null or t.period < @p)), 0) as pending
+                from household h
+                join statement_adjustment a on a.household_code = h.code
+                join statement c on c.id = a.corrects_statement_id and c.period < @p
+                left join statement own on own.household_code = h.code and own.period = @p
+                where h.community_code = @c
+                  and (own.id is null
+                       or exists (select 1 from statement_adjustment_application x where x.adjustment_id = a.id and x.statement_id = own.id))
+            ) candidates
+            where pending <> 0
+            order by household_code, id
             """);
         cmd.Parameters.AddWithValue("c", community);
         cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));

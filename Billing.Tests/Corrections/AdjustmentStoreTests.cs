@@ -169,6 +169,28 @@ public class AdjustmentStoreTests
     }
 
     [Fact]
+    public async Task A_correction_recorded_after_November_was_issued_waits_for_December_and_November_still_draws_its_PDFs()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleBilledOctober);
+        await using var services = Services(db);
+        var november = await RunMonth.DraftAsync(services, db.DataSource, "2026-11", Fxy, renderPdfs: false);
+        await RunMonth.ApproveAndIssueAsync(services, db.DataSource, november.Id);
+
+        // Recorded between storing November's statements and drawing their PDFs: November is final.
+        await RecordAsync(db, -10.00m);
+        var drawn = await RunMonth.Job(services).RenderAsync(november.Id, "HZ-FXY", CancellationToken.None);
+        var rerun = await RunMonth.DraftAsync(services, db.DataSource, "2026-11", Fxy);
+        await RunMonth.IssueAsync(services, db.DataSource, "2026-12", Fxy);
+
+        Assert.StartsWith("HZ-FXY: 1", drawn, StringComparison.Ordinal);
+        Assert.Equal(26.53m, await TotalAsync(db, "2026-11"));
+        Assert.DoesNotContain(rerun.Communities.Single().Totals, t => t.Kind == "adjustment");
+        Assert.Equal(16.53m, await TotalAsync(db, "2026-12"));
+        Assert.Equal("202612-" + Household, (await ScalarAsync<string>(db,
+            "select s.statement_no from statement_adjustment_application x join statement s on s.id = x.statement_id")));
+    }
+
+    [Fact]
     public async Task The_same_key_records_once_and_the_same_key_with_another_amount_is_refused()
     {
         await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleBilledOctober);
