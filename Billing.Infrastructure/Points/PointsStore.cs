@@ -202,20 +202,30 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         return result;
     }
 
-    /// <summary>Per household of a community: fee credit not yet used on a statement, and the month's points summary.</summary>
+    /// <summary>
+    /// Per household of a community: fee credit not yet used on a statement, and the month's points
+    /// summary. The credit is as it stood when the household's statement for the month was issued,
+    /// if it was: what earlier months used, and redemptions recorded before that statement. So
+    /// computing an issued month again (a rerun, issuing after a crash, drawing PDFs later) gives
+    /// the lines it issued, and a redemption recorded since waits for the next month.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, (Money PendingCredit, PointsSummary Summary)>> MonthAsync(string community, YearMonth period, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
             """
             select h.code,
-                   coalesce((select sum(e.credit) from points_entry e where e.household_code = h.code and e.kind = 'redeem' and e.credit_kind = 'fee'), 0)
-                     - coalesce((select sum(a.amount) from points_credit_application a join points_entry e on e.id = a.redemption_id where e.household_code = h.code), 0),
+                   coalesce((select sum(e.credit) from points_entry e
+                             where e.household_code = h.code and e.kind = 'redeem' and e.credit_kind = 'fee'
+                               and (own.id is null or e.created_at <= own.created_at)), 0)
+                     - coalesce((select sum(a.amount) from points_credit_application a join statement t on t.id = a.statement_id
+                                 where t.household_code = h.code and t.period < @from), 0),
                    coalesce(sum(p.points) filter (where p.kind = 'earn' and p.entry_date between @from and @to), 0),
                    coalesce(sum(p.points) filter (where p.kind <> 'earn' and p.entry_date between @from and @to), 0),
                    coalesce(sum(case when p.kind = 'earn' then p.points else -p.points end) filter (where p.entry_date <= @to), 0)
             from household h join points_entry p on p.household_code = h.code
+            left join statement own on own.household_code = h.code and own.period = @from
             where h.community_code = @c
-            group by h.code
+            group by h.code, own.id, own.created_at
             """);
         cmd.Parameters.AddWithValue("c", community);
         cmd.Parameters.AddWithValue("from", period.OnDayOfMonth(1));

@@ -1,6 +1,9 @@
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Infrastructure;
+using RedProperty.Billing.Infrastructure.Points;
+using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Infrastructure.Statements;
 using RedProperty.Billing.Tests.Support;
@@ -88,5 +91,31 @@ public class StatementPdfPhaseTests
         Assert.Contains("changed after run", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, await db.CountAsync("select count(*) from statement_pdf p join statement s on s.id = p.statement_id where s.community_code = 'HZ-FXY'"));
         Assert.Equal(48, await db.CountAsync("select count(*) from statement_pdf p join statement s on s.id = p.statement_id where s.community_code = 'HZ-NHJSY'"));
+    }
+
+    [Fact]
+    public async Task A_month_with_a_points_credit_computed_again_gives_the_lines_it_issued_so_its_PDFs_can_be_drawn_later()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleRegistered);
+        var points = new PointsStore(db.DataSource, RateDirectory.LoadPoints(RepositoryPaths.Rates));
+        for (var day = 1; day <= 5; day++)
+        {
+            await points.EarnAsync("HZ-FXY-01-1-101", "mediation", new LocalDate(2026, 10, day), "楼栋长 李建华"); // 5 × 50 points
+        }
+
+        await points.RedeemAsync("HZ-FXY-01-1-101", "fee-credit", 200, new LocalDate(2026, 10, 20)); // 20.00 yuan
+        await using var services = BillingHangfire.JobServices(db.DataSource, SampleRegister.Rates());
+        var draft = await RunMonth.DraftAsync(services, db.DataSource, "2026-10", ["HZ-FXY"], renderPdfs: false);
+        await RunMonth.ApproveAndIssueAsync(services, db.DataSource, draft.Id);
+
+        // Issuing used the credit; computing October again must still bill it, not find it spent.
+        await RunMonth.Job(services).RenderAsync(draft.Id, "HZ-FXY", CancellationToken.None);
+
+        var pdf = await new StatementStore(db.DataSource).PdfAsync(new HouseholdCode("HZ-FXY-01-1-101"), new YearMonth(2026, 10));
+        using var document = PdfDocument.Open(pdf!.Content);
+        var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        Assert.Contains("-20.00", text, StringComparison.Ordinal);
+        Assert.Contains("¥13.51", text, StringComparison.Ordinal);
+        Assert.Equal(1, await db.CountAsync("select count(*) from points_credit_application"));
     }
 }
