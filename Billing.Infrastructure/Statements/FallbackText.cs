@@ -15,6 +15,7 @@ public static class FallbackText
 {
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
     private static readonly ConcurrentDictionary<(double Size, XFontStyleEx Style), XFont> FallbackFonts = new();
+    private static readonly char[] SoftBreaks = [' ', '，', ',', '（'];
 
     /// <summary>A stretch of text drawn in one font.</summary>
     public readonly record struct Run(string Text, bool Fallback);
@@ -58,6 +59,11 @@ public static class FallbackText
     public static void DrawText(this XGraphics gfx, string text, XFont font, XBrush brush, XRect rect, XStringFormat format)
     {
         var runs = Runs(text);
+        if (gfx.PdfPage?.Owner is { } document && text.EnumerateRunes().Any(c => !c.IsBmp))
+        {
+            ToUnicodeRepair.Mark(document);
+        }
+
         if (runs.Count <= 1 && (runs.Count == 0 || !runs[0].Fallback))
         {
             // Nothing to fall back for: exactly what PDFsharp would draw.
@@ -74,11 +80,6 @@ public static class FallbackText
             _ => rect.X,
         };
 
-        if (gfx.PdfPage?.Owner is { } document && runs.Any(r => r.Fallback && r.Text.EnumerateRunes().Any(c => !c.IsBmp)))
-        {
-            ToUnicodeRepair.Mark(document);
-        }
-
         var baseline = Baseline(font, rect, format.LineAlignment);
         for (var i = 0; i < runs.Count; i++)
         {
@@ -90,6 +91,58 @@ public static class FallbackText
     /// <summary>The width of the text as <see cref="DrawText(XGraphics, string, XFont, XBrush, XRect, XStringFormat)"/> draws it.</summary>
     public static double MeasureText(this XGraphics gfx, string text, XFont font) =>
         Runs(text).Sum(r => gfx.MeasureString(r.Text, r.Fallback ? FallbackOf(font) : font, XStringFormats.Default).Width);
+
+    /// <summary>
+    /// Splits text into lines that fit <paramref name="width"/> as <see cref="DrawText(XGraphics, string, XFont, XBrush, double, double, XStringFormat)"/>
+    /// draws them. Chinese has no spaces to break at, so a line may end between any two characters
+    /// (never inside a surrogate pair), but a space or comma near its end, or an opening bracket, is preferred.
+    /// </summary>
+    public static List<string> Wrap(this XGraphics gfx, string text, XFont font, double width)
+    {
+        var lines = new List<string>();
+        var rest = text;
+        while (gfx.MeasureText(rest, font) > width)
+        {
+            var ends = RuneEnds(rest);
+            if (ends.Count < 2)
+            {
+                // One character wider than the column: it is drawn as it is rather than dropped.
+                break;
+            }
+
+            var cut = ends[0];
+            for (var i = 1; i < ends.Count && gfx.MeasureText(rest[..ends[i]], font) <= width; i++)
+            {
+                cut = ends[i];
+            }
+
+            var soft = rest.LastIndexOfAny(SoftBreaks, cut - 1);
+            if (soft > cut - 12 && soft > 0)
+            {
+                cut = rest[soft] == '（' ? soft : soft + 1;
+            }
+
+            lines.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+        }
+
+        lines.Add(rest);
+        return lines;
+    }
+
+    // Where each code point of the text ends, so a cut never separates a surrogate pair.
+    private static List<int> RuneEnds(string text)
+    {
+        var ends = new List<int>();
+        var at = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            at += rune.Utf16SequenceLength;
+            ends.Add(at);
+        }
+
+        return ends;
+    }
 
     /// <summary>The fallback face at the size and style of <paramref name="font"/> (bold is simulated, as for the main face).</summary>
     public static XFont FallbackOf(XFont font) =>

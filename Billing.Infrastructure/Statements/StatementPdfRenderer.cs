@@ -50,7 +50,7 @@ public sealed class StatementPdfRenderer
             var y = ComposeHeader(gfx, statement);
             foreach (var line in statement.Lines)
             {
-                var formula = Wrap(gfx, line.Formula, FormulaWidth);
+                var formula = gfx.Wrap(line.Formula, Typography.Body, FormulaWidth);
                 if (y + LineHeight(formula) > ContentBottom)
                 {
                     gfx = NewPage();
@@ -88,7 +88,7 @@ public sealed class StatementPdfRenderer
     private static double ComposeHeader(XGraphics gfx, StatementModel s)
     {
         var y = Margin;
-        gfx.DrawString("物业服务费对账单", Typography.Title, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 24), XStringFormats.TopCenter);
+        gfx.DrawText("物业服务费对账单", Typography.Title, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 24), XStringFormats.TopCenter);
         y += 34;
         gfx.DrawText($"{s.Community.OperatorName} · {s.Community.Name}", Typography.Heading, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 16), XStringFormats.TopCenter);
         y += 30;
@@ -115,9 +115,9 @@ public sealed class StatementPdfRenderer
     {
         gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
         y += 8;
-        gfx.DrawString("项目", Typography.BodyBold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-        gfx.DrawString("计算方式", Typography.BodyBold, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
-        gfx.DrawString("金额（元）", Typography.BodyBold, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        gfx.DrawText("项目", Typography.BodyBold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawText("计算方式", Typography.BodyBold, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
+        gfx.DrawText("金额（元）", Typography.BodyBold, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
         y += 20;
         gfx.DrawLine(Typography.ThinRule, Margin, y, RightEdge, y);
         return y + 8;
@@ -127,13 +127,13 @@ public sealed class StatementPdfRenderer
 
     private static double ComposeLine(XGraphics gfx, ChargeLine line, IReadOnlyList<string> formula, double y)
     {
-        gfx.DrawString(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawText(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
         for (var i = 0; i < formula.Count; i++)
         {
-            gfx.DrawString(formula[i], Typography.Body, XBrushes.Black, FormulaColumn, y + (i * FormulaLineHeight), XStringFormats.TopLeft);
+            gfx.DrawText(formula[i], Typography.Body, XBrushes.Black, FormulaColumn, y + (i * FormulaLineHeight), XStringFormats.TopLeft);
         }
 
-        gfx.DrawString(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        gfx.DrawText(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
         y += (formula.Count - 1) * FormulaLineHeight;
         var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
         var source = line.Kind switch
@@ -142,38 +142,8 @@ public sealed class StatementPdfRenderer
             Core.Points.PointsCredit.Kind => "积分兑换",
             _ => "收费标准",
         };
-        gfx.DrawString($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
+        gfx.DrawText($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
         return y + 36;
-    }
-
-    /// <summary>
-    /// Splits a formula into lines that fit its column. Chinese has no spaces to break at, so it
-    /// breaks between characters, but prefers a space or a comma near the end of the line.
-    /// </summary>
-    private static List<string> Wrap(XGraphics gfx, string text, double width)
-    {
-        var lines = new List<string>();
-        var rest = text;
-        while (gfx.MeasureString(rest, Typography.Body).Width > width)
-        {
-            var cut = 1;
-            while (cut < rest.Length && gfx.MeasureString(rest[..(cut + 1)], Typography.Body).Width <= width)
-            {
-                cut++;
-            }
-
-            var soft = rest.LastIndexOfAny([' ', '，', ',', '（'], cut - 1);
-            if (soft > cut - 12 && soft > 0)
-            {
-                cut = rest[soft] == '（' ? soft : soft + 1;
-            }
-
-            lines.Add(rest[..cut].TrimEnd());
-            rest = rest[cut..].TrimStart();
-        }
-
-        lines.Add(rest);
-        return lines;
     }
 
     /// <summary>Later pages repeat who and when the statement is for, and the table's column heads.</summary>
@@ -193,16 +163,16 @@ public sealed class StatementPdfRenderer
         }
         else
         {
-            gfx.DrawString("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            gfx.DrawString($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            gfx.DrawText("本期应缴合计", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText($"¥ {s.Total.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
             y += 18;
-            gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(s.Total)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            gfx.DrawText($"人民币（大写）：{ChineseAmount.Capital(s.Total)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
             y += 20;
         }
 
         if (s.DistrictShare > Core.Money.Zero)
         {
-            gfx.DrawString(
+            gfx.DrawText(
                 $"标准物业服务费 {s.StandardFee.ToFenString()} 元，其中区财政代付 {s.DistrictShare.ToFenString()} 元，您承担 {s.ResidentShare.ToFenString()} 元。"
                 + "补贴按考核结果拨付，未拨付部分由物业公司承担，不向居民收取。",
                 Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
@@ -211,12 +181,12 @@ public sealed class StatementPdfRenderer
 
         if (s.Points is { } points)
         {
-            gfx.DrawString($"志愿积分：本月获得 {points.EarnedInMonth} 分，使用 {points.UsedInMonth} 分，月末结余 {points.Balance} 分。", Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText($"志愿积分：本月获得 {points.EarnedInMonth} 分，使用 {points.UsedInMonth} 分，月末结余 {points.Balance} 分。", Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
             y += 14;
         }
 
         y += 6;
-        gfx.DrawString(
+        gfx.DrawText(
             "说明：物业服务费 = 建筑面积 × 服务等级单价 × 计费天数 / 当月天数，每行金额四舍五入到分，合计为各行之和。",
             Typography.Note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
     }
@@ -232,21 +202,21 @@ public sealed class StatementPdfRenderer
         };
         foreach (var (label, amount) in rows)
         {
-            gfx.DrawString(label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            gfx.DrawString(amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            gfx.DrawText(label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText(amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
             y += 16;
         }
 
         gfx.DrawLine(Typography.ThinRule, Margin, y, RightEdge, y);
         y += 6;
-        gfx.DrawString("本期应缴总额", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-        gfx.DrawString($"¥ {account.ToPay.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        gfx.DrawText("本期应缴总额", Typography.Heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        gfx.DrawText($"¥ {account.ToPay.ToFenString()}", Typography.Heading, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
         y += 18;
-        gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(account.ToPay)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+        gfx.DrawText($"人民币（大写）：{ChineseAmount.Capital(account.ToPay)}", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
         y += 16;
         if (account.Credit > Core.Money.Zero)
         {
-            gfx.DrawString($"预存余额 {account.Credit.ToFenString()} 元，将抵扣以后各期费用。", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
+            gfx.DrawText($"预存余额 {account.Credit.ToFenString()} 元，将抵扣以后各期费用。", Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
             y += 16;
         }
 
@@ -258,7 +228,7 @@ public sealed class StatementPdfRenderer
         var y = PageHeight - Margin;
         gfx.DrawLine(Typography.ThinRule, Margin, y - 14, RightEdge, y - 14);
         gfx.DrawText($"{s.Community.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
-        gfx.DrawString($"第 {pageNumber} 页 / 共 {pageCount} 页", Typography.Note, XBrushes.DimGray, RightEdge, y - 10, XStringFormats.TopRight);
+        gfx.DrawText($"第 {pageNumber} 页 / 共 {pageCount} 页", Typography.Note, XBrushes.DimGray, RightEdge, y - 10, XStringFormats.TopRight);
     }
 
     /// <summary>Text styles in one place, as in a style sheet.</summary>
