@@ -9,20 +9,50 @@ namespace RedProperty.Billing.Infrastructure.Statements;
 /// Draws text whose characters the main font may lack, such as a resident's rare name character
 /// (䶮 U+4DAE in Extension A, 𠮷 U+20BB7 in Extension B). PDFsharp has no font fallback and would
 /// draw an empty box, so the text is split into runs by which font has each code point (surrogate
-/// pairs kept whole) and each run is drawn in its own font on a shared baseline.
+/// pairs kept whole) and each run is drawn in its own font on a shared baseline. A character no
+/// shipped font has is drawn as 〓 (the typesetter's mark for a missing character) and the run
+/// carries the real characters as the PDF's replacement text, so it is visibly not silently lost
+/// and still copies, searches and reads aloud as typed.
 /// </summary>
 public static class FallbackText
 {
+    /// <summary>GETA MARK U+3013, drawn once per character that no shipped font has.</summary>
+    public const string MissingMark = "〓";
+
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
     private static readonly ConcurrentDictionary<(double Size, XFontStyleEx Style), XFont> FallbackFonts = new();
     private static readonly char[] SoftBreaks = [' ', '，', ',', '（'];
 
-    /// <summary>A stretch of text drawn in one font.</summary>
-    public readonly record struct Run(string Text, bool Fallback);
+    // Unicode's Default_Ignorable_Code_Point (15.0): variation selectors, joiners, bidi controls and
+    // the like, which a font need not have; drawn, a font without them would show an empty box.
+    private static readonly (int First, int Last)[] Ignorable =
+    [
+        (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+        (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+        (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+    ];
+
+    /// <summary>Which face draws a run.</summary>
+    public enum Face
+    {
+        /// <summary>The main font has every character of the run.</summary>
+        Main,
+
+        /// <summary>The main font lacks the run's characters and the fallback font has them.</summary>
+        Fallback,
+
+        /// <summary>No shipped font has the run's characters: each is drawn as <see cref="MissingMark"/>.</summary>
+        Missing,
+    }
+
+    /// <summary>A stretch of text drawn in one face.</summary>
+    public readonly record struct Run(string Text, Face Face);
 
     /// <summary>
-    /// Splits text into runs: a code point goes to the fallback font only when the main font has
-    /// no glyph for it and the fallback has one; one neither has stays with the main font.
+    /// Splits text into runs: a code point goes to the main font when it has a glyph for it, else
+    /// to the fallback font when that has one, else it is missing. A control character the main
+    /// font lacks (a line break in a description) becomes a space and an ignorable one (a
+    /// variation selector after a name character) is left out, rather than drawn as a box.
     /// </summary>
     public static IReadOnlyList<Run> Runs(string text)
     {
@@ -30,23 +60,32 @@ public static class FallbackText
         var fallback = StatementFonts.FallbackCoverage;
         var runs = new List<Run>();
         var current = new StringBuilder();
-        var inFallback = false;
+        var face = Face.Main;
         foreach (var rune in text.EnumerateRunes())
         {
-            var useFallback = !main.Has(rune.Value) && fallback.Has(rune.Value);
-            if (useFallback != inFallback && current.Length > 0)
+            var (shown, next) = main.Has(rune.Value) ? (rune, Face.Main)
+                : fallback.Has(rune.Value) ? (rune, Face.Fallback)
+                : Rune.IsControl(rune) ? (new Rune(' '), Face.Main)
+                : IsIgnorable(rune.Value) ? (default(Rune?), face)
+                : (rune, Face.Missing);
+            if (shown is not { } drawn)
             {
-                runs.Add(new Run(current.ToString(), inFallback));
+                continue;
+            }
+
+            if (next != face && current.Length > 0)
+            {
+                runs.Add(new Run(current.ToString(), face));
                 current.Clear();
             }
 
-            inFallback = useFallback;
-            current.Append(rune.ToString());
+            face = next;
+            current.Append(drawn.ToString());
         }
 
         if (current.Length > 0)
         {
-            runs.Add(new Run(current.ToString(), inFallback));
+            runs.Add(new Run(current.ToString(), face));
         }
 
         return runs;
@@ -59,20 +98,20 @@ public static class FallbackText
     public static void DrawText(this XGraphics gfx, string text, XFont font, XBrush brush, XRect rect, XStringFormat format)
     {
         var runs = Runs(text);
-        if (gfx.PdfPage?.Owner is { } document && text.EnumerateRunes().Any(c => !c.IsBmp))
+        if (gfx.PdfPage?.Owner is { } document && runs.Any(r => r.Face != Face.Missing && r.Text.EnumerateRunes().Any(c => !c.IsBmp)))
         {
             ToUnicodeRepair.Mark(document);
         }
 
-        if (runs.Count <= 1 && (runs.Count == 0 || !runs[0].Fallback))
+        if (runs is [{ Face: Face.Main } only])
         {
             // Nothing to fall back for: exactly what PDFsharp would draw.
-            gfx.DrawString(text, font, brush, rect, format);
+            gfx.DrawString(only.Text, font, brush, rect, format);
             return;
         }
 
-        var fonts = runs.Select(r => r.Fallback ? FallbackOf(font) : font).ToList();
-        var widths = runs.Select((r, i) => gfx.MeasureString(r.Text, fonts[i], XStringFormats.Default).Width).ToList();
+        var shaped = runs.Select(r => Shape(r, font)).ToList();
+        var widths = shaped.Select(s => gfx.MeasureString(s.Drawn, s.Font, XStringFormats.Default).Width).ToList();
         var x = format.Alignment switch
         {
             XStringAlignment.Center => rect.X + ((rect.Width - widths.Sum()) / 2),
@@ -83,14 +122,25 @@ public static class FallbackText
         var baseline = Baseline(font, rect, format.LineAlignment);
         for (var i = 0; i < runs.Count; i++)
         {
-            gfx.DrawString(runs[i].Text, fonts[i], brush, x, baseline, XStringFormats.BaseLineLeft);
+            var (drawn, face) = shaped[i];
+            var at = x;
+            void Draw() => gfx.DrawString(drawn, face, brush, at, baseline, XStringFormats.BaseLineLeft);
+            if (runs[i].Face == Face.Missing)
+            {
+                DrawReplaced(gfx, runs[i].Text, Draw);
+            }
+            else
+            {
+                Draw();
+            }
+
             x += widths[i];
         }
     }
 
     /// <summary>The width of the text as <see cref="DrawText(XGraphics, string, XFont, XBrush, XRect, XStringFormat)"/> draws it.</summary>
     public static double MeasureText(this XGraphics gfx, string text, XFont font) =>
-        Runs(text).Sum(r => gfx.MeasureString(r.Text, r.Fallback ? FallbackOf(font) : font, XStringFormats.Default).Width);
+        Runs(text).Select(r => Shape(r, font)).Sum(s => gfx.MeasureString(s.Drawn, s.Font, XStringFormats.Default).Width);
 
     /// <summary>
     /// Splits text into lines that fit <paramref name="width"/> as <see cref="DrawText(XGraphics, string, XFont, XBrush, double, double, XStringFormat)"/>
@@ -142,6 +192,38 @@ public static class FallbackText
         }
 
         return ends;
+    }
+
+    private static bool IsIgnorable(int codePoint) => Ignorable.Any(r => codePoint >= r.First && codePoint <= r.Last);
+
+    /// <summary>What is drawn for a run, and in which font.</summary>
+    private static (string Drawn, XFont Font) Shape(Run run, XFont font) => run.Face switch
+    {
+        Face.Fallback => (run.Text, FallbackOf(font)),
+        Face.Missing => (string.Concat(Enumerable.Repeat(MissingMark, run.Text.EnumerateRunes().Count())), font),
+        _ => (run.Text, font),
+    };
+
+    /// <summary>
+    /// Wraps what <paramref name="draw"/> draws in a marked-content span whose ActualText is
+    /// <paramref name="actual"/> (ISO 32000-1, 14.9.4 "Replacement Text"): readers copy, search and
+    /// read out that text instead of the marks drawn. PDFsharp has no call for it, so the operators
+    /// go into its content stream directly; saving and restoring the graphics state first ends any
+    /// text object PDFsharp left open, so the span holds whole text objects instead of crossing one.
+    /// </summary>
+    private static void DrawReplaced(XGraphics gfx, string actual, Action draw)
+    {
+        if (gfx.Internals.ContentStringBuilder is not { } content)
+        {
+            draw();
+            return;
+        }
+
+        gfx.Restore(gfx.Save());
+        content.Append("/Span<</ActualText<FEFF").Append(Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(actual))).Append(">>>BDC\n");
+        draw();
+        gfx.Restore(gfx.Save());
+        content.Append("EMC\n");
     }
 
     /// <summary>The fallback face at the size and style of <paramref name="font"/> (bold is simulated, as for the main face).</summary>

@@ -32,26 +32,48 @@ public class FallbackFontTests
     {
         var runs = FallbackText.Runs(RareName);
 
-        Assert.Equal(
-            [new FallbackText.Run("王", false), new FallbackText.Run("䶮㛃𠮷𡒄", true), new FallbackText.Run("堃", false)],
-            runs);
-        Assert.Equal([new FallbackText.Run("业主：王芳", false)], FallbackText.Runs("业主：王芳"));
+        Assert.Equal([InMain("王"), InFallback("䶮㛃𠮷𡒄"), InMain("堃")], runs);
+        Assert.Equal([InMain("业主：王芳")], FallbackText.Runs("业主：王芳"));
     }
 
     [Fact]
-    public void A_character_no_font_has_stays_with_the_main_font()
+    public void A_character_no_font_has_is_a_missing_run_of_its_own()
     {
-        // U+E000 is a private-use code point: neither font draws it, so it is not moved to the fallback.
-        Assert.Equal([new FallbackText.Run("王\uE000", false)], FallbackText.Runs("王\uE000"));
+        // U+E000 is a private-use code point and 𰀀 U+30000 is in Extension G: no shipped font draws them.
+        Assert.All(new[] { 0xE000, 0x30000 }, c => Assert.False(StatementFonts.MainCoverage.Has(c) || StatementFonts.FallbackCoverage.Has(c), $"U+{c:X}"));
+
+        Assert.Equal([InMain("王"), AsMissing("\uE000𰀀"), InFallback("𠮷"), InMain("堃")], FallbackText.Runs("王\uE000𰀀𠮷堃"));
+    }
+
+    [Fact]
+    public void A_line_break_becomes_a_space_and_a_variation_selector_is_left_out_instead_of_boxes()
+    {
+        // U+E0100 selects a glyph variant of 葛; no shipped font has variants, so the plain 葛 is drawn.
+        Assert.Equal([InMain("换水管 王芳家葛")], FallbackText.Runs("换水管\n王芳家葛\U000E0100"));
+    }
+
+    [Fact]
+    public void A_statement_draws_a_character_no_font_has_as_a_visible_mark_and_keeps_it_as_the_text()
+    {
+        const string name = "王\uE000𰀀堃";
+        var pdf = RenderStatement(name);
+
+        var letters = RareNames.Letters(pdf);
+        var text = string.Concat(letters.Select(l => l.Value));
+        Assert.Contains($"业主：王{FallbackText.MissingMark}{FallbackText.MissingMark}堃", text, StringComparison.Ordinal);
+        Assert.All(letters.Where(l => l.Value == FallbackText.MissingMark), l => Assert.Matches(RareNames.MainFace, l.FontName));
+
+        // What a reader copies, searches and reads out: the replacement text, which is the name as registered.
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        var span = Assert.Single(document.GetPage(1).GetMarkedContents(), m => m.ActualText is not null);
+        Assert.Equal("\uE000𰀀", span.ActualText);
+        Assert.Equal(FallbackText.MissingMark + FallbackText.MissingMark, string.Concat(span.Letters.Select(l => l.Value)));
     }
 
     [Fact]
     public void A_statement_for_an_owner_with_extension_A_and_B_characters_draws_them_in_the_fallback_font()
     {
-        var details = Timeline<HouseholdDetails>.Always(new HouseholdDetails("1", "1", "101", new SquareMetres(80m), RareName));
-        var household = TestRegister.Household(0m, details: details);
-        var bill = BillingEngine.BillCommunity(TestRegister.Community(), [household], TestRegister.Catalog(TestRegister.Book()), new YearMonth(2026, 10), StatementCalendar.Default);
-        var pdf = new StatementPdfRenderer().Render(Assert.Single(bill.Statements));
+        var pdf = RenderStatement(RareName);
         File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "redproperty-rare-name-statement.pdf"), pdf);
 
         var shown = RareNames.AssertDrawnWithFallback(pdf, $"业主：{RareName}");
@@ -67,5 +89,19 @@ public class FallbackFontTests
 
         // Both faces are embedded as subsets, so the statement stays small.
         Assert.InRange(pdf.Length, 1_000, 200_000);
+    }
+
+    private static FallbackText.Run InMain(string text) => new(text, FallbackText.Face.Main);
+
+    private static FallbackText.Run InFallback(string text) => new(text, FallbackText.Face.Fallback);
+
+    private static FallbackText.Run AsMissing(string text) => new(text, FallbackText.Face.Missing);
+
+    private static byte[] RenderStatement(string owner)
+    {
+        var details = Timeline<HouseholdDetails>.Always(new HouseholdDetails("1", "1", "101", new SquareMetres(80m), owner));
+        var household = TestRegister.Household(0m, details: details);
+        var bill = BillingEngine.BillCommunity(TestRegister.Community(), [household], TestRegister.Catalog(TestRegister.Book()), new YearMonth(2026, 10), StatementCalendar.Default);
+        return new StatementPdfRenderer().Render(Assert.Single(bill.Statements));
     }
 }
