@@ -6,8 +6,8 @@ namespace RedProperty.Billing.Infrastructure.Statements;
 /// <summary>
 /// PDFsharp set-up, done once per process: the AGPL licence choice (this project is AGPL-3.0)
 /// and a font resolver that serves the faces shipped in fonts/, so every machine draws the same
-/// statement whatever fonts it has installed: WenQuanYi Micro Hei for the text, and a HanaMin
-/// subset for the rare name characters (CJK Extension A and B) WenQuanYi lacks.
+/// statement whatever fonts it has installed: WenQuanYi Micro Hei for the text, and a subset of
+/// HanaMin and Jigmo for the rare name characters (CJK Extensions A to H) WenQuanYi lacks.
 /// </summary>
 public static class StatementFonts
 {

@@ -22,9 +22,30 @@ public class FallbackFontTests
 
         Assert.True(StatementFonts.MainCoverage.Has('堃'));
         Assert.True(StatementFonts.MainCoverage.Has('王'));
-        // Extension A as encoded up to Unicode 12 (U+3400–4DB5) is covered by one font or the other;
-        // the ten code points added in Unicode 13 (U+4DB6–4DBF) are newer than the 2017 HanaMin.
-        Assert.All(Enumerable.Range(0x3400, 0x4DB5 - 0x3400 + 1), c => Assert.True(StatementFonts.MainCoverage.Has(c) || StatementFonts.FallbackCoverage.Has(c), $"U+{c:X}"));
+    }
+
+    [Fact]
+    public void Every_ideograph_of_the_basic_plane_is_in_one_font_or_the_other()
+    {
+        // Extension A (U+3400–4DBF, with U+4DB6–4DBF added in Unicode 13) and the Unified Ideographs
+        // (U+4E00–9FFF, up to U+9FFF added in Unicode 14): the 2017 HanaMin lacks the newest, Jigmo has them.
+        var blocks = Enumerable.Range(0x3400, 0x4DBF - 0x3400 + 1).Concat(Enumerable.Range(0x4E00, 0x9FFF - 0x4E00 + 1));
+
+        Assert.All(blocks, c => Assert.True(StatementFonts.MainCoverage.Has(c) || StatementFonts.FallbackCoverage.Has(c), $"U+{c:X}"));
+    }
+
+    [Fact]
+    public void Characters_beyond_the_old_name_lists_read_back_in_the_fallback_face()
+    {
+        // 䶶 U+4DB6 is Extension A from Unicode 13; 𢗖 U+225D6 is Extension B in GB 7589 (G3), in no
+        // name list; 𫝋 U+2B74B is Extension D from the Ministry of Public Security's ID card system (GIDC).
+        const string name = "王䶶𢗖𫝋堃";
+        var pdf = RenderStatement(name);
+
+        Assert.All(new[] { 0x4DB6, 0x225D6, 0x2B74B }, c => Assert.False(StatementFonts.MainCoverage.Has(c), $"U+{c:X}"));
+
+        var shown = RareNames.AssertDrawnWithFallback(pdf, $"业主：{name}");
+        Assert.Equal(3, shown.Count(l => l.FontName?.Contains("HanaMin Fallback", StringComparison.Ordinal) == true));
     }
 
     [Fact]
