@@ -122,9 +122,9 @@ public static class FallbackText
         var baseline = Baseline(font, rect, format.LineAlignment);
         for (var i = 0; i < runs.Count; i++)
         {
-            var (drawn, face) = shaped[i];
+            var (drawn, runFont) = shaped[i];
             var at = x;
-            void Draw() => gfx.DrawString(drawn, face, brush, at, baseline, XStringFormats.BaseLineLeft);
+            void Draw() => gfx.DrawString(drawn, runFont, brush, at, baseline, XStringFormats.BaseLineLeft);
             if (runs[i].Face == Face.Missing)
             {
                 DrawReplaced(gfx, runs[i].Text, Draw);

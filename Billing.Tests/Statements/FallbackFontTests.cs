@@ -1,4 +1,5 @@
 using NodaTime;
+using PdfSharp.Drawing;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
@@ -71,6 +72,24 @@ public class FallbackFontTests
     {
         // U+E0100 selects a glyph variant of 葛; no shipped font has variants, so the plain 葛 is drawn.
         Assert.Equal([InMain("换水管 王芳家葛")], FallbackText.Runs("换水管\n王芳家葛\U000E0100"));
+    }
+
+    [Fact]
+    public void Wrapping_measures_as_drawn_and_never_splits_a_surrogate_pair()
+    {
+        using var gfx = XGraphics.CreateMeasureContext(new XSize(595, 842), XGraphicsUnit.Point, XPageDirection.Downwards);
+        var font = PdfText.Font(10);
+        var text = string.Concat(Enumerable.Repeat("车位𠮷𡒄-01", 12));
+
+        var lines = gfx.Wrap(text, font, 95);
+
+        Assert.True(lines.Count > 3, $"{lines.Count} lines");
+        Assert.Equal(text, string.Concat(lines));
+        Assert.All(lines, line =>
+        {
+            Assert.False(char.IsLowSurrogate(line[0]) || char.IsHighSurrogate(line[^1]), line);
+            Assert.InRange(gfx.MeasureText(line, font), 1, 95);
+        });
     }
 
     [Fact]
