@@ -41,9 +41,9 @@ public static class BusinessInvoiceDocument
         {
             g.DrawLine(XPens.Black, Margin, y, Right, y);
             y += 8;
-            g.DrawString("车位", bold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            g.DrawString("计算方式", bold, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
-            g.DrawString("金额（元）", bold, XBrushes.Black, Right, y, XStringFormats.TopRight);
+            g.DrawText("车位", bold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            g.DrawText("计算方式", bold, XBrushes.Black, FormulaColumn, y, XStringFormats.TopLeft);
+            g.DrawText("金额（元）", bold, XBrushes.Black, Right, y, XStringFormats.TopRight);
             y += 20;
             g.DrawLine(XPens.Gray, Margin, y, Right, y);
             return y + 8;
@@ -53,9 +53,9 @@ public static class BusinessInvoiceDocument
         {
             var gfx = NewPage();
             var y = Margin;
-            gfx.DrawString("共享停车费账单", title, XBrushes.Black, new XRect(Margin, y, Right - Margin, 24), XStringFormats.TopCenter);
+            gfx.DrawText("共享停车费账单", title, XBrushes.Black, new XRect(Margin, y, Right - Margin, 24), XStringFormats.TopCenter);
             y += 34;
-            gfx.DrawString($"{m.OperatorName} · {m.CommunityName}", heading, XBrushes.Black, new XRect(Margin, y, Right - Margin, 16), XStringFormats.TopCenter);
+            gfx.DrawText($"{m.OperatorName} · {m.CommunityName}", heading, XBrushes.Black, new XRect(Margin, y, Right - Margin, 16), XStringFormats.TopCenter);
             y += 30;
             foreach (var (label, value, label2, value2) in new[]
             {
@@ -64,32 +64,32 @@ public static class BusinessInvoiceDocument
                 ("出具日期", ChineseDates.Day(m.IssueDate), "付款截止日期", ChineseDates.Day(m.DueDate)),
             })
             {
-                gfx.DrawString($"{label}：{value}", body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-                gfx.DrawString($"{label2}：{value2}", body, XBrushes.Black, Margin + 260, y, XStringFormats.TopLeft);
+                gfx.DrawText($"{label}：{value}", body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                gfx.DrawText($"{label2}：{value2}", body, XBrushes.Black, Margin + 260, y, XStringFormats.TopLeft);
                 y += 18;
             }
 
             y = TableHead(gfx, y + 8);
             foreach (var line in m.Lines)
             {
-                var formula = Wrap(gfx, line.Formula, body, FormulaWidth);
+                var formula = gfx.Wrap(line.Formula, body, FormulaWidth);
                 var height = (formula.Count * 14) + 22;
                 if (y + height > Bottom)
                 {
                     gfx = NewPage();
-                    gfx.DrawString($"共享停车费账单（续）　{m.BusinessName}　{ChineseDates.Month(m.Period)}　{m.InvoiceNo}", heading, XBrushes.Black, Margin, Margin, XStringFormats.TopLeft);
+                    gfx.DrawText($"共享停车费账单（续）　{m.BusinessName}　{ChineseDates.Month(m.Period)}　{m.InvoiceNo}", heading, XBrushes.Black, Margin, Margin, XStringFormats.TopLeft);
                     y = TableHead(gfx, Margin + 26);
                 }
 
-                gfx.DrawString(line.Space, body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                gfx.DrawText(line.Space, body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
                 for (var i = 0; i < formula.Count; i++)
                 {
-                    gfx.DrawString(formula[i], body, XBrushes.Black, FormulaColumn, y + (i * 14), XStringFormats.TopLeft);
+                    gfx.DrawText(formula[i], body, XBrushes.Black, FormulaColumn, y + (i * 14), XStringFormats.TopLeft);
                 }
 
-                gfx.DrawString(line.Amount.ToFenString(), body, XBrushes.Black, Right, y, XStringFormats.TopRight);
+                gfx.DrawText(line.Amount.ToFenString(), body, XBrushes.Black, Right, y, XStringFormats.TopRight);
                 y += ((formula.Count - 1) * 14) + 16;
-                gfx.DrawString($"收费标准：{line.RateVersion}（租约 {line.LeaseId}）", note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
+                gfx.DrawText($"收费标准：{line.RateVersion}（租约 {line.LeaseId}）", note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
                 y += 20;
             }
 
@@ -101,18 +101,18 @@ public static class BusinessInvoiceDocument
                 y = Margin;
             }
 
-            gfx.DrawString("本期应付合计", heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            gfx.DrawString($"¥ {m.Total.ToFenString()}", heading, XBrushes.Black, Right, y, XStringFormats.TopRight);
+            gfx.DrawText("本期应付合计", heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText($"¥ {m.Total.ToFenString()}", heading, XBrushes.Black, Right, y, XStringFormats.TopRight);
             y += 18;
-            gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(m.Total)}", body, XBrushes.Black, Right, y, XStringFormats.TopRight);
+            gfx.DrawText($"人民币（大写）：{ChineseAmount.Capital(m.Total)}", body, XBrushes.Black, Right, y, XStringFormats.TopRight);
             y += 26;
-            gfx.DrawString("说明：包月按月收费；计时按当月实际时段小时数 × 小时单价，每行四舍五入到分，合计为各行之和。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText("说明：包月按月收费；计时按当月实际时段小时数 × 小时单价，每行四舍五入到分，合计为各行之和。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
             y += 13;
-            gfx.DrawString("所收停车费全部计入小区共享停车收益池，用于降低居民停车费。本账单为收费通知，不是增值税发票。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+            gfx.DrawText("所收停车费全部计入小区共享停车收益池，用于降低居民停车费。本账单为收费通知，不是增值税发票。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
             for (var i = 0; i < pages.Count; i++)
             {
-                pages[i].DrawString($"{m.OperatorName}　{m.InvoiceNo}", note, XBrushes.DimGray, Margin, PageHeight - Margin - 10, XStringFormats.TopLeft);
-                pages[i].DrawString($"第 {i + 1} 页 / 共 {pages.Count} 页", note, XBrushes.DimGray, Right, PageHeight - Margin - 10, XStringFormats.TopRight);
+                pages[i].DrawText($"{m.OperatorName}　{m.InvoiceNo}", note, XBrushes.DimGray, Margin, PageHeight - Margin - 10, XStringFormats.TopLeft);
+                pages[i].DrawText($"第 {i + 1} 页 / 共 {pages.Count} 页", note, XBrushes.DimGray, Right, PageHeight - Margin - 10, XStringFormats.TopRight);
             }
         }
         finally
@@ -124,28 +124,5 @@ public static class BusinessInvoiceDocument
         }
 
         return PdfText.Save(document);
-    }
-
-    /// <summary>Breaks a formula to fit its column; Chinese has no spaces, so it may break between any two characters, preferring a space or comma.</summary>
-    private static List<string> Wrap(XGraphics gfx, string text, XFont font, double width)
-    {
-        var lines = new List<string>();
-        var rest = text;
-        while (rest.Length > 1 && gfx.MeasureString(rest, font).Width > width)
-        {
-            var cut = 1;
-            while (cut < rest.Length && gfx.MeasureString(rest[..(cut + 1)], font).Width <= width)
-            {
-                cut++;
-            }
-
-            var soft = rest.LastIndexOfAny([' ', '，', ','], cut - 1);
-            cut = soft > cut - 10 && soft > 0 ? soft + 1 : cut;
-            lines.Add(rest[..cut].TrimEnd());
-            rest = rest[cut..].TrimStart();
-        }
-
-        lines.Add(rest);
-        return lines;
     }
 }

@@ -26,13 +26,13 @@ public static class PaymentDocuments
             const double left = 40;
             var right = page.Width.Point - 40;
             var y = 30.0;
-            gfx.DrawString("物业服务费收据", title, XBrushes.Black, new XRect(left, y, right - left, 20), XStringFormats.TopCenter);
+            gfx.DrawText("物业服务费收据", title, XBrushes.Black, new XRect(left, y, right - left, 20), XStringFormats.TopCenter);
             y += 26;
-            gfx.DrawString($"{r.OperatorName} · {r.CommunityName}", body, XBrushes.Black, new XRect(left, y, right - left, 14), XStringFormats.TopCenter);
+            gfx.DrawText($"{r.OperatorName} · {r.CommunityName}", body, XBrushes.Black, new XRect(left, y, right - left, 14), XStringFormats.TopCenter);
             y += 26;
             void Row(string label, string value)
             {
-                gfx.DrawString($"{label}：{value}", body, XBrushes.Black, left, y, XStringFormats.TopLeft);
+                gfx.DrawText($"{label}：{value}", body, XBrushes.Black, left, y, XStringFormats.TopLeft);
                 y += 17;
             }
 
@@ -41,8 +41,8 @@ public static class PaymentDocuments
             Row("收款日期", $"{r.Payment.PaidOn.Year}年{r.Payment.PaidOn.Month}月{r.Payment.PaidOn.Day}日");
             Row("支付方式 / 交易号", $"{r.Payment.Channel.Display()}　{r.Payment.Reference}");
             y += 4;
-            gfx.DrawString($"金额：¥ {r.Payment.Amount.ToFenString()}", bold, XBrushes.Black, left, y, XStringFormats.TopLeft);
-            gfx.DrawString($"人民币（大写）：{ChineseAmount.Capital(r.Payment.Amount)}", bold, XBrushes.Black, left + 170, y, XStringFormats.TopLeft);
+            gfx.DrawText($"金额：¥ {r.Payment.Amount.ToFenString()}", bold, XBrushes.Black, left, y, XStringFormats.TopLeft);
+            gfx.DrawText($"人民币（大写）：{ChineseAmount.Capital(r.Payment.Amount)}", bold, XBrushes.Black, left + 170, y, XStringFormats.TopLeft);
             y += 26;
             var settled = r.Settled.Count == 0
                 ? "无（全部转为预存，抵扣以后账单）"
@@ -57,10 +57,10 @@ public static class PaymentDocuments
             if (r.Reversed)
             {
                 y += 6;
-                gfx.DrawString("此笔款项已冲正（退回），本收据作废。", bold, XBrushes.DarkRed, left, y, XStringFormats.TopLeft);
+                gfx.DrawText("此笔款项已冲正（退回），本收据作废。", bold, XBrushes.DarkRed, left, y, XStringFormats.TopLeft);
             }
 
-            gfx.DrawString("收款按欠费月份由远及近冲抵；多缴部分转为预存，抵扣下期账单。", note, XBrushes.DimGray, left, page.Height.Point - 40, XStringFormats.TopLeft);
+            gfx.DrawText("收款按欠费月份由远及近冲抵；多缴部分转为预存，抵扣下期账单。", note, XBrushes.DimGray, left, page.Height.Point - 40, XStringFormats.TopLeft);
         }
 
         return PdfText.Save(document);
@@ -115,34 +115,34 @@ public static class PaymentDocuments
             const double left = 50;
             var right = page.Width.Point - 50;
             var y = 32.0;
-            gfx.DrawString("物业服务费缴费温馨提醒", title, XBrushes.Black, new XRect(left, y, right - left, 20), XStringFormats.TopCenter);
+            gfx.DrawText("物业服务费缴费温馨提醒", title, XBrushes.Black, new XRect(left, y, right - left, 20), XStringFormats.TopCenter);
             y += 34;
-            gfx.DrawString($"{a.Details.Address}（户号 {a.Household}）{a.Details.OwnerName} 您好：", body, XBrushes.Black, left, y, XStringFormats.TopLeft);
+            gfx.DrawText($"{a.Details.Address}（户号 {a.Household}）{a.Details.OwnerName} 您好：", body, XBrushes.Black, left, y, XStringFormats.TopLeft);
             y += 22;
-            gfx.DrawString($"截至 {asOf.Year}年{asOf.Month}月{asOf.Day}日，您家以下月份的物业服务费尚未缴清：", body, XBrushes.Black, left + 20, y, XStringFormats.TopLeft);
+            gfx.DrawText($"截至 {asOf.Year}年{asOf.Month}月{asOf.Day}日，您家以下月份的物业服务费尚未缴清：", body, XBrushes.Black, left + 20, y, XStringFormats.TopLeft);
             y += 22;
             foreach (var c in a.Position.Charges.Where(c => !c.IsSettled))
             {
                 var days = Period.DaysBetween(c.Charge.DueDate, asOf);
-                gfx.DrawString($"{c.Charge.Period.Year}年{c.Charge.Period.Month}月　应缴 {c.Charge.Amount.ToFenString()} 元，未缴 {c.Open.ToFenString()} 元"
+                gfx.DrawText($"{c.Charge.Period.Year}年{c.Charge.Period.Month}月　应缴 {c.Charge.Amount.ToFenString()} 元，未缴 {c.Open.ToFenString()} 元"
                     + (days > 0 ? $"（已逾期 {days} 天）" : "（未到期）"), body, XBrushes.Black, left + 40, y, XStringFormats.TopLeft);
                 y += 17;
             }
 
             y += 6;
-            gfx.DrawString($"合计未缴：{a.Position.Open.ToFenString()} 元（{ChineseAmount.Capital(a.Position.Open)}）", bold, XBrushes.Black, left + 20, y, XStringFormats.TopLeft);
+            gfx.DrawText($"合计未缴：{a.Position.Open.ToFenString()} 元（{ChineseAmount.Capital(a.Position.Open)}）", bold, XBrushes.Black, left + 20, y, XStringFormats.TopLeft);
             y += 26;
-            gfx.DrawString("可通过微信、支付宝、银行转账或到物业服务中心缴纳。如已缴纳请忽略本提醒，如有疑问请与我们联系。", body, XBrushes.Black, left + 20, y, XStringFormats.TopLeft);
+            gfx.DrawText("可通过微信、支付宝、银行转账或到物业服务中心缴纳。如已缴纳请忽略本提醒，如有疑问请与我们联系。", body, XBrushes.Black, left + 20, y, XStringFormats.TopLeft);
             y += 30;
-            gfx.DrawString($"{operatorName}　{communityName}物业服务中心", body, XBrushes.Black, right, y, XStringFormats.TopRight);
-            gfx.DrawString($"{a.Details.Building}号楼{a.Details.Unit}单元　第 {number} / {arrears.Count} 份", note, XBrushes.DimGray, left, page.Height.Point - 36, XStringFormats.TopLeft);
+            gfx.DrawText($"{operatorName}　{communityName}物业服务中心", body, XBrushes.Black, right, y, XStringFormats.TopRight);
+            gfx.DrawText($"{a.Details.Building}号楼{a.Details.Unit}单元　第 {number} / {arrears.Count} 份", note, XBrushes.DimGray, left, page.Height.Point - 36, XStringFormats.TopLeft);
         }
 
         if (number == 0)
         {
             var page = document.AddPage();
             using var gfx = XGraphics.FromPdfPage(page);
-            gfx.DrawString($"{communityName}：截至 {asOf.Year}年{asOf.Month}月{asOf.Day}日无逾期欠费。", body, XBrushes.Black, 50, 50, XStringFormats.TopLeft);
+            gfx.DrawText($"{communityName}：截至 {asOf.Year}年{asOf.Month}月{asOf.Day}日无逾期欠费。", body, XBrushes.Black, 50, 50, XStringFormats.TopLeft);
         }
 
         return PdfText.Save(document);

@@ -3,23 +3,11 @@ using PdfSharp.Fonts;
 
 namespace RedProperty.Billing.Infrastructure.Statements;
 
-/// <summary>The faces text is drawn in, in the order they are tried for a character.</summary>
-public enum TextFace
-{
-    /// <summary>WenQuanYi Micro Hei cut down to everyday Chinese (GB 2312 and the 通用规范汉字表), Latin and punctuation.</summary>
-    Common,
-
-    /// <summary>The whole of WenQuanYi Micro Hei, for the less common characters the common face lacks.</summary>
-    Full,
-
-    /// <summary>The HanaMin subset, for rare name characters (CJK Extension A and B) WenQuanYi lacks.</summary>
-    Fallback,
-}
-
 /// <summary>
 /// PDFsharp set-up, done once per process: the AGPL licence choice (this project is AGPL-3.0)
 /// and a font resolver that serves the faces shipped in fonts/, so every machine draws the same
-/// statement whatever fonts it has installed.
+/// statement whatever fonts it has installed: WenQuanYi Micro Hei for the text, and a subset of
+/// HanaMin and Jigmo for the rare name characters (CJK Extensions A to H) WenQuanYi lacks.
 /// </summary>
 /// <remarks>
 /// Why three faces: PDFsharp embeds a font's whole glyph-offset and metrics tables (one entry per
@@ -44,6 +32,9 @@ public static class StatementFonts
     private static bool _configured;
     private static FontCoverage[] _coverage = [];
 
+    // The order of the files, of their coverage and of the resolver's face names.
+    private const int Common = 0, Full = 1, Fallback = 2;
+
     public static void EnsureConfigured()
     {
         lock (Gate)
@@ -61,26 +52,20 @@ public static class StatementFonts
         }
     }
 
-    /// <summary>The code points a face has glyphs for.</summary>
-    public static FontCoverage Coverage(TextFace face)
-    {
-        EnsureConfigured();
-        return _coverage[(int)face];
-    }
+    /// <summary>The code points the common face (<see cref="Family"/>) has glyphs for.</summary>
+    public static FontCoverage CommonCoverage => Coverage(Common);
 
     /// <summary>The code points the whole WenQuanYi font has glyphs for.</summary>
-    public static FontCoverage MainCoverage => Coverage(TextFace.Full);
+    public static FontCoverage MainCoverage => Coverage(Full);
 
     /// <summary>The code points the fallback font has glyphs for.</summary>
-    public static FontCoverage FallbackCoverage => Coverage(TextFace.Fallback);
+    public static FontCoverage FallbackCoverage => Coverage(Fallback);
 
-    /// <summary>The family that draws in a face.</summary>
-    public static string FamilyOf(TextFace face) => face switch
+    private static FontCoverage Coverage(int face)
     {
-        TextFace.Full => FullFamily,
-        TextFace.Fallback => FallbackFamily,
-        _ => Family,
-    };
+        EnsureConfigured();
+        return _coverage[face];
+    }
 
     private static byte[] LoadFace(string file)
     {
@@ -97,10 +82,10 @@ public static class StatementFonts
         // Each family has one face; bold and italic are simulated so headings still stand out.
         public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic)
         {
-            var face = string.Equals(familyName, FallbackFamily, StringComparison.OrdinalIgnoreCase) ? TextFace.Fallback
-                : string.Equals(familyName, FullFamily, StringComparison.OrdinalIgnoreCase) ? TextFace.Full
-                : TextFace.Common;
-            return new FontResolverInfo(FaceNames[(int)face], bold, italic);
+            var face = string.Equals(familyName, FallbackFamily, StringComparison.OrdinalIgnoreCase) ? Fallback
+                : string.Equals(familyName, FullFamily, StringComparison.OrdinalIgnoreCase) ? Full
+                : Common;
+            return new FontResolverInfo(FaceNames[face], bold, italic);
         }
 
         public byte[] GetFont(string faceName) => faces[Array.IndexOf(FaceNames, faceName) is var i and >= 0 ? i : 0];

@@ -50,7 +50,7 @@ public sealed class StatementPdfRenderer
             var y = ComposeHeader(gfx, statement);
             foreach (var line in statement.Lines)
             {
-                var formula = Wrap(gfx, line.Formula, FormulaWidth);
+                var formula = gfx.Wrap(line.Formula, Typography.Body, FormulaWidth);
                 if (y + LineHeight(formula) > ContentBottom)
                 {
                     gfx = NewPage();
@@ -145,39 +145,6 @@ public sealed class StatementPdfRenderer
         };
         gfx.DrawText($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
         return y + 36;
-    }
-
-    /// <summary>
-    /// Splits a formula into lines that fit its column. Chinese has no spaces to break at, so it
-    /// breaks between characters, but prefers a space or a comma near the end of the line.
-    /// </summary>
-    private static List<string> Wrap(XGraphics gfx, string text, double width)
-    {
-        var lines = new List<string>();
-        var rest = text;
-        while (gfx.MeasureText(rest, Typography.Body) > width)
-        {
-            // The longest prefix that fits, found by halving: widths only grow with length.
-            var (fits, tooLong) = (1, rest.Length);
-            while (tooLong - fits > 1)
-            {
-                var middle = (fits + tooLong) / 2;
-                (fits, tooLong) = gfx.MeasureText(rest[..middle], Typography.Body) <= width ? (middle, tooLong) : (fits, middle);
-            }
-
-            var cut = char.IsHighSurrogate(rest[fits - 1]) && fits > 1 ? fits - 1 : fits;
-            var soft = rest.LastIndexOfAny([' ', '，', ',', '（'], cut - 1);
-            if (soft > cut - 12 && soft > 0)
-            {
-                cut = rest[soft] == '（' ? soft : soft + 1;
-            }
-
-            lines.Add(rest[..cut].TrimEnd());
-            rest = rest[cut..].TrimStart();
-        }
-
-        lines.Add(rest);
-        return lines;
     }
 
     /// <summary>Later pages repeat who and when the statement is for, and the table's column heads.</summary>

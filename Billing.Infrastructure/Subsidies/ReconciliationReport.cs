@@ -71,13 +71,13 @@ public static class ReconciliationReport
             page.Height = XUnit.FromPoint(595.28);
             using var gfx = XGraphics.FromPdfPage(page);
             var y = margin;
-            gfx.DrawString($"{district} 老旧小区物业服务财政补贴对账表（{period.Year}年{period.Month}月）", title, XBrushes.Black,
+            gfx.DrawText($"{district} 老旧小区物业服务财政补贴对账表（{period.Year}年{period.Month}月）", title, XBrushes.Black,
                 new XRect(margin, y, page.Width.Point - 2 * margin, 20), XStringFormats.TopCenter);
             y += 30;
             var x = margin;
             for (var i = 0; i < headers.Length; i++)
             {
-                gfx.DrawString(headers[i], bold, XBrushes.Black, i == 0 ? x : x + widths[i] - 2, y, i == 0 ? XStringFormats.TopLeft : XStringFormats.TopRight);
+                gfx.DrawText(headers[i], bold, XBrushes.Black, i == 0 ? x : x + widths[i] - 2, y, i == 0 ? XStringFormats.TopLeft : XStringFormats.TopRight);
                 x += widths[i];
             }
 
@@ -98,7 +98,7 @@ public static class ReconciliationReport
                 x = margin;
                 for (var i = 0; i < cells.Length; i++)
                 {
-                    gfx.DrawString(cells[i], body, XBrushes.Black, i == 0 ? x : x + widths[i] - 2, y, i == 0 ? XStringFormats.TopLeft : XStringFormats.TopRight);
+                    gfx.DrawText(cells[i], body, XBrushes.Black, i == 0 ? x : x + widths[i] - 2, y, i == 0 ? XStringFormats.TopLeft : XStringFormats.TopRight);
                     x += widths[i];
                 }
 
@@ -121,7 +121,7 @@ public static class ReconciliationReport
                 x = margin;
                 for (var i = 0; i < totals.Length; i++)
                 {
-                    gfx.DrawString(totals[i], bold, XBrushes.Black, i == 0 ? x : x + widths[i] - 2, y, i == 0 ? XStringFormats.TopLeft : XStringFormats.TopRight);
+                    gfx.DrawText(totals[i], bold, XBrushes.Black, i == 0 ? x : x + widths[i] - 2, y, i == 0 ? XStringFormats.TopLeft : XStringFormats.TopRight);
                     x += widths[i];
                 }
 
@@ -132,12 +132,12 @@ public static class ReconciliationReport
                     "申报金额按考核得分对应的拨付比例计算，区财政未拨付的差额由物业公司承担，不向居民收取。已申报的金额不再修改，更正在以后月份以调整项列示。",
                 })
                 {
-                    gfx.DrawString(line, note, XBrushes.DimGray, margin, y, XStringFormats.TopLeft);
+                    gfx.DrawText(line, note, XBrushes.DimGray, margin, y, XStringFormats.TopLeft);
                     y += 12;
                 }
             }
 
-            gfx.DrawString($"第 {pageIndex + 1} 页 / 共 {pages} 页", note, XBrushes.DimGray, page.Width.Point - margin, page.Height.Point - margin, XStringFormats.BottomRight);
+            gfx.DrawText($"第 {pageIndex + 1} 页 / 共 {pages} 页", note, XBrushes.DimGray, page.Width.Point - margin, page.Height.Point - margin, XStringFormats.BottomRight);
         }
 
         return PdfText.Save(document);
