@@ -338,9 +338,10 @@ public static partial class Cli
 
     private static async Task<int> ImportAsync(IConfiguration configuration, IClock clock, Options options)
     {
+        // Streamed: a city's register (a million households) is read as it is copied into the database, never held whole.
         var import = options.Get("dir") is { } dir
-            ? RegisterFiles.ReadFolder(dir)
-            : RegisterFiles.Read(options.Get("communities"), options.Get("buildings"), options.Get("households"), options.Get("occupancy"), options.Get("meters"));
+            ? RegisterFiles.StreamFolder(dir)
+            : RegisterFiles.Stream(options.Get("communities"), options.Get("buildings"), options.Get("households"), options.Get("occupancy"), options.Get("meters"));
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         PrintImport(await new RegisterStore(database.DataSource).ImportAsync(import, Today(clock), rates));
