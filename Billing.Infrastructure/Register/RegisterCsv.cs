@@ -15,7 +15,7 @@ namespace RedProperty.Billing.Infrastructure.Register;
 /// every bad row reported with its row number and column; a file with any error yields nothing,
 /// so an import can never store half a file. Optional columns may be left out of the header.
 /// </summary>
-public static class RegisterCsv
+public static partial class RegisterCsv
 {
     public static readonly CsvLayout Communities = new(
         ["community_code", "community_name", "operator_code", "operator_name", "city", "district", "rate_book", "service_level", "billing_start"],
@@ -358,7 +358,7 @@ public static class RegisterCsv
         }
     }
 
-    private sealed class CsvRow(string source, int number, string[] fields, Dictionary<string, int> index, List<InputError> errors)
+    private sealed partial class CsvRow(string source, int number, string[] fields, Dictionary<string, int> index, List<InputError> errors)
     {
         private int _errors;
 

@@ -243,7 +243,9 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
     /// <summary>One import's work inside its transaction: checks and writes, row by row, collecting every error.</summary>
     private sealed class ImportSession(NpgsqlConnection connection, NpgsqlTransaction tx, LocalDate today, RateCatalog? rates, CancellationToken ct)
     {
-        public List<InputError> Errors { get; } = [];
+        private readonly Database.BulkImport _bulk = new(connection, tx, ct);
+
+        public List<InputError> Errors => _bulk.Errors;
 
         public async Task<int> CommunitiesAsync(IReadOnlyList<Sourced<CommunityRow>> rows)
         {
@@ -346,9 +348,10 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         }
 
         public Task<int> StageHouseholdsAsync(IEnumerable<Sourced<HouseholdRow>> rows) =>
-            CopyAsync(
+            _bulk.CopyAsync(
                 "copy stage_household (seq, source, row_no, code, community_code, building, unit, room, building_area, owner_name, occupant_name, phone, parking_permits, effective_from) from stdin (format binary)",
                 rows,
+                r => (r.Source, r.Row),
                 async (w, r) =>
                 {
                     var d = r.Value.Details;
@@ -359,16 +362,17 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                     await w.WriteAsync(d.Room, NpgsqlDbType.Text, ct);
                     await w.WriteAsync(d.Area.Value, NpgsqlDbType.Numeric, ct);
                     await w.WriteAsync(d.OwnerName, NpgsqlDbType.Text, ct);
-                    await WriteOrNullAsync(w, d.OccupantName, NpgsqlDbType.Text);
-                    await WriteOrNullAsync(w, d.Phone, NpgsqlDbType.Text);
+                    await _bulk.WriteAsync(w, d.OccupantName, NpgsqlDbType.Text);
+                    await _bulk.WriteAsync(w, d.Phone, NpgsqlDbType.Text);
                     await w.WriteAsync(d.ParkingPermits, NpgsqlDbType.Integer, ct);
-                    await WriteOrNullAsync(w, r.Value.EffectiveFrom, NpgsqlDbType.Date);
+                    await _bulk.WriteAsync(w, r.Value.EffectiveFrom, NpgsqlDbType.Date);
                 });
 
         public Task<int> StageOccupancyAsync(IEnumerable<Sourced<OccupancyRow>> rows) =>
-            CopyAsync(
+            _bulk.CopyAsync(
                 "copy stage_occupancy (seq, source, row_no, household_code, effective_from, status) from stdin (format binary)",
                 rows,
+                r => (r.Source, r.Row),
                 async (w, r) =>
                 {
                     await w.WriteAsync(r.Value.Household.Value, NpgsqlDbType.Text, ct);
@@ -377,9 +381,10 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                 });
 
         public Task<int> StageMeterReadingsAsync(IEnumerable<Sourced<MeterReadingRow>> rows) =>
-            CopyAsync(
+            _bulk.CopyAsync(
                 "copy stage_meter (seq, source, row_no, household_code, period, item_code, quantity) from stdin (format binary)",
                 rows,
+                r => (r.Source, r.Row),
                 async (w, r) =>
                 {
                     await w.WriteAsync(r.Value.Household.Value, NpgsqlDbType.Text, ct);
@@ -404,13 +409,13 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                 analyze import_household;
                 """);
             var found = new List<(long Seq, InputError Error)>();
-            await ErrorsAsync(found,
+            await _bulk.ErrorsAsync(found,
                 """
                 update import_household s set bad = true
                 where not exists (select 1 from community c where c.code = s.community_code)
                 returning s.seq, s.source, s.row_no, 'community_code', 'household.community.unknown', format('community ''%s'' is not in the register', s.community_code)
                 """);
-            await ErrorsAsync(found,
+            await _bulk.ErrorsAsync(found,
                 """
                 with first_row as (
                     select distinct on (code) code, community_code from import_household where not bad order by code, seq),
@@ -494,7 +499,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                 }
             }
 
-            AddInRowOrder(found);
+            _bulk.AddInRowOrder(found);
             return changed;
         }
 
@@ -506,12 +511,12 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         public async Task<int> OccupancyAsync()
         {
             var found = new List<(long Seq, InputError Error)>();
-            await ErrorsAsync(found,
+            await _bulk.ErrorsAsync(found,
                 """
                 select s.seq, s.source, s.row_no, 'household_code', 'occupancy.household.unknown', format('household ''%s'' is not in the register', s.household_code)
                 from stage_occupancy s where not exists (select 1 from household h where h.code = s.household_code)
                 """);
-            await ErrorsAsync(found,
+            await _bulk.ErrorsAsync(found,
                 """
                 with valid as (
                     select s.* from stage_occupancy s where exists (select 1 from household h where h.code = s.household_code)),
@@ -525,7 +530,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                 left join occupancy o on o.household_code = v.household_code and o.effective_from = v.effective_from
                 where v.status <> coalesce(o.status, f.status)
                 """);
-            AddInRowOrder(found);
+            _bulk.AddInRowOrder(found);
             return await ScalarAsync<int>(
                 """
                 with valid as (
@@ -553,12 +558,12 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         public async Task<int> MeterReadingsAsync()
         {
             var found = new List<(long Seq, InputError Error)>();
-            await ErrorsAsync(found,
+            await _bulk.ErrorsAsync(found,
                 """
                 select s.seq, s.source, s.row_no, 'household_code', 'meter.household.unknown', format('household ''%s'' is not in the register', s.household_code)
                 from stage_meter s where not exists (select 1 from household h where h.code = s.household_code)
                 """);
-            await ErrorsAsync(found,
+            await _bulk.ErrorsAsync(found,
                 """
                 with valid as (
                     select s.* from stage_meter s where exists (select 1 from household h where h.code = s.household_code)),
@@ -571,7 +576,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                 left join meter_reading m on m.household_code = v.household_code and m.period = v.period and m.item_code = v.item_code
                 where v.quantity <> coalesce(m.quantity, f.quantity)
                 """);
-            AddInRowOrder(found);
+            _bulk.AddInRowOrder(found);
             return await ScalarAsync<int>(
                 """
                 with valid as (
@@ -691,55 +696,6 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("s", $"{source} row {number}");
             await cmd.ExecuteNonQueryAsync(ct);
         }
-
-        /// <summary>Copies rows into a staging table, numbering them as given; returns how many.</summary>
-        private async Task<int> CopyAsync<T>(string copy, IEnumerable<Sourced<T>> rows, Func<NpgsqlBinaryImporter, Sourced<T>, Task> write)
-        {
-            var count = 0;
-            await using (var writer = await connection.BeginBinaryImportAsync(copy, ct))
-            {
-                foreach (var row in rows)
-                {
-                    await writer.StartRowAsync(ct);
-                    await writer.WriteAsync((long)count, NpgsqlDbType.Bigint, ct);
-                    await writer.WriteAsync(row.Source, NpgsqlDbType.Text, ct);
-                    await writer.WriteAsync(row.Row, NpgsqlDbType.Integer, ct);
-                    await write(writer, row);
-                    count++;
-                }
-
-                await writer.CompleteAsync(ct);
-            }
-
-            return count;
-        }
-
-        private async Task WriteOrNullAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type)
-        {
-            if (value is null)
-            {
-                await writer.WriteNullAsync(ct);
-            }
-            else
-            {
-                await writer.WriteAsync(value, type, ct);
-            }
-        }
-
-        /// <summary>Runs a query whose rows are (seq, source, row, field, code, message) and keeps them as errors.</summary>
-        private async Task ErrorsAsync(List<(long Seq, InputError Error)> found, string sql)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection, tx);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                found.Add((reader.GetInt64(0), new InputError(reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))));
-            }
-        }
-
-        /// <summary>One file's errors in the order of its rows, as a row-by-row check would find them.</summary>
-        private void AddInRowOrder(List<(long Seq, InputError Error)> found) =>
-            Errors.AddRange(found.OrderBy(f => f.Seq).Select(f => f.Error));
 
         private async Task<bool> ExistsAsync(string sql, string code) =>
             await ScalarAsync<int?>(sql, ("code", code)) is not null;
