@@ -37,6 +37,7 @@ internal sealed class BulkImport(NpgsqlConnection connection, NpgsqlTransaction 
         var count = 0;
         await using (var writer = await connection.BeginBinaryImportAsync(copy, ct))
         {
+            writer.Timeout = TimeSpan.Zero;
             foreach (var row in rows)
             {
                 var (seq, source, number) = where(row);
@@ -77,6 +78,19 @@ internal sealed class BulkImport(NpgsqlConnection connection, NpgsqlTransaction 
         }
     }
 
+    /// <summary>
+    /// Marks the rows found bad (a boolean column "bad" of a staging table), so that what is written
+    /// next leaves them out, as a row-by-row import would have skipped them: the rows after them are
+    /// still checked against what the good rows stored, and the import then reports every error.
+    /// </summary>
+    public async Task MarkBadAsync(string table, List<(long Seq, InputError Error)> found)
+    {
+        if (found.Count > 0)
+        {
+            await ExecuteAsync($"update {table} set bad = true where seq = any(@seqs)", ("seqs", found.Select(f => f.Seq).Distinct().ToArray()));
+        }
+    }
+
     /// <summary>One file's errors in the order of its rows, as a row-by-row check would have found them.</summary>
     public void AddInRowOrder(List<(long Seq, InputError Error)> found) =>
         Errors.AddRange(found.OrderBy(f => f.Seq).Select(f => f.Error));
@@ -96,7 +110,8 @@ internal sealed class BulkImport(NpgsqlConnection connection, NpgsqlTransaction 
 
     public NpgsqlCommand Command(string sql, params (string Name, object Value)[] parameters)
     {
-        var cmd = new NpgsqlCommand(sql, connection, tx);
+        // A set statement over a city's rows can take longer than the 30 s default; a timeout would only abort a valid import.
+        var cmd = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 };
         foreach (var (name, value) in parameters)
         {
             cmd.Parameters.AddWithValue(name, value);

@@ -215,7 +215,8 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
             create temp table import_permit on commit drop as
             select s.*, sp.id as space_id, h.community_code as household_community,
                    exists (select 1 from parking_permit p where p.space_id = sp.id and p.household_code = s.household_code
-                           and p.valid_from = s.valid_from and p.valid_to is not distinct from s.valid_to) as recorded
+                           and p.valid_from = s.valid_from and p.valid_to is not distinct from s.valid_to) as recorded,
+                   false as bad
             from stage_permit s
             left join parking_space sp on sp.community_code = s.community_code and sp.number = s.number
             left join household h on h.code = s.household_code;
@@ -251,6 +252,7 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
              and (o.household_code, o.valid_from, o.valid_to) is distinct from (v.household_code, v.valid_from, v.valid_to)
             order by v.seq, o.seq
             """);
+        await bulk.MarkBadAsync("import_permit", found);
         bulk.AddInRowOrder(found);
         return await bulk.ScalarAsync<int>(
             """
@@ -258,7 +260,7 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
                 insert into parking_permit (space_id, household_code, valid_from, valid_to)
                 select distinct on (space_id, household_code, valid_from, valid_to) space_id, household_code, valid_from, valid_to
                 from import_permit
-                where space_id is not null and household_community = community_code and not recorded
+                where space_id is not null and household_community = community_code and not recorded and not bad
                 order by space_id, household_code, valid_from, valid_to, seq
                 returning 1)
             select count(*)::integer from added
@@ -271,7 +273,8 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
             """
             create temp table import_release on commit drop as
             select s.*, sp.id as space_id,
-                   exists (select 1 from parking_release_slot r where r.space_id = sp.id and r.during = s.during) as recorded
+                   exists (select 1 from parking_release_slot r where r.space_id = sp.id and r.during = s.during) as recorded,
+                   false as bad
             from stage_release s left join parking_space sp on sp.community_code = s.community_code and sp.number = s.number;
             """);
         var found = new List<(long, InputError)>();
@@ -288,13 +291,14 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
             from import_release i join parking_release_slot r on r.space_id = i.space_id and r.during && i.during and r.during <> i.during
             order by i.seq
             """);
+        await bulk.MarkBadAsync("import_release", found);
         bulk.AddInRowOrder(found);
         return await bulk.ScalarAsync<int>(
             """
             with added as (
                 insert into parking_release_slot (space_id, during, released_by)
                 select distinct on (space_id, during) space_id, during, released_by from import_release
-                where space_id is not null and not recorded
+                where space_id is not null and not recorded and not bad
                 order by space_id, during, seq
                 returning space_id, during),
             rows_added as (

@@ -441,7 +441,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             {
                 // The in-force version is the last one from on or before the row's date, or the first
                 // one when the row is dated before all of them: the same choice as AddDatedAsync.
-                await using var cmd = new NpgsqlCommand(
+                await using var cmd = _bulk.Command(
                     """
                     with candidate as (
                         select s.*, exists (select 1 from household_version v where v.household_code = s.code) as known
@@ -479,7 +479,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                     select (select count(*) from added)::integer, c.seq, c.source, c.row_no, c.code, c.date
                     from (select 1) one left join (select * from decided where outcome = 'conflict') c on true
                     order by c.seq
-                    """, connection, tx);
+                    """);
                 cmd.Parameters.AddWithValue("k", (long)k);
                 cmd.Parameters.AddWithValue("today", today);
                 cmd.Parameters.AddWithValue("beginning", Beginning);
@@ -700,27 +700,8 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         private async Task<bool> ExistsAsync(string sql, string code) =>
             await ScalarAsync<int?>(sql, ("code", code)) is not null;
 
-        private async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection, tx);
-            foreach (var (name, value) in parameters)
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
+        private Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) => _bulk.ScalarAsync<T>(sql, parameters);
 
-            var result = await cmd.ExecuteScalarAsync(ct);
-            return result is null or DBNull ? default : (T)result;
-        }
-
-        private async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection, tx);
-            foreach (var (name, value) in parameters)
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
-
-            return await cmd.ExecuteNonQueryAsync(ct);
-        }
+        private Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => _bulk.ExecuteAsync(sql, parameters);
     }
 }
