@@ -441,7 +441,7 @@ public static class SyntheticRegister
                     // The earlier services fall in the two months before the period, the rest in its first 24 days.
                     var on = k < earlier ? _period.PlusMonths(-1 - (k % 2)).OnDayOfMonth(1 + rng.Below(28)) : _period.OnDayOfMonth(1 + rng.Below(24));
                     var (service, points) = firstVolunteer && k == 0 ? Services[3] : Services[rng.Below(Services.Length)];
-                    files.Earned.WriteLine($"VS-{community}-{++services:D5},{homes[h].Code},{service},{Iso.Format(on)},{leader}");
+                    files.Earned.WriteLine(string.Create(Inv, $"VS-{community}-{++services:D5},{homes[h].Code},{service},{Iso.Format(on)},{leader}"));
                     _earned++;
                     balance += points;
                 }
@@ -460,7 +460,7 @@ public static class SyntheticRegister
                 };
                 if (balance >= cost)
                 {
-                    files.Redeemed.WriteLine($"RD-{community}-{++redemptions:D5},{homes[h].Code},{reward},{cost},{Iso.Format(_period.OnDayOfMonth(25 + rng.Below(4)))}");
+                    files.Redeemed.WriteLine(string.Create(Inv, $"RD-{community}-{++redemptions:D5},{homes[h].Code},{reward},{cost},{Iso.Format(_period.OnDayOfMonth(25 + rng.Below(4)))}"));
                     _redeemed++;
                 }
             }
