@@ -38,8 +38,8 @@ public sealed record SyntheticSummary(
 /// charge later), and one in 97, which starts two months after the period (not billed yet).</item>
 /// <item>Homes are old-community flats: 10% of 30–50 m², 60% of 50–90 m², 25% of 90–120 m², 5% of
 /// 120–150 m²; 12% are let (an occupant besides the owner); 90% left a phone number.</item>
-/// <item>Occupancy: 5% vacant since 2024–2025; in the period 1% move in (not handed over before),
-/// 0.5% move out and 0.5% fall vacant, on a day of the month.</item>
+/// <item>Occupancy: 5% vacant since 2 to 23 months before the period; in the period 1% move in (not
+/// handed over before), 0.5% move out and 0.5% fall vacant, on a day of the month.</item>
 /// <item>Shared parking, in the communities whose operator has parking prices (天创金源): one space
 /// per ten homes, at least three (下马湖小区: 3 spaces for 48 households); 85% of spaces hold a
 /// resident permit (10% of them from a day in the period, 5% ending in it); a third of the spaces
