@@ -28,7 +28,11 @@ public static partial class Cli
                                                      write the PDF statements and print a summary
           import  --dir DIR | [--communities F] [--buildings F] [--households F] [--occupancy F] [--meters F]
                                                      import or update the register from CSV (all or nothing);
-                                                     changes are effective-dated, history is kept
+                                                     changes are effective-dated, history is kept. With --dir,
+                                                     also the folder's parking files (parking_spaces, businesses,
+                                                     parking_permits, parking_releases, parking_leases .csv) and
+                                                     points files (points_earned, points_redeemed .csv), each
+                                                     group all or nothing; importing again changes nothing
           preview --period yyyy-MM [--community CODE]  dry run: show what the month would charge, store nothing
           scores  --file FILE                        record evaluation scores (community_code,period,score)
           reconcile --district NAME --period yyyy-MM [--out DIR]
@@ -65,8 +69,16 @@ public static partial class Cli
           accounts --community CODE --period yyyy-MM [--out DIR]
                                                      the community accounts (明白账) of a month as a PDF notice,
                                                      with income by source, spending and balance printed
-          generate --communities N --households-per-community M [--seed S] --out DIR
-                                                     write a synthetic register (deterministic by seed) for scale runs
+          generate --communities N --households-per-community M [--seed S] [--period yyyy-MM] --out DIR
+                                                     write a synthetic city for scale runs and tests, deterministic
+                                                     by seed (same seed, same bytes): the register with several
+                                                     rate books and star levels, occupancy and meter readings,
+                                                     parking spaces, permits, daytime releases and leases,
+                                                     volunteer services and redemptions, evaluation scores and
+                                                     the next month's payments; streamed, so 1,000,000 households
+                                                     (--communities 2860 --households-per-community 350) take
+                                                     no more memory than a hundred. Defaults: 10 x 100, seed
+                                                     20261123, period 2026-10
           token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
                                                      issue a signed Api token (needs Auth__SigningKey)
           serve   [--workers N] [--name NAME] [--cron "0 2 1 * *"]
@@ -346,14 +358,45 @@ public static partial class Cli
         Console.WriteLine($"Shared parking: 20 resident permits; 8 spaces leased in the daytime at {rates.LeaseMonthly.ToFenString()} yuan a month");
     }
 
+    /// <summary>
+    /// `import`: the register, then (with --dir, when the folder has them) shared parking and volunteer
+    /// points. Each group is one transaction and idempotent, so after fixing a rejected file the same
+    /// command is simply run again: what was stored before is recognised and left as it is.
+    /// </summary>
     private static async Task<int> ImportAsync(IConfiguration configuration, IClock clock, Options options)
     {
-        var import = options.Get("dir") is { } dir
-            ? RegisterFiles.ReadFolder(dir)
-            : RegisterFiles.Read(options.Get("communities"), options.Get("buildings"), options.Get("households"), options.Get("occupancy"), options.Get("meters"));
+        // Streamed: a city's register (a million households) is read as it is copied into the database, never held whole.
+        var dir = options.Get("dir");
+        var import = dir is not null
+            ? RegisterFiles.StreamFolder(dir)
+            : RegisterFiles.Stream(options.Get("communities"), options.Get("buildings"), options.Get("households"), options.Get("occupancy"), options.Get("meters"));
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
+        var watch = Stopwatch.StartNew();
         PrintImport(await new RegisterStore(database.DataSource).ImportAsync(import, Today(clock), rates));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({watch.Elapsed.TotalSeconds:0.0} s)"));
+        if (dir is null)
+        {
+            return 0;
+        }
+
+        var ratesDir = configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
+        if (Infrastructure.Parking.ParkingFiles.StreamFolder(dir) is { } parking)
+        {
+            watch.Restart();
+            var r = await new Infrastructure.Parking.ParkingImport(database.DataSource, RateDirectory.LoadParking(ratesDir)).ImportAsync(parking);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Parking: {r.Spaces.Rows} spaces, {r.Businesses.Rows} businesses, {r.Permits.Rows} permits, {r.Releases.Rows} monthly releases and {r.Leases.Rows} monthly leases read; {r.Changed} new or changed  ({watch.Elapsed.TotalSeconds:0.0} s)"));
+        }
+
+        if (Infrastructure.Points.PointsFiles.StreamFolder(dir) is { } points)
+        {
+            watch.Restart();
+            var r = await new Infrastructure.Points.PointsImport(database.DataSource, RateDirectory.LoadPoints(ratesDir)).ImportAsync(points);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Volunteer points: {r.Earned.Rows} services and {r.Redeemed.Rows} redemptions read; {r.Changed} new  ({watch.Elapsed.TotalSeconds:0.0} s)"));
+        }
+
         return 0;
     }
 
@@ -602,9 +645,22 @@ public static partial class Cli
     {
         int Number(string name, int fallback) =>
             options.Get(name) is { } text ? (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"--{name} is a positive number.")) : fallback;
-        var (communities, households) = Infrastructure.Scale.SyntheticRegister.Write(
-            options.Require("out"), Number("communities", 10), Number("households-per-community", 100), Number("seed", 20261123));
-        Console.WriteLine($"Wrote {communities} communities and {households} households to {options.Require("out")}");
+        var outDir = options.Require("out");
+        var period = options.Period ?? Infrastructure.Scale.SyntheticOptions.DefaultPeriod;
+        var watch = Stopwatch.StartNew();
+        var s = Infrastructure.Scale.SyntheticRegister.Write(
+            outDir, new Infrastructure.Scale.SyntheticOptions(Number("communities", 10), Number("households-per-community", 100), Number("seed", 20261123), period));
+        var month = BillingPeriod.Format(period);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote a synthetic city for {month} to {outDir} in {watch.Elapsed.TotalSeconds:0.0} s:"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  register  {s.Communities} communities, {s.Households} households, {s.Occupancy} occupancy rows, {s.MeterReadings} meter readings"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  parking   {s.Spaces} spaces, {s.Businesses} businesses, {s.Permits} permits, {s.Releases} daytime releases, {s.Leases} monthly leases"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  points    {s.PointsEarned} services, {s.PointsRedeemed} redemptions"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  scores    {s.Scores} (scores.csv)   payments {s.Payments} (payments.csv, paid after {month})"));
+        Console.WriteLine("Then:");
+        Console.WriteLine($"  Billing.Worker import --dir {outDir}");
+        Console.WriteLine($"  Billing.Worker scores --file {Path.Combine(outDir, "scores.csv")}");
+        Console.WriteLine($"  Billing.Worker bill --period {month} --by NAME");
+        Console.WriteLine($"  Billing.Worker payments --file {Path.Combine(outDir, "payments.csv")}");
         return 0;
     }
 

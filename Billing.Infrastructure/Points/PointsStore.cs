@@ -11,7 +11,11 @@ public sealed record Redemption(long Id, string Reward, int Points, Money? Credi
 public sealed record PointsHistoryEntry(long Id, string Kind, int Points, LocalDate On, string What, string? ConfirmedBy);
 
 /// <summary>A points action the rules forbid (not enough points, a monthly cap, a used voucher): an HTTP 409.</summary>
-public sealed class PointsRefusedException(string message) : Exception(message);
+/// <param name="Field">The input at fault, named as the points files name their columns (household_code, reward_code, points, redeemed_on).</param>
+public sealed class PointsRefusedException(string message, string field = "points") : Exception(message)
+{
+    public string Field { get; } = field;
+}
 
 /// <summary>The volunteer points ledger in PostgreSQL.</summary>
 public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues catalogues)
@@ -63,8 +67,17 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var redemption = await RedeemAsync(connection, tx, household, rewardCode, points, on, null, ct);
+        await tx.CommitAsync(ct);
+        return redemption;
+    }
+
+    /// <summary>A redemption inside the caller's transaction (a file import), with the reference of the record it came from.</summary>
+    internal async Task<Redemption> RedeemAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string household, string rewardCode, int points, LocalDate on, string? reference, CancellationToken ct)
+    {
         var catalogue = await CatalogueAsync(connection, tx, household, on, ct);
-        var reward = catalogue.Reward(rewardCode) ?? throw new PointsRefusedException($"'{rewardCode}' is not a reward in {catalogue.VersionId}");
+        var reward = catalogue.Reward(rewardCode) ?? throw new PointsRefusedException($"'{rewardCode}' is not a reward in {catalogue.VersionId}", "reward_code");
         var (credit, units, problem) = PointsLedger.Price(reward, points);
         if (problem is not null)
         {
@@ -104,8 +117,8 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         long id;
         await using (var insert = new NpgsqlCommand(
             """
-            insert into points_entry (household_code, kind, points, entry_date, catalogue, reward_code, credit, credit_kind, note)
-            values (@h, 'redeem', @p, @d, @c, @r, @credit, @kind, @note) returning id
+            insert into points_entry (household_code, kind, points, entry_date, catalogue, reward_code, credit, credit_kind, note, reference)
+            values (@h, 'redeem', @p, @d, @c, @r, @credit, @kind, @note, @reference) returning id
             """, connection, tx))
         {
             insert.Parameters.AddWithValue("h", household);
@@ -116,6 +129,7 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
             insert.Parameters.AddWithValue("credit", credit is { } c ? c.Yuan : DBNull.Value);
             insert.Parameters.AddWithValue("kind", reward.Kind switch { RewardKind.FeeCredit => "fee", RewardKind.ParkingCredit => "parking", _ => (object)DBNull.Value });
             insert.Parameters.AddWithValue("note", reward.Label);
+            insert.Parameters.AddWithValue("reference", (object?)reference ?? DBNull.Value);
             id = (long)(await insert.ExecuteScalarAsync(ct))!;
         }
 
@@ -137,7 +151,6 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
             }
         }
 
-        await tx.CommitAsync(ct);
         return new Redemption(id, reward.Code, points, credit, vouchers);
     }
 
@@ -285,8 +298,8 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         await using var cmd = new NpgsqlCommand(
             "select c.operator_code from household h join community c on c.code = h.community_code where h.code = @h", connection, tx);
         cmd.Parameters.AddWithValue("h", household);
-        var op = await cmd.ExecuteScalarAsync(ct) as string ?? throw new PointsRefusedException($"household '{household}' is not in the register");
-        return catalogues.For(op, on) ?? throw new PointsRefusedException($"operator {op} has no points catalogue in force on {on:yyyy-MM-dd}");
+        var op = await cmd.ExecuteScalarAsync(ct) as string ?? throw new PointsRefusedException($"household '{household}' is not in the register", "household_code");
+        return catalogues.For(op, on) ?? throw new PointsRefusedException($"operator {op} has no points catalogue in force on {on:yyyy-MM-dd}", "redeemed_on");
     }
 
     private static async Task<int> BalanceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string household, CancellationToken ct)

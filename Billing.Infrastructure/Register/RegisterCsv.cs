@@ -15,7 +15,7 @@ namespace RedProperty.Billing.Infrastructure.Register;
 /// every bad row reported with its row number and column; a file with any error yields nothing,
 /// so an import can never store half a file. Optional columns may be left out of the header.
 /// </summary>
-public static class RegisterCsv
+public static partial class RegisterCsv
 {
     public static readonly CsvLayout Communities = new(
         ["community_code", "community_name", "operator_code", "operator_name", "city", "district", "rate_book", "service_level", "billing_start"],
@@ -49,102 +49,132 @@ public static class RegisterCsv
     private static readonly YearMonthPattern PeriodPattern = YearMonthPattern.CreateWithInvariantCulture("uuuu'-'MM");
 
     public static IReadOnlyList<Sourced<CommunityRow>> ReadCommunities(string source, TextReader reader) =>
-        Read(source, reader, Communities, "community_code", row =>
-        {
-            var code = row.Code("community_code", s => new CommunityCode(s));
-            var name = row.Required("community_name");
-            var operatorCode = row.Code("operator_code", s => new CommunityCode(s))?.Value;
-            var operatorName = row.Required("operator_name");
-            var zoneCode = row.Optional("zone_code") is { } z ? row.Code("zone_code", s => new CommunityCode(s))?.Value : null;
-            var city = row.Required("city");
-            var district = row.Required("district");
-            var rateBook = row.Required("rate_book");
-            var buildingType = row.Optional("building_type") is { } bt ? row.Parse<BuildingType>("building_type", bt, BuildingTypes.TryParse, "community.building_type.invalid", "multi-storey (多层) or high-rise (高层)") : BuildingType.MultiStorey;
-            var levelText = row.Required("service_level");
-            var level = levelText is null ? default : row.Parse<ServiceLevel>("service_level", levelText, ServiceLevel.TryParse, "community.level.invalid", "a service level: 1星 to 5星, or 1级 to 3级");
-            var agreed = row.Optional("agreed_price") is { } ap ? row.Price("agreed_price", ap) : null;
-            var levelFrom = row.OptionalDate("level_effective_from");
-            var start = row.RequiredDate("billing_start");
-            return row.IsValid
-                ? new CommunityRow(code!.Value, name!, operatorCode!, operatorName!, zoneCode, row.Optional("zone_name"), city!, district!,
-                    rateBook!, buildingType, level, agreed, levelFrom, start!.Value)
-                : null;
-        });
+        Collect(errors => StreamCommunities(source, reader, errors));
+
+    /// <summary>The rows of communities one at a time, for imports too large to hold; bad rows are skipped and their errors added to <paramref name="errors"/>.</summary>
+    public static IEnumerable<Sourced<CommunityRow>> StreamCommunities(string source, TextReader reader, List<InputError> errors) =>
+        Stream(source, reader, Communities, "community_code", ParseCommunities, errors);
+
+    private static CommunityRow? ParseCommunities(CsvRow row)
+    {
+        var code = row.Code("community_code", s => new CommunityCode(s));
+        var name = row.Required("community_name");
+        var operatorCode = row.Code("operator_code", s => new CommunityCode(s))?.Value;
+        var operatorName = row.Required("operator_name");
+        var zoneCode = row.Optional("zone_code") is { } z ? row.Code("zone_code", s => new CommunityCode(s))?.Value : null;
+        var city = row.Required("city");
+        var district = row.Required("district");
+        var rateBook = row.Required("rate_book");
+        var buildingType = row.Optional("building_type") is { } bt ? row.Parse<BuildingType>("building_type", bt, BuildingTypes.TryParse, "community.building_type.invalid", "multi-storey (多层) or high-rise (高层)") : BuildingType.MultiStorey;
+        var levelText = row.Required("service_level");
+        var level = levelText is null ? default : row.Parse<ServiceLevel>("service_level", levelText, ServiceLevel.TryParse, "community.level.invalid", "a service level: 1星 to 5星, or 1级 to 3级");
+        var agreed = row.Optional("agreed_price") is { } ap ? row.Price("agreed_price", ap) : null;
+        var levelFrom = row.OptionalDate("level_effective_from");
+        var start = row.RequiredDate("billing_start");
+        return row.IsValid
+            ? new CommunityRow(code!.Value, name!, operatorCode!, operatorName!, zoneCode, row.Optional("zone_name"), city!, district!,
+                rateBook!, buildingType, level, agreed, levelFrom, start!.Value)
+            : null;
+    }
 
     public static IReadOnlyList<Sourced<BuildingRow>> ReadBuildings(string source, TextReader reader) =>
-        Read(source, reader, Buildings, null, row =>
-        {
-            var community = row.Code("community_code", s => new CommunityCode(s));
-            var building = row.Required("building");
-            var text = row.Required("building_type");
-            var type = text is null ? default : row.Parse<BuildingType>("building_type", text, BuildingTypes.TryParse, "building.type.invalid", "multi-storey (多层) or high-rise (高层)");
-            return row.IsValid ? new BuildingRow(community!.Value, building!, type) : null;
-        });
+        Collect(errors => StreamBuildings(source, reader, errors));
+
+    /// <summary>The rows of buildings one at a time, for imports too large to hold; bad rows are skipped and their errors added to <paramref name="errors"/>.</summary>
+    public static IEnumerable<Sourced<BuildingRow>> StreamBuildings(string source, TextReader reader, List<InputError> errors) =>
+        Stream(source, reader, Buildings, null, ParseBuildings, errors);
+
+    private static BuildingRow? ParseBuildings(CsvRow row)
+    {
+        var community = row.Code("community_code", s => new CommunityCode(s));
+        var building = row.Required("building");
+        var text = row.Required("building_type");
+        var type = text is null ? default : row.Parse<BuildingType>("building_type", text, BuildingTypes.TryParse, "building.type.invalid", "multi-storey (多层) or high-rise (高层)");
+        return row.IsValid ? new BuildingRow(community!.Value, building!, type) : null;
+    }
 
     public static IReadOnlyList<Sourced<HouseholdRow>> ReadHouseholds(string source, TextReader reader) =>
-        Read(source, reader, Households, null, row =>
+        Collect(errors => StreamHouseholds(source, reader, errors));
+
+    /// <summary>The rows of households one at a time, for imports too large to hold; bad rows are skipped and their errors added to <paramref name="errors"/>.</summary>
+    public static IEnumerable<Sourced<HouseholdRow>> StreamHouseholds(string source, TextReader reader, List<InputError> errors) =>
+        Stream(source, reader, Households, null, ParseHouseholds, errors);
+
+    private static HouseholdRow? ParseHouseholds(CsvRow row)
+    {
+        var code = row.Code("household_code", s => new HouseholdCode(s));
+        var community = row.Code("community_code", s => new CommunityCode(s));
+        var building = row.Required("building");
+        var unit = row.Required("unit");
+        var room = row.Required("room");
+        var owner = row.Required("owner_name");
+        var areaText = row.Required("building_area_m2");
+        SquareMetres area = default;
+        if (areaText is not null && !SquareMetres.TryParse(areaText, out area, out var problem))
         {
-            var code = row.Code("household_code", s => new HouseholdCode(s));
-            var community = row.Code("community_code", s => new CommunityCode(s));
-            var building = row.Required("building");
-            var unit = row.Required("unit");
-            var room = row.Required("room");
-            var owner = row.Required("owner_name");
-            var areaText = row.Required("building_area_m2");
-            SquareMetres area = default;
-            if (areaText is not null && !SquareMetres.TryParse(areaText, out area, out var problem))
-            {
-                row.Error("building_area_m2", "household.area.invalid", problem);
-            }
+            row.Error("building_area_m2", "household.area.invalid", problem);
+        }
 
-            var permits = 0;
-            if (row.Optional("parking_permits") is { } p && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out permits) || permits > 20))
-            {
-                row.Error("parking_permits", "household.permits.invalid", $"'{p}' is not a number of parking permits (0 to 20)");
-            }
+        var permits = 0;
+        if (row.Optional("parking_permits") is { } p && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out permits) || permits > 20))
+        {
+            row.Error("parking_permits", "household.permits.invalid", $"'{p}' is not a number of parking permits (0 to 20)");
+        }
 
-            var from = row.OptionalDate("effective_from");
-            return row.IsValid
-                ? new HouseholdRow(code!.Value, community!.Value,
-                    new HouseholdDetails(building!, unit!, room!, area, owner!, row.Optional("occupant_name"), row.Optional("phone"), permits), from)
-                : null;
-        });
+        var from = row.OptionalDate("effective_from");
+        return row.IsValid
+            ? new HouseholdRow(code!.Value, community!.Value,
+                new HouseholdDetails(building!, unit!, room!, area, owner!, row.Optional("occupant_name"), row.Optional("phone"), permits), from)
+            : null;
+    }
 
     public static IReadOnlyList<Sourced<OccupancyRow>> ReadOccupancy(string source, TextReader reader) =>
-        Read(source, reader, Occupancy, null, row =>
-        {
-            var code = row.Code("household_code", s => new HouseholdCode(s));
-            var text = row.Required("status");
-            var status = text is null ? default : row.Parse<Occupancy>("status", text, Occupancies.TryParse, "occupancy.status.invalid", "occupied (入住), vacant (空置) or moved-out (迁出)");
-            var from = row.RequiredDate("effective_from");
-            return row.IsValid ? new OccupancyRow(code!.Value, status, from!.Value) : null;
-        });
+        Collect(errors => StreamOccupancy(source, reader, errors));
+
+    /// <summary>The rows of occupancy one at a time, for imports too large to hold; bad rows are skipped and their errors added to <paramref name="errors"/>.</summary>
+    public static IEnumerable<Sourced<OccupancyRow>> StreamOccupancy(string source, TextReader reader, List<InputError> errors) =>
+        Stream(source, reader, Occupancy, null, ParseOccupancy, errors);
+
+    private static OccupancyRow? ParseOccupancy(CsvRow row)
+    {
+        var code = row.Code("household_code", s => new HouseholdCode(s));
+        var text = row.Required("status");
+        var status = text is null ? default : row.Parse<Occupancy>("status", text, Occupancies.TryParse, "occupancy.status.invalid", "occupied (入住), vacant (空置) or moved-out (迁出)");
+        var from = row.RequiredDate("effective_from");
+        return row.IsValid ? new OccupancyRow(code!.Value, status, from!.Value) : null;
+    }
 
     public static IReadOnlyList<Sourced<MeterReadingRow>> ReadMeterReadings(string source, TextReader reader) =>
-        Read(source, reader, MeterReadings, null, row =>
+        Collect(errors => StreamMeterReadings(source, reader, errors));
+
+    /// <summary>The rows of meterreadings one at a time, for imports too large to hold; bad rows are skipped and their errors added to <paramref name="errors"/>.</summary>
+    public static IEnumerable<Sourced<MeterReadingRow>> StreamMeterReadings(string source, TextReader reader, List<InputError> errors) =>
+        Stream(source, reader, MeterReadings, null, ParseMeterReadings, errors);
+
+    private static MeterReadingRow? ParseMeterReadings(CsvRow row)
+    {
+        var code = row.Code("household_code", s => new HouseholdCode(s));
+        var periodText = row.Required("period");
+        var period = periodText is null ? null : PeriodPattern.Parse(periodText) is { Success: true } ok ? ok.Value : (YearMonth?)null;
+        if (periodText is not null && period is null)
         {
-            var code = row.Code("household_code", s => new HouseholdCode(s));
-            var periodText = row.Required("period");
-            var period = periodText is null ? null : PeriodPattern.Parse(periodText) is { Success: true } ok ? ok.Value : (YearMonth?)null;
-            if (periodText is not null && period is null)
-            {
-                row.Error("period", "meter.period.invalid", $"'{periodText}' is not a month like 2026-10");
-            }
+            row.Error("period", "meter.period.invalid", $"'{periodText}' is not a month like 2026-10");
+        }
 
-            var item = row.Required("item_code");
-            var quantityText = row.Required("quantity");
-            if (quantityText is not null && (!decimal.TryParse(quantityText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var quantity) || quantity < 0m))
-            {
-                row.Error("quantity", "meter.quantity.invalid", $"'{quantityText}' is not a quantity of 0 or more");
-                quantity = 0m;
-            }
-            else
-            {
-                quantity = quantityText is null ? 0m : decimal.Parse(quantityText, CultureInfo.InvariantCulture);
-            }
+        var item = row.Required("item_code");
+        var quantityText = row.Required("quantity");
+        if (quantityText is not null && (!decimal.TryParse(quantityText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var quantity) || quantity < 0m))
+        {
+            row.Error("quantity", "meter.quantity.invalid", $"'{quantityText}' is not a quantity of 0 or more");
+            quantity = 0m;
+        }
+        else
+        {
+            quantity = quantityText is null ? 0m : decimal.Parse(quantityText, CultureInfo.InvariantCulture);
+        }
 
-            return row.IsValid ? new MeterReadingRow(code!.Value, period!.Value, item!, quantity) : null;
-        });
+        return row.IsValid ? new MeterReadingRow(code!.Value, period!.Value, item!, quantity) : null;
+    }
 
     /// <summary>Payments; <paramref name="channel"/> applies to rows without a channel column (a file from one channel).</summary>
     public static IReadOnlyList<Sourced<Payments.PaymentInput>> ReadPayments(string source, TextReader reader, Core.Payments.PaymentChannel? channel) =>
@@ -178,32 +208,68 @@ public static class RegisterCsv
 
     /// <summary>The district's evaluation scores (双考核得分), one per community and month, 0 to 100.</summary>
     public static IReadOnlyList<Sourced<Subsidies.ScoreRow>> ReadScores(string source, TextReader reader) =>
-        Read(source, reader, Scores, null, row =>
-        {
-            var code = row.Code("community_code", s => new CommunityCode(s));
-            var periodText = row.Required("period");
-            var period = periodText is null ? null : PeriodPattern.Parse(periodText) is { Success: true } ok ? ok.Value : (YearMonth?)null;
-            if (periodText is not null && period is null)
-            {
-                row.Error("period", "score.period.invalid", $"'{periodText}' is not a month like 2026-10");
-            }
+        Collect(errors => StreamScores(source, reader, errors));
 
-            var scoreText = row.Required("score");
-            decimal score = 0m;
-            if (scoreText is not null
-                && (!decimal.TryParse(scoreText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out score) || score > 100m || decimal.Round(score, 2) != score))
-            {
-                row.Error("score", "score.range", $"'{scoreText}' is not a score between 0 and 100 (at most two decimals)");
-            }
+    /// <summary>The rows of scores one at a time, for imports too large to hold; bad rows are skipped and their errors added to <paramref name="errors"/>.</summary>
+    public static IEnumerable<Sourced<Subsidies.ScoreRow>> StreamScores(string source, TextReader reader, List<InputError> errors) =>
+        Stream(source, reader, Scores, null, ParseScores, errors);
 
-            return row.IsValid ? new Subsidies.ScoreRow(code!.Value.Value, period!.Value, score) : null;
-        });
-
-    /// <summary>Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the system code page (GB18030 on Chinese Windows).</summary>
-    public static TextReader OpenFile(string path)
+    private static Subsidies.ScoreRow? ParseScores(CsvRow row)
     {
-        var bytes = File.ReadAllBytes(path);
-        return new StringReader(Decode(bytes));
+        var code = row.Code("community_code", s => new CommunityCode(s));
+        var periodText = row.Required("period");
+        var period = periodText is null ? null : PeriodPattern.Parse(periodText) is { Success: true } ok ? ok.Value : (YearMonth?)null;
+        if (periodText is not null && period is null)
+        {
+            row.Error("period", "score.period.invalid", $"'{periodText}' is not a month like 2026-10");
+        }
+
+        var scoreText = row.Required("score");
+        decimal score = 0m;
+        if (scoreText is not null
+            && (!decimal.TryParse(scoreText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out score) || score > 100m || decimal.Round(score, 2) != score))
+        {
+            row.Error("score", "score.range", $"'{scoreText}' is not a score between 0 and 100 (at most two decimals)");
+        }
+
+        return row.IsValid ? new Subsidies.ScoreRow(code!.Value.Value, period!.Value, score) : null;
+    }
+
+    /// <summary>
+    /// Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the system code page (GB18030 on Chinese
+    /// Windows). The file is read as a stream, so a register of a million households is never held
+    /// whole: one pass checks whether it is valid UTF-8, the reader then decodes it as it goes.
+    /// </summary>
+    public static TextReader OpenFile(string path) =>
+        new StreamReader(path, IsUtf8(path) ? new UTF8Encoding(false) : Gb18030(), detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+
+    private static bool IsUtf8(string path)
+    {
+        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+        var bytes = new byte[1 << 16];
+        var chars = new char[(1 << 16) + 4];
+        using var stream = File.OpenRead(path);
+        try
+        {
+            int read;
+            while ((read = stream.Read(bytes, 0, bytes.Length)) > 0)
+            {
+                decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+            }
+
+            decoder.GetChars(bytes, 0, 0, chars, 0, flush: true);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private static Encoding Gb18030()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030");
     }
 
     public static string Decode(byte[] bytes)
@@ -221,26 +287,35 @@ public static class RegisterCsv
     }
 
     private static List<Sourced<T>> Read<T>(string source, TextReader reader, CsvLayout layout, string? uniqueColumn, Func<CsvRow, T?> parse)
+        where T : class =>
+        Collect(errors => Stream(source, reader, layout, uniqueColumn, parse, errors));
+
+    /// <summary>Reads a whole file; any error rejects all of it, so nothing is half read.</summary>
+    private static List<Sourced<T>> Collect<T>(Func<List<InputError>, IEnumerable<Sourced<T>>> stream)
+    {
+        var errors = new List<InputError>();
+        var result = stream(errors).ToList();
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
+    }
+
+    private static IEnumerable<Sourced<T>> Stream<T>(string source, TextReader reader, CsvLayout layout, string? uniqueColumn, Func<CsvRow, T?> parse, List<InputError> errors)
         where T : class
     {
-        var result = new List<Sourced<T>>();
-        var errors = new List<InputError>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Only the unique column's keys are kept (community codes, payment references), never the rows.
+        var seen = uniqueColumn is null ? null : new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in Rows(source, reader, layout, errors))
         {
-            if (uniqueColumn is not null && row.Raw(uniqueColumn) is { Length: > 0 } key && !seen.TryAdd(key, row.Number))
+            if (seen is not null && row.Raw(uniqueColumn!) is { Length: > 0 } key && !seen.TryAdd(key, row.Number))
             {
-                row.Error(uniqueColumn, "csv.row.duplicate", $"'{key}' already appears on row {seen[key]}");
+                row.Error(uniqueColumn!, "csv.row.duplicate", $"'{key}' already appears on row {seen[key]}");
             }
 
             var value = parse(row);
             if (value is not null && row.IsValid)
             {
-                result.Add(new Sourced<T>(value, source, row.Number));
+                yield return new Sourced<T>(value, source, row.Number);
             }
         }
-
-        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
     }
 
     private static IEnumerable<CsvRow> Rows(string source, TextReader reader, CsvLayout layout, List<InputError> errors)
@@ -283,7 +358,7 @@ public static class RegisterCsv
         }
     }
 
-    private sealed class CsvRow(string source, int number, string[] fields, Dictionary<string, int> index, List<InputError> errors)
+    private sealed partial class CsvRow(string source, int number, string[] fields, Dictionary<string, int> index, List<InputError> errors)
     {
         private int _errors;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Rates;
@@ -27,11 +28,33 @@ public sealed record ImportResult(ImportCount Communities, ImportCount Buildings
 }
 
 /// <summary>
+/// The rows of one import, read when the import runs: streamed from files (<see cref="RegisterFiles.Stream"/>),
+/// so a register of a million households is never held in memory, or from rows already parsed.
+/// Each function adds the parse errors of its rows to the list it is given and yields only good rows.
+/// </summary>
+public sealed record RegisterSource(
+    Func<List<InputError>, IEnumerable<Sourced<CommunityRow>>> Communities,
+    Func<List<InputError>, IEnumerable<Sourced<BuildingRow>>> Buildings,
+    Func<List<InputError>, IEnumerable<Sourced<HouseholdRow>>> Households,
+    Func<List<InputError>, IEnumerable<Sourced<OccupancyRow>>> Occupancy,
+    Func<List<InputError>, IEnumerable<Sourced<MeterReadingRow>>> MeterReadings)
+{
+    public static RegisterSource From(RegisterImport import) =>
+        new(_ => import.Communities, _ => import.Buildings, _ => import.Households, _ => import.Occupancy, _ => import.MeterReadings);
+}
+
+/// <summary>
 /// The household register in PostgreSQL, with history. An import is one transaction: every row is
 /// checked against the file, the stored register and the rate books, all problems are reported
 /// with file, row and column, and nothing is stored unless everything is valid. Importing the same
 /// files again changes nothing; a changed value becomes a new effective-dated row, never an overwrite.
 /// </summary>
+/// <remarks>
+/// Communities and buildings (thousands at most) are checked and written row by row. Households,
+/// occupancy and meter readings (a million and more for a city) are copied into temporary tables
+/// with binary COPY and checked and written a set at a time, with the same rules and messages:
+/// row by row they took 2 min 16 s for 100,000 households, so 23 min for a million.
+/// </remarks>
 public sealed class RegisterStore(NpgsqlDataSource dataSource)
 {
     public NpgsqlDataSource DataSource => dataSource;
@@ -39,17 +62,34 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
     /// <summary>The date of a first record whose real start is unknown: it describes the home "as it always was".</summary>
     public static readonly LocalDate Beginning = new(1900, 1, 1);
 
-    public async Task<ImportResult> ImportAsync(RegisterImport import, LocalDate today, RateCatalog? rates, CancellationToken ct = default)
+    public Task<ImportResult> ImportAsync(RegisterImport import, LocalDate today, RateCatalog? rates, CancellationToken ct = default) =>
+        ImportAsync(RegisterSource.From(import), today, rates, ct);
+
+    public async Task<ImportResult> ImportAsync(RegisterSource source, LocalDate today, RateCatalog? rates, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var session = new ImportSession(connection, tx, today, rates, ct);
 
-        var communities = new ImportCount(import.Communities.Count, await session.CommunitiesAsync(import.Communities));
-        var buildings = new ImportCount(import.Buildings.Count, await session.BuildingsAsync(import.Buildings));
-        var households = new ImportCount(import.Households.Count, await session.HouseholdsAsync(import.Households));
-        var occupancy = new ImportCount(import.Occupancy.Count, await session.OccupancyAsync(import.Occupancy));
-        var meters = new ImportCount(import.MeterReadings.Count, await session.MeterReadingsAsync(import.MeterReadings));
+        // Every file is read before anything is checked against the database, so a file with bad
+        // rows is reported on its own, as when the files were parsed whole first.
+        var parseErrors = new List<InputError>();
+        var communityRows = source.Communities(parseErrors).ToList();
+        var buildingRows = source.Buildings(parseErrors).ToList();
+        await session.CreateStagingAsync();
+        var householdRows = await session.StageHouseholdsAsync(source.Households(parseErrors));
+        var occupancyRows = await session.StageOccupancyAsync(source.Occupancy(parseErrors));
+        var meterRows = await session.StageMeterReadingsAsync(source.MeterReadings(parseErrors));
+        if (parseErrors.Count > 0)
+        {
+            throw new InputRejectedException(parseErrors);
+        }
+
+        var communities = new ImportCount(communityRows.Count, await session.CommunitiesAsync(communityRows));
+        var buildings = new ImportCount(buildingRows.Count, await session.BuildingsAsync(buildingRows));
+        var households = new ImportCount(householdRows, await session.HouseholdsAsync());
+        var occupancy = new ImportCount(occupancyRows, await session.OccupancyAsync());
+        var meters = new ImportCount(meterRows, await session.MeterReadingsAsync());
 
         if (session.Errors.Count > 0)
         {
@@ -203,7 +243,9 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
     /// <summary>One import's work inside its transaction: checks and writes, row by row, collecting every error.</summary>
     private sealed class ImportSession(NpgsqlConnection connection, NpgsqlTransaction tx, LocalDate today, RateCatalog? rates, CancellationToken ct)
     {
-        public List<InputError> Errors { get; } = [];
+        private readonly Database.BulkImport _bulk = new(connection, tx, ct);
+
+        public List<InputError> Errors => _bulk.Errors;
 
         public async Task<int> CommunitiesAsync(IReadOnlyList<Sourced<CommunityRow>> rows)
         {
@@ -287,103 +329,267 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             return changed;
         }
 
-        public async Task<int> HouseholdsAsync(IReadOnlyList<Sourced<HouseholdRow>> rows)
+        public async Task CreateStagingAsync()
         {
+            // seq keeps the order of the rows as given, which decides when one row sees another.
+            await ExecuteAsync(
+                """
+                create temp table stage_household (
+                    seq bigint not null, source text not null, row_no integer not null, code text not null, community_code text not null,
+                    building text not null, unit text not null, room text not null, building_area numeric(10, 2) not null, owner_name text not null,
+                    occupant_name text, phone text, parking_permits integer not null, effective_from date) on commit drop;
+                create temp table stage_occupancy (
+                    seq bigint not null, source text not null, row_no integer not null, household_code text not null,
+                    effective_from date not null, status text not null) on commit drop;
+                create temp table stage_meter (
+                    seq bigint not null, source text not null, row_no integer not null, household_code text not null,
+                    period date not null, item_code text not null, quantity numeric(14, 4) not null) on commit drop;
+                """);
+        }
+
+        public Task<int> StageHouseholdsAsync(IEnumerable<Sourced<HouseholdRow>> rows) =>
+            _bulk.CopyAsync(
+                "copy stage_household (seq, source, row_no, code, community_code, building, unit, room, building_area, owner_name, occupant_name, phone, parking_permits, effective_from) from stdin (format binary)",
+                rows,
+                r => (r.Source, r.Row),
+                async (w, r) =>
+                {
+                    var d = r.Value.Details;
+                    await w.WriteAsync(r.Value.Code.Value, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(r.Value.Community.Value, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(d.Building, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(d.Unit, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(d.Room, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(d.Area.Value, NpgsqlDbType.Numeric, ct);
+                    await w.WriteAsync(d.OwnerName, NpgsqlDbType.Text, ct);
+                    await _bulk.WriteAsync(w, d.OccupantName, NpgsqlDbType.Text);
+                    await _bulk.WriteAsync(w, d.Phone, NpgsqlDbType.Text);
+                    await w.WriteAsync(d.ParkingPermits, NpgsqlDbType.Integer, ct);
+                    await _bulk.WriteAsync(w, r.Value.EffectiveFrom, NpgsqlDbType.Date);
+                });
+
+        public Task<int> StageOccupancyAsync(IEnumerable<Sourced<OccupancyRow>> rows) =>
+            _bulk.CopyAsync(
+                "copy stage_occupancy (seq, source, row_no, household_code, effective_from, status) from stdin (format binary)",
+                rows,
+                r => (r.Source, r.Row),
+                async (w, r) =>
+                {
+                    await w.WriteAsync(r.Value.Household.Value, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(r.Value.EffectiveFrom, NpgsqlDbType.Date, ct);
+                    await w.WriteAsync(r.Value.Status.Name(), NpgsqlDbType.Text, ct);
+                });
+
+        public Task<int> StageMeterReadingsAsync(IEnumerable<Sourced<MeterReadingRow>> rows) =>
+            _bulk.CopyAsync(
+                "copy stage_meter (seq, source, row_no, household_code, period, item_code, quantity) from stdin (format binary)",
+                rows,
+                r => (r.Source, r.Row),
+                async (w, r) =>
+                {
+                    await w.WriteAsync(r.Value.Household.Value, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(r.Value.Period.OnDayOfMonth(1), NpgsqlDbType.Date, ct);
+                    await w.WriteAsync(r.Value.ItemCode, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(r.Value.Quantity, NpgsqlDbType.Numeric, ct);
+                });
+
+        /// <summary>
+        /// Households from the staging table, with the rules of one row at a time: a row of an
+        /// unknown community, or of a home recorded in another community, is refused; a new home is
+        /// added; a version is added unless the values in force on its date are already the same.
+        /// When a file holds several rows of one household (its history), they are applied in rounds,
+        /// the k-th row of every household in round k, so each sees the rows before it.
+        /// </summary>
+        public async Task<int> HouseholdsAsync()
+        {
+            await ExecuteAsync(
+                """
+                create temp table import_household on commit drop as
+                select s.*, row_number() over (partition by s.code order by s.seq) as rnk, false as bad from stage_household s;
+                analyze import_household;
+                """);
+            var found = new List<(long Seq, InputError Error)>();
+            await _bulk.ErrorsAsync(found,
+                """
+                update import_household s set bad = true
+                where not exists (select 1 from community c where c.code = s.community_code)
+                returning s.seq, s.source, s.row_no, 'community_code', 'household.community.unknown', format('community ''%s'' is not in the register', s.community_code)
+                """);
+            await _bulk.ErrorsAsync(found,
+                """
+                with first_row as (
+                    select distinct on (code) code, community_code from import_household where not bad order by code, seq),
+                owner as (
+                    select f.code, coalesce(h.community_code, f.community_code) as community_code
+                    from first_row f left join household h on h.code = f.code)
+                update import_household s set bad = true
+                from owner o
+                where o.code = s.code and not s.bad and s.community_code <> o.community_code
+                returning s.seq, s.source, s.row_no, 'community_code', 'household.community.moved',
+                    format('household %s belongs to community %s; a home does not move between communities (give it a new code)', s.code, o.community_code)
+                """);
+            await ExecuteAsync(
+                """
+                insert into household (code, community_code)
+                select distinct on (code) code, community_code from import_household where not bad order by code, seq
+                on conflict (code) do nothing
+                """);
+
+            var rounds = await ScalarAsync<int?>("select max(rnk)::integer from import_household where not bad") ?? 0;
             var changed = 0;
-            foreach (var (row, source, number) in rows.Select(r => (r.Value, r.Source, r.Row)))
+            for (var k = 1; k <= rounds; k++)
             {
-                if (!await ExistsAsync("select 1 from community where code = @code", row.Community.Value))
+                // The in-force version is the last one from on or before the row's date, or the first
+                // one when the row is dated before all of them: the same choice as AddDatedAsync.
+                await using var cmd = _bulk.Command(
+                    """
+                    with candidate as (
+                        select s.*, exists (select 1 from household_version v where v.household_code = s.code) as known
+                        from import_household s where s.rnk = @k and not s.bad),
+                    dated as (
+                        select c.*, case when c.known then coalesce(c.effective_from, @today) else coalesce(c.effective_from, @beginning) end as date
+                        from candidate c),
+                    decided as (
+                        select d.*,
+                            case
+                                when not d.known then 'insert'
+                                when (f.building, f.unit, f.room, f.building_area, f.owner_name, f.occupant_name, f.phone, f.parking_permits)
+                                     is not distinct from (d.building, d.unit, d.room, d.building_area, d.owner_name, d.occupant_name, d.phone, d.parking_permits) then 'same'
+                                when exists (select 1 from household_version v where v.household_code = d.code and v.effective_from = d.date) then 'conflict'
+                                else 'insert'
+                            end as outcome
+                        from dated d
+                        left join lateral (
+                            select v.* from household_version v
+                            where d.known and v.household_code = d.code
+                            order by (v.effective_from <= d.date) desc, case when v.effective_from <= d.date then v.effective_from end desc, v.effective_from
+                            limit 1) f on true),
+                    added as (
+                        insert into household_version (household_code, effective_from, building, unit, room, building_area, owner_name, occupant_name, phone, parking_permits)
+                        select code, date, building, unit, room, building_area, owner_name, occupant_name, phone, parking_permits
+                        from decided where outcome = 'insert' order by seq
+                        returning 1),
+                    logged as (
+                        insert into register_change (entity, code, effective_from, data, source)
+                        select 'household_version', code, date,
+                            jsonb_build_object('building', building, 'unit', unit, 'room', room, 'building_area', building_area, 'owner_name', owner_name,
+                                'occupant_name', occupant_name, 'phone', phone, 'parking_permits', parking_permits),
+                            source || ' row ' || row_no
+                        from decided where outcome = 'insert' order by seq)
+                    select (select count(*) from added)::integer, c.seq, c.source, c.row_no, c.code, c.date
+                    from (select 1) one left join (select * from decided where outcome = 'conflict') c on true
+                    order by c.seq
+                    """);
+                cmd.Parameters.AddWithValue("k", (long)k);
+                cmd.Parameters.AddWithValue("today", today);
+                cmd.Parameters.AddWithValue("beginning", Beginning);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                var first = true;
+                while (await reader.ReadAsync(ct))
                 {
-                    Errors.Add(new InputError(source, number, "community_code", "household.community.unknown", $"community '{row.Community}' is not in the register"));
-                    continue;
-                }
-
-                var current = await ScalarAsync<string>("select community_code from household where code = @code", ("code", row.Code.Value));
-                if (current is not null && current != row.Community.Value)
-                {
-                    Errors.Add(new InputError(source, number, "community_code", "household.community.moved",
-                        $"household {row.Code} belongs to community {current}; a home does not move between communities (give it a new code)"));
-                    continue;
-                }
-
-                if (current is null)
-                {
-                    await ExecuteAsync("insert into household (code, community_code) values (@code, @community)",
-                        ("code", row.Code.Value), ("community", row.Community.Value));
-                }
-
-                var d = row.Details;
-                var versionChanged = await AddDatedAsync(
-                    "household_version", "household_code", row.Code.Value, row.EffectiveFrom, source, number, "effective_from",
-                    new Dictionary<string, object?>
+                    // The count repeats on every conflict row; take it once.
+                    changed += first ? reader.GetInt32(0) : 0;
+                    first = false;
+                    if (!reader.IsDBNull(1))
                     {
-                        ["building"] = d.Building, ["unit"] = d.Unit, ["room"] = d.Room, ["building_area"] = d.Area.Value,
-                        ["owner_name"] = d.OwnerName, ["occupant_name"] = d.OccupantName, ["phone"] = d.Phone, ["parking_permits"] = d.ParkingPermits,
-                    });
-                changed += versionChanged ? 1 : 0;
+                        var date = reader.GetFieldValue<LocalDate>(5);
+                        found.Add((reader.GetInt64(1), new InputError(reader.GetString(2), reader.GetInt32(3), "effective_from", "register.history.conflict",
+                            $"{reader.GetString(4)} already has different values from {date:yyyy-MM-dd}; history is not overwritten, give the change its own effective_from")));
+                    }
+                }
             }
 
+            _bulk.AddInRowOrder(found);
             return changed;
         }
 
-        public async Task<int> OccupancyAsync(IReadOnlyList<Sourced<OccupancyRow>> rows)
+        /// <summary>
+        /// Occupancy from the staging table. A household and date already recorded (in the database,
+        /// or on an earlier row) keeps its status: the same status again is nothing new, another one
+        /// is a conflict, because history is not overwritten.
+        /// </summary>
+        public async Task<int> OccupancyAsync()
         {
-            var changed = 0;
-            foreach (var (row, source, number) in rows.Select(r => (r.Value, r.Source, r.Row)))
-            {
-                if (!await ExistsAsync("select 1 from household where code = @code", row.Household.Value))
-                {
-                    Errors.Add(new InputError(source, number, "household_code", "occupancy.household.unknown", $"household '{row.Household}' is not in the register"));
-                    continue;
-                }
-
-                var existing = await ScalarAsync<string>("select status from occupancy where household_code = @h and effective_from = @d",
-                    ("h", row.Household.Value), ("d", row.EffectiveFrom));
-                if (existing is null)
-                {
-                    await ExecuteAsync("insert into occupancy (household_code, effective_from, status) values (@h, @d, @s)",
-                        ("h", row.Household.Value), ("d", row.EffectiveFrom), ("s", row.Status.Name()));
-                    await LogAsync("occupancy", row.Household.Value, row.EffectiveFrom, row, source, number);
-                    changed++;
-                }
-                else if (existing != row.Status.Name())
-                {
-                    Errors.Add(new InputError(source, number, "status", "occupancy.conflict",
-                        $"household {row.Household} is already recorded as {existing} from {row.EffectiveFrom:yyyy-MM-dd}; history is not overwritten, record the change from another date"));
-                }
-            }
-
-            return changed;
+            var found = new List<(long Seq, InputError Error)>();
+            await _bulk.ErrorsAsync(found,
+                """
+                select s.seq, s.source, s.row_no, 'household_code', 'occupancy.household.unknown', format('household ''%s'' is not in the register', s.household_code)
+                from stage_occupancy s where not exists (select 1 from household h where h.code = s.household_code)
+                """);
+            await _bulk.ErrorsAsync(found,
+                """
+                with valid as (
+                    select s.* from stage_occupancy s where exists (select 1 from household h where h.code = s.household_code)),
+                first_row as (
+                    select distinct on (household_code, effective_from) * from valid order by household_code, effective_from, seq)
+                select v.seq, v.source, v.row_no, 'status', 'occupancy.conflict',
+                    format('household %s is already recorded as %s from %s; history is not overwritten, record the change from another date',
+                        v.household_code, coalesce(o.status, f.status), to_char(v.effective_from, 'YYYY-MM-DD'))
+                from valid v
+                join first_row f on f.household_code = v.household_code and f.effective_from = v.effective_from
+                left join occupancy o on o.household_code = v.household_code and o.effective_from = v.effective_from
+                where v.status <> coalesce(o.status, f.status)
+                """);
+            _bulk.AddInRowOrder(found);
+            return await ScalarAsync<int>(
+                """
+                with valid as (
+                    select s.* from stage_occupancy s where exists (select 1 from household h where h.code = s.household_code)),
+                first_row as (
+                    select distinct on (household_code, effective_from) * from valid order by household_code, effective_from, seq),
+                added as (
+                    insert into occupancy (household_code, effective_from, status)
+                    select f.household_code, f.effective_from, f.status from first_row f
+                    where not exists (select 1 from occupancy o where o.household_code = f.household_code and o.effective_from = f.effective_from)
+                    order by f.seq
+                    returning household_code, effective_from, status),
+                logged as (
+                    insert into register_change (entity, code, effective_from, data, source)
+                    select 'occupancy', a.household_code, a.effective_from,
+                        jsonb_build_object('household_code', a.household_code, 'status', a.status, 'effective_from', a.effective_from),
+                        f.source || ' row ' || f.row_no
+                    from added a join first_row f on f.household_code = a.household_code and f.effective_from = a.effective_from
+                    order by f.seq)
+                select count(*)::integer from added
+                """);
         }
 
-        public async Task<int> MeterReadingsAsync(IReadOnlyList<Sourced<MeterReadingRow>> rows)
+        /// <summary>Meter readings from the staging table: a reading already recorded keeps its quantity; another quantity is a conflict.</summary>
+        public async Task<int> MeterReadingsAsync()
         {
-            var changed = 0;
-            foreach (var (row, source, number) in rows.Select(r => (r.Value, r.Source, r.Row)))
-            {
-                if (!await ExistsAsync("select 1 from household where code = @code", row.Household.Value))
-                {
-                    Errors.Add(new InputError(source, number, "household_code", "meter.household.unknown", $"household '{row.Household}' is not in the register"));
-                    continue;
-                }
-
-                var period = row.Period.OnDayOfMonth(1);
-                var existing = await ScalarAsync<decimal?>("select quantity from meter_reading where household_code = @h and period = @p and item_code = @i",
-                    ("h", row.Household.Value), ("p", period), ("i", row.ItemCode));
-                if (existing is null)
-                {
-                    await ExecuteAsync("insert into meter_reading (household_code, period, item_code, quantity) values (@h, @p, @i, @q)",
-                        ("h", row.Household.Value), ("p", period), ("i", row.ItemCode), ("q", row.Quantity));
-                    changed++;
-                }
-                else if (existing.Value != row.Quantity)
-                {
-                    Errors.Add(new InputError(source, number, "quantity", "meter.conflict",
-                        $"the {row.ItemCode} reading of {row.Household} for {row.Period} is already recorded as {existing.Value}"));
-                }
-            }
-
-            return changed;
+            var found = new List<(long Seq, InputError Error)>();
+            await _bulk.ErrorsAsync(found,
+                """
+                select s.seq, s.source, s.row_no, 'household_code', 'meter.household.unknown', format('household ''%s'' is not in the register', s.household_code)
+                from stage_meter s where not exists (select 1 from household h where h.code = s.household_code)
+                """);
+            await _bulk.ErrorsAsync(found,
+                """
+                with valid as (
+                    select s.* from stage_meter s where exists (select 1 from household h where h.code = s.household_code)),
+                first_row as (
+                    select distinct on (household_code, period, item_code) * from valid order by household_code, period, item_code, seq)
+                select v.seq, v.source, v.row_no, 'quantity', 'meter.conflict',
+                    format('the %s reading of %s for %s is already recorded as %s', v.item_code, v.household_code, to_char(v.period, 'YYYY-MM'), coalesce(m.quantity, f.quantity))
+                from valid v
+                join first_row f on f.household_code = v.household_code and f.period = v.period and f.item_code = v.item_code
+                left join meter_reading m on m.household_code = v.household_code and m.period = v.period and m.item_code = v.item_code
+                where v.quantity <> coalesce(m.quantity, f.quantity)
+                """);
+            _bulk.AddInRowOrder(found);
+            return await ScalarAsync<int>(
+                """
+                with valid as (
+                    select s.* from stage_meter s where exists (select 1 from household h where h.code = s.household_code)),
+                first_row as (
+                    select distinct on (household_code, period, item_code) * from valid order by household_code, period, item_code, seq),
+                added as (
+                    insert into meter_reading (household_code, period, item_code, quantity)
+                    select household_code, period, item_code, quantity from first_row
+                    on conflict do nothing
+                    returning 1)
+                select count(*)::integer from added
+                """);
         }
 
         private bool CheckRates(CommunityRow row, string source, int number)
@@ -494,27 +700,8 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         private async Task<bool> ExistsAsync(string sql, string code) =>
             await ScalarAsync<int?>(sql, ("code", code)) is not null;
 
-        private async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection, tx);
-            foreach (var (name, value) in parameters)
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
+        private Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) => _bulk.ScalarAsync<T>(sql, parameters);
 
-            var result = await cmd.ExecuteScalarAsync(ct);
-            return result is null or DBNull ? default : (T)result;
-        }
-
-        private async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection, tx);
-            foreach (var (name, value) in parameters)
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
-
-            return await cmd.ExecuteNonQueryAsync(ct);
-        }
+        private Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => _bulk.ExecuteAsync(sql, parameters);
     }
 }
