@@ -100,10 +100,24 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         return new ImportResult(communities, buildings, households, occupancy, meters);
     }
 
-    public async Task<IReadOnlyList<Community>> CommunitiesAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<Community>> CommunitiesAsync(CancellationToken ct = default) => CommunitiesAsync(null, ct);
+
+    /// <summary>
+    /// The communities with their level history and buildings; only <paramref name="only"/> when
+    /// given, so a job billing one community of a city does not read the whole city's register.
+    /// </summary>
+    public async Task<IReadOnlyList<Community>> CommunitiesAsync(IReadOnlyCollection<CommunityCode>? only, CancellationToken ct = default)
     {
+        var codes = only is { Count: > 0 } ? only.Select(c => c.Value).ToArray() : null;
+        NpgsqlCommand Filtered(string sql)
+        {
+            var cmd = dataSource.CreateCommand(sql);
+            cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)codes ?? DBNull.Value });
+            return cmd;
+        }
+
         var levels = new Dictionary<string, List<Dated<LevelAssignment>>>(StringComparer.Ordinal);
-        await using (var cmd = dataSource.CreateCommand("select community_code, effective_from, service_level, agreed_price from community_level"))
+        await using (var cmd = Filtered("select community_code, effective_from, service_level, agreed_price from community_level where @codes is null or community_code = any(@codes)"))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -115,7 +129,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         }
 
         var buildings = new Dictionary<string, Dictionary<string, BuildingType>>(StringComparer.Ordinal);
-        await using (var cmd = dataSource.CreateCommand("select community_code, building, building_type from building"))
+        await using (var cmd = Filtered("select community_code, building, building_type from building where @codes is null or community_code = any(@codes)"))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -130,10 +144,12 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             }
         }
 
-        await using var communities = dataSource.CreateCommand(
+        await using var communities = Filtered(
             """
             select c.code, c.name, c.operator_code, o.name, c.zone_code, c.city, c.district, c.rate_book, c.billing_start, c.building_type
-            from community c join operator o on o.code = c.operator_code order by c.code
+            from community c join operator o on o.code = c.operator_code
+            where @codes is null or c.code = any(@codes)
+            order by c.code
             """);
         await using var rows = await communities.ExecuteReaderAsync(ct);
         var result = new List<Community>();
@@ -177,8 +193,8 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         await using (var cmd = dataSource.CreateCommand(
             """
             select o.household_code, o.effective_from, o.status
-            from occupancy o join household h on h.code = o.household_code
-            where h.community_code = @community
+            from occupancy o
+            where o.household_code in (select h.code from household h where h.community_code = @community)
             """))
         {
             cmd.Parameters.AddWithValue("community", community.Value);

@@ -269,7 +269,8 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
                 throw new TimeoutException($"Run {runId} is still {run.Status} ({run.HouseholdsDone}/{run.HouseholdsTotal} households) after {timeout}.");
             }
 
-            await Task.Delay(250, ct);
+            // A city-size run is read less often: each look reads every community's progress.
+            await Task.Delay(run.Communities.Count > 100 ? 1000 : 250, ct);
         }
     }
 

@@ -22,13 +22,8 @@ public sealed class StoredRegisterBilling(
     public async IAsyncEnumerable<CommunityBill> BillAsync(
         YearMonth period, IReadOnlyCollection<CommunityCode>? only, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        foreach (var community in await register.CommunitiesAsync(ct))
+        foreach (var community in await register.CommunitiesAsync(only, ct))
         {
-            if (only is { Count: > 0 } && !only.Contains(community.Code))
-            {
-                continue;
-            }
-
             var households = await register.HouseholdsAsync(community.Code, ct);
             var meters = await register.MeterReadingsAsync(community.Code, period, ct);
             var points = await new Points.PointsStore(register.DataSource, Core.Points.PointsCatalogues.Empty).MonthAsync(community.Code.Value, period, ct);

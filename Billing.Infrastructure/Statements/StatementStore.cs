@@ -8,8 +8,15 @@ namespace RedProperty.Billing.Infrastructure.Statements;
 /// <summary>Issued statements, their lines and their PDFs in PostgreSQL.</summary>
 public sealed class StatementStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Households per transaction: progress is committed this often, and a killed worker loses at most one batch of work.</summary>
-    public const int BatchSize = 100;
+    /// <summary>
+    /// Households per transaction when storing: progress is committed this often, and a killed
+    /// worker loses at most one batch. Storing is cheap per row and pays a few round trips per
+    /// batch, so its batches are larger than drawing's.
+    /// </summary>
+    public const int BatchSize = 500;
+
+    /// <summary>Statements per transaction when drawing PDFs, which take milliseconds each.</summary>
+    public const int RenderBatchSize = 100;
 
     /// <summary>
     /// Issues a community's statements for a month: first every statement is stored, a batch of
@@ -42,7 +49,7 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
     public async Task<int> RenderAsync(CommunityBill bill, long runId, StatementPdfRenderer renderer, CancellationToken ct = default)
     {
         var rendered = 0;
-        foreach (var batch in bill.Statements.Chunk(BatchSize))
+        foreach (var batch in bill.Statements.Chunk(RenderBatchSize))
         {
             rendered += await RenderBatchAsync(bill, batch, runId, renderer, ct);
         }
