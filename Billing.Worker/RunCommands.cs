@@ -114,13 +114,14 @@ public static partial class Cli
         await using var host = RunHost.Start(configuration, database, rates, [$"cli-{Environment.ProcessId}"]);
         var ok = true;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var draft in await DraftForOperatorsAsync(host, database, period, options.Get("operator"), options.Get("communities"), by, RunTrigger.Command, renderPdfs))
+        var drafts = await DraftForOperatorsAsync(host, database, period, options.Get("operator"), options.Get("communities"), by, RunTrigger.Command, renderPdfs);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Drafted {drafts.Count} runs in {clock.Elapsed.TotalSeconds:0.0} s wall"));
+        foreach (var draft in drafts)
         {
-            var drafted = clock.Elapsed;
+            clock.Restart();
             var issued = await ApproveAndIssueAsync(host, draft.Id, by);
             ok &= draft.Status == "draft" && issued.Status == "issued";
-            PrintPhases(issued, drafted, clock.Elapsed - drafted);
-            clock.Restart();
+            PrintPhases(issued, clock.Elapsed);
         }
 
         PrintSummary(period, await new Infrastructure.Statements.StatementStore(database.DataSource).TotalsAsync(period), null, null);
@@ -212,15 +213,15 @@ public static partial class Cli
     }
 
     /// <summary>
-    /// Where the time went: wall time of drafting and of issuing, and within issuing the time the
-    /// community jobs spent computing, storing and drawing, summed over jobs that ran side by side.
+    /// Where the time of issuing went: its wall time, and the time the community jobs spent
+    /// computing, storing and drawing, summed over jobs that ran side by side.
     /// </summary>
-    private static void PrintPhases(RunView run, TimeSpan drafting, TimeSpan issuing)
+    private static void PrintPhases(RunView run, TimeSpan issuing)
     {
         var sum = IssueTimings.Sum(run.Communities.Select(c => c.Timings).OfType<IssueTimings>());
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  phases: draft {drafting.TotalSeconds:0.0} s wall, approve and issue {issuing.TotalSeconds:0.0} s wall; in the community jobs (summed): compute {sum.Compute.TotalSeconds:0.0} s, store {sum.Store.TotalSeconds:0.0} s, draw PDFs {sum.Render.TotalSeconds:0.0} s; {run.PdfsDone} PDFs"));
+            $"  run {run.Id}: approved and issued in {issuing.TotalSeconds:0.0} s wall; in its community jobs (summed): compute {sum.Compute.TotalSeconds:0.0} s, store {sum.Store.TotalSeconds:0.0} s, draw PDFs {sum.Render.TotalSeconds:0.0} s; {run.PdfsDone} PDFs"));
     }
 
     /// <summary>`render`: draw the PDFs that runs of a month stored their statements without.</summary>
