@@ -126,8 +126,7 @@ public sealed class CommunityAccountsStoreTests : IAsyncLifetime
         var pdf = CommunityAccountsPdf.Render(accounts);
         File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "redproperty-accounts-HZ-FXY-2026-10.pdf"), pdf);
 
-        using var document = PdfDocument.Open(pdf);
-        var text = string.Concat(document.GetPages().SelectMany(p => p.Letters).Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf);
         foreach (var expected in new[]
         {
             "丰鑫园小区收支明白账", "2026年10月", "天创金源物业公司",

@@ -71,7 +71,7 @@ public sealed class ParkingInvoicesApiTests : ApiHost
         Assert.Equal(invoice.GetProperty("pdfSha256").GetString(), pdf.Headers.GetValues("X-Content-SHA256").Single());
         using (var document = PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync()))
         {
-            var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+            var text = PdfReadBack.TextOf(document.GetPage(1));
             Assert.Contains("城东物流有限公司", text, StringComparison.Ordinal);
             Assert.Contains("贰佰捌拾元整", text, StringComparison.Ordinal);
         }

@@ -139,8 +139,7 @@ public class AdjustmentStoreTests
         await RunMonth.IssueAsync(services, db.DataSource, "2026-11", Fxy);
 
         var pdf = await PdfAsync(db, 11);
-        using var document = PdfDocument.Open(pdf.Content);
-        var text = string.Concat(document.GetPages().SelectMany(p => p.Letters).Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf.Content);
 
         Assert.Contains($"更正更正对账单{October}：10月面积录入有误，多收10.00元-10.00", text, StringComparison.Ordinal);
         Assert.Contains("更正记录：adjustment#", text, StringComparison.Ordinal);

@@ -153,7 +153,7 @@ public class BusinessInvoiceStoreTests
 
         var (pdf, sha, number) = (await store.PdfAsync("HZ-FXY", OctoberLeases.October, shop))!.Value;
         using var document = PdfDocument.Open(pdf);
-        var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(document.GetPage(1));
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(pdf)), sha);
         Assert.Equal(1, document.NumberOfPages);

@@ -149,10 +149,10 @@ public class PaymentStoreTests
         Assert.All(arrears, a => Assert.Equal(a.Position.Open, a.Aging.Days0To30));
         Assert.StartsWith("building,unit,room,household_code", csv, StringComparison.Ordinal);
         Assert.Equal(143, reminders.NumberOfPages);
-        var notice = string.Concat(reminders.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var notice = PdfReadBack.TextOf(reminders.GetPage(1));
         Assert.Contains("物业服务费缴费温馨提醒", notice, StringComparison.Ordinal);
         Assert.Contains("已逾期7天", notice, StringComparison.Ordinal);
-        var receiptText = string.Concat(receipt.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var receiptText = PdfReadBack.TextOf(receipt.GetPage(1));
         Assert.Contains("物业服务费收据", receiptText, StringComparison.Ordinal);
         Assert.Contains(ChineseAmount.Capital(new Money(owed + 14.08m)), receiptText, StringComparison.Ordinal);
         Assert.Contains("转为预存：14.08元", receiptText, StringComparison.Ordinal);

@@ -206,8 +206,7 @@ public class BillingRunTests
             await AccountAsync(db, "HZ-FXY-01-1-101", "2026-11-01"));
 
         var pdf = await PdfAsync(db, "HZ-FXY-01-1-101", "2026-11-01");
-        using var document = PdfDocument.Open(pdf);
-        var text = string.Concat(document.GetPages().SelectMany(p => p.Letters).Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf);
         Assert.Contains("上期账单应缴33.51", text, StringComparison.Ordinal);
         Assert.Contains("上期以来缴费及调整（缴费为负）-50.00", text, StringComparison.Ordinal);
         Assert.Contains("本期应缴总额¥17.02", text, StringComparison.Ordinal);
@@ -225,8 +224,7 @@ public class BillingRunTests
 
         // 0 − 100.00 + 33.51 = −66.49: nothing to pay, 66.49 in credit.
         Assert.Equal((0.00m, -100.00m, -66.49m), await AccountAsync(db, "HZ-FXY-01-1-101", "2026-10-01"));
-        using var document = PdfDocument.Open(await PdfAsync(db, "HZ-FXY-01-1-101", "2026-10-01"));
-        var text = string.Concat(document.GetPages().SelectMany(p => p.Letters).Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(await PdfAsync(db, "HZ-FXY-01-1-101", "2026-10-01"));
         Assert.Contains("本期应缴总额¥0.00", text, StringComparison.Ordinal);
         Assert.Contains("预存余额66.49元", text, StringComparison.Ordinal);
     }

@@ -69,8 +69,7 @@ public class StatementPdfPhaseTests
         Assert.Equal("HZ-FXY: 0 PDFs drawn", again);
         Assert.Equal(304, (await runs.GetAsync(draft.Id))!.PdfsDone);
         var pdf = await new StatementStore(db.DataSource).PdfAsync(new HouseholdCode("HZ-FXY-01-1-101"), new YearMonth(2026, 10));
-        using var document = PdfDocument.Open(pdf!.Content);
-        var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf!.Content);
         Assert.Contains("69.81m²×0.48元/m²/月×31/31天", text, StringComparison.Ordinal);
         Assert.Contains("¥33.51", text, StringComparison.Ordinal);
     }
@@ -112,8 +111,7 @@ public class StatementPdfPhaseTests
         await RunMonth.Job(services).RenderAsync(draft.Id, "HZ-FXY", CancellationToken.None);
 
         var pdf = await new StatementStore(db.DataSource).PdfAsync(new HouseholdCode("HZ-FXY-01-1-101"), new YearMonth(2026, 10));
-        using var document = PdfDocument.Open(pdf!.Content);
-        var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf!.Content);
         Assert.Contains("-20.00", text, StringComparison.Ordinal);
         Assert.Contains("¥13.51", text, StringComparison.Ordinal);
         Assert.Equal(1, await db.CountAsync("select count(*) from points_credit_application"));

@@ -25,8 +25,7 @@ public class StatementPdfTests
 
         using var document = PdfDocument.Open(pdf);
         var page = Assert.Single(document.GetPages());
-        // Compare without white space: PDF text has no reliable notion of spaces.
-        var text = string.Concat(page.Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(page);
 
         Assert.Contains("物业服务费对账单", text, StringComparison.Ordinal);
         Assert.Contains("丰鑫园小区", text, StringComparison.Ordinal);
@@ -56,8 +55,7 @@ public class StatementPdfTests
         var pdf = new StatementPdfRenderer().Render(statement);
         File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "redproperty-split-month-statement.pdf"), pdf);
 
-        using var document = PdfDocument.Open(pdf);
-        var text = string.Concat(document.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf);
         // 100 × 0.40 × 15/31 = 19.35; 100 × 0.50 × 16/31 = 25.81; waste 5.00 × 15/31 = 2.42 and × 16/31 = 2.58; water 12.5 × 3.20 = 40.00
         foreach (var expected in new[] { "物业服务费（2星级）", "物业服务费（3星级）", "×15/31天（10月1日–10月15日）", "19.35", "25.81", "生活垃圾清运费", "2.42", "2.58", "12.50m³×3.20元/m³", "40.00", "¥90.16" })
         {
@@ -78,7 +76,7 @@ public class StatementPdfTests
         var statement = Assert.Single(bill.Statements);
 
         using var document = PdfDocument.Open(new StatementPdfRenderer().Render(statement));
-        var pages = document.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)))).ToList();
+        var pages = document.GetPages().Select(PdfReadBack.TextOf).ToList();
 
         Assert.Equal(31, statement.Lines.Count);
         Assert.True(pages.Count >= 2, $"{pages.Count} page(s)");

@@ -139,7 +139,7 @@ public class ReconciliationTests
         var rows = await store.ReconcileAsync("开发区", October);
 
         using var pdf = PdfDocument.Open(ReconciliationReport.Pdf("开发区", October, rows));
-        var text = string.Concat(pdf.GetPage(1).Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+        var text = PdfReadBack.TextOf(pdf.GetPage(1));
 
         Assert.Contains("开发区老旧小区物业服务财政补贴对账表（2026年10月）", text, StringComparison.Ordinal);
         Assert.Contains("丰鑫园小区", text, StringComparison.Ordinal);
