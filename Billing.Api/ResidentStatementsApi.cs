@@ -30,7 +30,17 @@ public static class ResidentStatementsApi
             return problem;
         }
 
-        var pdf = await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct) ? await new StatementStore(db).PdfAsync(code, month, ct) : null;
+        var store = new StatementStore(db);
+        var maySee = await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct);
+        var pdf = maySee ? await store.PdfAsync(code, month, ct) : null;
+        if (pdf is null && maySee && await store.IsIssuedAsync(code, month, ct))
+        {
+            // Issued (charged, on the ledger) by a run that draws its PDFs later: say so, rather than "no statement".
+            http.Response.Headers.RetryAfter = "3600";
+            return Problems.Field(StatusCodes.Status404NotFound, "Statement PDF not drawn yet",
+                $"The statement of household {household} for {period} is issued; its PDF has not been drawn yet. Its lines are at /api/households/{household}/statements/{period}.", null);
+        }
+
         if (pdf is null)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Statement not found",

@@ -197,6 +197,15 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>Whether the household has an issued statement for the month, with or without its PDF yet.</summary>
+    public async Task<bool> IsIssuedAsync(HouseholdCode household, YearMonth period, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("select exists (select 1 from statement where household_code = @h and period = @p)");
+        cmd.Parameters.AddWithValue("h", household.Value);
+        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<StoredPdf?> PdfAsync(HouseholdCode household, YearMonth period, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
