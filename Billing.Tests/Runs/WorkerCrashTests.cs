@@ -67,6 +67,10 @@ public sealed class WorkerCrashTests : IDisposable
         Assert.Equal(0, await db.CountAsync("select count(*) from statement s where not exists (select 1 from statement_line l where l.statement_id = s.id)"));
         await using var sum = db.DataSource.CreateCommand("select sum(total) from statement");
         Assert.Equal(draft.Total.Yuan, (decimal)(await sum.ExecuteScalarAsync())!);
+
+        // The PDFs too: every statement has exactly one, matching its stored SHA-256, however many were drawn before the kill.
+        Assert.Equal(households, finished.PdfsDone);
+        Assert.Equal(households, await db.CountAsync("select count(*) from statement_pdf p join statement s on s.id = p.statement_id where p.pdf_sha256 = encode(sha256(p.pdf), 'hex')"));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
