@@ -255,15 +255,20 @@ public static partial class Cli
         return ok ? 0 : 1;
     }
 
+    /// <summary>Communities listed one by one up to this many; a city-size run is shown by line kind, with only the communities that need attention.</summary>
+    private const int ListedCommunities = 50;
+
     private static void PrintDraft(RunView run)
     {
         PrintRun(run);
-        foreach (var c in run.Communities)
+        var rows = run.Communities.Count <= ListedCommunities
+            ? run.Communities.SelectMany(c => c.Totals.Select(t => (c.Community, Total: t)))
+            : run.Communities.SelectMany(c => c.Totals)
+                .GroupBy(t => t.Kind)
+                .Select(g => ($"{run.Communities.Count} communities", Total: new DraftLineTotal(g.Key, g.Sum(t => t.Lines), g.Sum(t => t.Households), Core.Money.Sum(g.Select(t => t.Amount)))));
+        foreach (var (community, t) in rows)
         {
-            foreach (var t in c.Totals)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {c.Community,-10} {t.Kind,-22} {t.Lines,6} lines {t.Households,6} households {t.Amount.Yuan,14:0.00}"));
-            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {community,-10} {t.Kind,-22} {t.Lines,6} lines {t.Households,6} households {t.Amount.Yuan,14:0.00}"));
         }
     }
 
@@ -273,7 +278,14 @@ public static partial class Cli
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"  run {run.Id} {BillingPeriod.Format(run.Period)} {run.Status}: {run.HouseholdsDone}/{run.HouseholdsTotal} households, {run.Total.Yuan:0.00} yuan{approval}"));
-        foreach (var c in run.Communities)
+        var listed = run.Communities.Count <= ListedCommunities ? run.Communities : run.Communities.Where(c => c.Problem is not null).ToList();
+        if (listed.Count < run.Communities.Count)
+        {
+            var byStatus = run.Communities.GroupBy(c => c.Status).Select(g => $"{g.Count()} {g.Key}");
+            Console.WriteLine($"    {run.Communities.Count} communities: {string.Join(", ", byStatus)}; those with a problem below, every one with `runs` or GET /api/runs/{run.Id}");
+        }
+
+        foreach (var c in listed)
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
