@@ -51,14 +51,14 @@ internal sealed class RunsDashboardPage : RazorPage
         {
             WriteLiteral(string.Create(
                 CultureInfo.InvariantCulture,
-                $"<h3>Run {run.Id} · {BillingPeriod.Format(run.Period)} · {Encode(run.OperatorCode)} · {Encode(run.Status)} · {run.HouseholdsDone}/{run.HouseholdsTotal} households</h3>"));
+                $"<h3>Run {run.Id} · {BillingPeriod.Format(run.Period)} · {Encode(run.OperatorCode)} · {Encode(run.Status)} · {run.HouseholdsDone}/{run.HouseholdsTotal} households · {run.PdfsDone} PDFs</h3>"));
             WriteLiteral(Bar(run.HouseholdsDone, run.HouseholdsTotal));
-            WriteLiteral("<table class=\"table table-condensed\"><thead><tr><th>Community</th><th>Status</th><th>Households done / total</th><th>Total (yuan)</th><th>Worker</th><th>Problem</th></tr></thead><tbody>");
+            WriteLiteral("<table class=\"table table-condensed\"><thead><tr><th>Community</th><th>Status</th><th>Households done / total</th><th>PDFs drawn</th><th>Total (yuan)</th><th>Worker</th><th>Problem</th></tr></thead><tbody>");
             foreach (var c in run.Communities)
             {
                 WriteLiteral(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"<tr><td>{Encode(c.Community)}</td><td>{Encode(c.Status)}</td><td>{c.HouseholdsDone}/{c.HouseholdsTotal}{Bar(c.HouseholdsDone, c.HouseholdsTotal ?? 0)}</td><td>{c.Total.Yuan:0.00}</td><td>{Encode(c.Worker)}</td><td>{Encode(c.Problem)}</td></tr>"));
+                    $"<tr><td>{Encode(c.Community)}</td><td>{Encode(c.Status)}</td><td>{c.HouseholdsDone}/{c.HouseholdsTotal}{Bar(c.HouseholdsDone, c.HouseholdsTotal ?? 0)}</td><td>{c.PdfsDone}</td><td>{c.Total.Yuan:0.00}</td><td>{Encode(c.Worker)}</td><td>{Encode(c.Problem)}</td></tr>"));
             }
 
             WriteLiteral("</tbody></table>");

@@ -48,12 +48,14 @@ public sealed class RunsApiTests : ApiHost
         var dashboard = await finance.GetStringAsync("/hangfire/billing-runs");
 
         Assert.Equal((304, 304), (issued.GetProperty("progress").GetProperty("done").GetInt32(), issued.GetProperty("progress").GetProperty("total").GetInt32()));
+        Assert.Equal(304, issued.GetProperty("progress").GetProperty("pdfs").GetInt32());
+        Assert.All(issued.GetProperty("communities").EnumerateArray(), c => Assert.True(c.GetProperty("timings").GetProperty("renderMs").GetInt32() >= 0));
         Assert.Equal("test:TCJY", issued.GetProperty("approvedBy").GetString());
         Assert.Equal(304, await Db.CountAsync("select count(*) from statement"));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("status", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         Assert.Contains("Billing runs", dashboard, StringComparison.Ordinal);
-        Assert.Contains("304/304 households", dashboard, StringComparison.Ordinal);
+        Assert.Contains("304/304 households · 304 PDFs", dashboard, StringComparison.Ordinal);
         Assert.Contains("HZ-FXY", dashboard, StringComparison.Ordinal);
 
         var list = await finance.GetFromJsonAsync<JsonElement>("/api/runs?page=1&pageSize=10");
