@@ -28,10 +28,15 @@ public static class ParkingInvoicesApi
         group.MapGet("/invoices/{period}/{business:long}.pdf", InvoicePdf);
         group.MapPost("/invoices/{period}/{business:long}/payments", Pay);
         group.MapGet("/pool/{period}", Pool);
+
+        // A payment id is enough to find its invoice, as for household payments (/api/payments/{id}/reversal).
+        app.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff);
         return app;
     }
 
     public sealed record BusinessPaymentRequest(string? Channel, string? Reference, decimal? Amount, string? PaidOn);
+
+    public sealed record BusinessReversalRequest(string? Reason, string? On);
 
     /// <summary>Issues the month's invoices for every business leasing in the community; issuing again changes nothing.</summary>
     private static async Task<IResult> Issue(string community, string period, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
@@ -76,9 +81,26 @@ public static class ParkingInvoicesApi
         return TypedResults.Ok(await ReadApi.PageAsync(
             db,
             "select count(*) from business_invoice where community_code = @k and period = @p",
+            // The same figures as BusinessAccount computes: due = total − credit taken; open = due − paid
+            // (not reversed) + credit this invoice's payments gave later invoices, never below zero; the
+            // business's credit is the sum of every invoice's surplus in the community.
             """
-            select i.invoice_no, i.business_id, i.business_name, i.total, coalesce((select sum(amount) from business_payment p where p.invoice_id = i.id), 0), i.due_date
-            from business_invoice i where i.community_code = @k and i.period = @p order by i.business_id offset @o limit @l
+            with page as (
+                select i.* from business_invoice i where i.community_code = @k and i.period = @p order by i.business_id offset @o limit @l),
+            figures as (
+                select i.id, i.business_id, i.community_code, i.total,
+                       coalesce((select sum(a.amount) from business_credit_application a where a.invoice_id = i.id), 0) as applied,
+                       coalesce((select sum(p.amount) from business_payment p where p.invoice_id = i.id
+                                   and not exists (select 1 from business_payment_reversal r where r.payment_id = p.id)), 0) as paid,
+                       coalesce((select sum(a.amount) from business_credit_application a join business_payment p on p.id = a.payment_id
+                                  where p.invoice_id = i.id), 0) as given
+                from business_invoice i where (i.business_id, i.community_code) in (select business_id, community_code from page))
+            select i.invoice_no, i.business_id, i.business_name, i.total, f.applied, f.paid,
+                   greatest(i.total - f.applied - f.paid + f.given, 0),
+                   (select coalesce(sum(greatest(o.paid - o.given - (o.total - o.applied), 0)), 0) from figures o
+                     where o.business_id = i.business_id and o.community_code = i.community_code),
+                   i.due_date
+            from page i join figures f on f.id = i.id order by i.business_id
             """,
             community,
             page,
@@ -89,9 +111,12 @@ public static class ParkingInvoicesApi
                 business = reader.GetInt64(1),
                 businessName = reader.GetString(2),
                 total = reader.GetDecimal(3),
-                paid = reader.GetDecimal(4),
-                open = reader.GetDecimal(3) - reader.GetDecimal(4),
-                dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(5)),
+                creditApplied = reader.GetDecimal(4),
+                amountDue = reader.GetDecimal(3) - reader.GetDecimal(4),
+                paid = reader.GetDecimal(5),
+                open = reader.GetDecimal(6),
+                businessCredit = reader.GetDecimal(7),
+                dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(8)),
                 href = $"/api/communities/{community}/parking/invoices/{text}/{reader.GetInt64(1)}",
             },
             ct,
@@ -123,8 +148,11 @@ public static class ParkingInvoicesApi
             issueDate = LocalDatePattern.Iso.Format(m.IssueDate),
             dueDate = LocalDatePattern.Iso.Format(m.DueDate),
             total = m.Total.Yuan,
+            creditApplied = invoice.Balance.CreditApplied.Yuan,
+            amountDue = m.AmountDue.Yuan,
             paid = invoice.Balance.Paid.Yuan,
             open = invoice.Balance.Open.Yuan,
+            businessCredit = invoice.Credit.Yuan,
             pdf = $"/api/communities/{community}/parking/invoices/{text}/{business}.pdf",
             pdfSha256 = invoice.PdfSha256,
             lines = m.Lines.Select((l, i) => new
@@ -140,6 +168,7 @@ public static class ParkingInvoicesApi
                 formula = l.Formula,
                 rateVersion = l.RateVersion,
             }),
+            credits = m.Credits.Select(c => new { payment = c.Payment, amount = (-c.Amount).Yuan, text = c.Text }),
             payments = invoice.Payments.Select(p => new
             {
                 id = p.Id,
@@ -147,6 +176,7 @@ public static class ParkingInvoicesApi
                 reference = p.Payment.Reference,
                 amount = p.Payment.Amount.Yuan,
                 paidOn = LocalDatePattern.Iso.Format(p.Payment.PaidOn),
+                reversal = p.Reversal is { } r ? new { reason = r.Reason, reversedOn = LocalDatePattern.Iso.Format(r.ReversedOn), recordedBy = r.RecordedBy } : null,
             }),
         });
     }
@@ -222,15 +252,70 @@ public static class ParkingInvoicesApi
                 amount,
                 paidOn = LocalDatePattern.Iso.Format(paidOn.Value),
                 total = result.Balance.Total.Yuan,
+                amountDue = result.Balance.Due.Yuan,
                 paid = result.Balance.Paid.Yuan,
                 open = result.Balance.Open.Yuan,
+                businessCredit = result.Credit.Yuan,
             };
             var location = $"/api/communities/{community}/parking/invoices/{BillingPeriod.Format(month)}/{business}";
             return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(location, response);
         }
         catch (BusinessPaymentConflictException e)
         {
-            return Problems.Field(StatusCodes.Status409Conflict, "Payment refused", e.Message, e.Message.Contains("reference", StringComparison.Ordinal) ? "reference" : "amount");
+            return Problems.Field(StatusCodes.Status409Conflict, "Payment refused", e.Message, "reference");
+        }
+    }
+
+    /// <summary>
+    /// Takes a business payment back (a bounced transfer, the wrong invoice): its invoice is open
+    /// again. Repeating it with the same reason and day answers 200 and changes nothing.
+    /// </summary>
+    private static async Task<IResult> Reverse(long id, BusinessReversalRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Reason))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reason required", "Say why the payment is reversed (a bounced transfer, the wrong invoice).", "reason");
+        }
+
+        if (!ApiInput.TryDate(body.On, ApiInput.Today(clock), out var on, out var dateProblem, "on"))
+        {
+            return dateProblem;
+        }
+
+        var store = new BusinessInvoiceStore(db);
+        var place = await store.PlaceAsync(id, ct);
+        if (place is null || !await scopes.MayManageCommunityAsync(http.User.Grant(), place.Community, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No business payment {id} among yours.", "id");
+        }
+
+        try
+        {
+            var result = await store.ReverseAsync(id, body.Reason, on, $"api by {http.User.Grant().Subject}", ct);
+            if (result is null)
+            {
+                return Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No business payment {id} among yours.", "id");
+            }
+
+            var response = new
+            {
+                payment = id,
+                result.Duplicate,
+                reason = result.Reversal.Reason,
+                reversedOn = LocalDatePattern.Iso.Format(result.Reversal.ReversedOn),
+                recordedBy = result.Reversal.RecordedBy,
+                total = result.Balance.Total.Yuan,
+                amountDue = result.Balance.Due.Yuan,
+                paid = result.Balance.Paid.Yuan,
+                open = result.Balance.Open.Yuan,
+                businessCredit = result.Credit.Yuan,
+            };
+            var location = $"/api/communities/{place.Community}/parking/invoices/{BillingPeriod.Format(place.Period)}/{place.Business}";
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(location, response);
+        }
+        catch (BusinessPaymentConflictException e)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "Already reversed", e.Message, "reason");
         }
     }
 

@@ -71,10 +71,24 @@ public static class BusinessInvoicing
     }
 }
 
-/// <summary>An invoice's open balance: its total less what has been paid against it.</summary>
-public sealed record InvoiceBalance(Money Total, Money Paid)
+/// <summary>
+/// An invoice's position. <paramref name="Total"/> is its lease charges (what the pool counts);
+/// <paramref name="CreditApplied"/> is earlier surplus taken off it when it was issued, so the
+/// business is asked for <see cref="Due"/>. <paramref name="Paid"/> counts payments not reversed;
+/// <paramref name="CreditGiven"/> is surplus of this invoice's payments already taken off later
+/// invoices: if such a payment is reversed afterwards, that amount is owed here again rather than
+/// unpicked from an invoice that was issued with it.
+/// </summary>
+public sealed record InvoiceBalance(Money Total, Money Paid, Money CreditApplied = default, Money CreditGiven = default)
 {
-    public Money Open => Total - Paid;
+    public Money Due => Total - CreditApplied;
+
+    private Money Net => Due - Paid + CreditGiven;
+
+    public Money Open => Net > Money.Zero ? Net : Money.Zero;
+
+    /// <summary>Paid beyond what is due: the business's credit, until a later invoice takes it.</summary>
+    public Money Surplus => Net < Money.Zero ? -Net : Money.Zero;
 
     public bool Settled => Open <= Money.Zero;
 }

@@ -101,10 +101,39 @@ public static class BusinessInvoiceDocument
                 y = Margin;
             }
 
+            // Credit lines only when there are any, so an invoice without credit is drawn as before.
+            if (m.Credits.Count > 0)
+            {
+                if (y + 40 + (m.Credits.Count * 32) > Bottom)
+                {
+                    gfx = NewPage();
+                    y = Margin;
+                }
+
+                gfx.DrawText("停车费小计", body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                gfx.DrawText(m.Total.ToFenString(), body, XBrushes.Black, Right, y, XStringFormats.TopRight);
+                y += 18;
+                foreach (var credit in m.Credits)
+                {
+                    var text = gfx.Wrap(credit.Text, body, FormulaWidth);
+                    gfx.DrawText("抵扣", body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                    for (var i = 0; i < text.Count; i++)
+                    {
+                        gfx.DrawText(text[i], body, XBrushes.Black, FormulaColumn, y + (i * 14), XStringFormats.TopLeft);
+                    }
+
+                    gfx.DrawText((-credit.Amount).ToFenString(), body, XBrushes.Black, Right, y, XStringFormats.TopRight);
+                    y += (text.Count * 14) + 6;
+                }
+
+                gfx.DrawLine(XPens.Black, Margin, y, Right, y);
+                y += 10;
+            }
+
             gfx.DrawText("本期应付合计", heading, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
-            gfx.DrawText($"¥ {m.Total.ToFenString()}", heading, XBrushes.Black, Right, y, XStringFormats.TopRight);
+            gfx.DrawText($"¥ {m.AmountDue.ToFenString()}", heading, XBrushes.Black, Right, y, XStringFormats.TopRight);
             y += 18;
-            gfx.DrawText($"人民币（大写）：{ChineseAmount.Capital(m.Total)}", body, XBrushes.Black, Right, y, XStringFormats.TopRight);
+            gfx.DrawText($"人民币（大写）：{ChineseAmount.Capital(m.AmountDue)}", body, XBrushes.Black, Right, y, XStringFormats.TopRight);
             y += 26;
             gfx.DrawText("说明：包月按月收费；计时按当月实际时段小时数 × 小时单价，每行四舍五入到分，合计为各行之和。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
             y += 13;

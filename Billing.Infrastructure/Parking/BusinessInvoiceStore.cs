@@ -16,22 +16,36 @@ public sealed record BusinessInvoiceModel(
     string InvoiceNo, long Business, string BusinessName, string CreditCode, string Community, string CommunityName, string OperatorName,
     YearMonth Period, LocalDate IssueDate, LocalDate DueDate, IReadOnlyList<BusinessInvoiceLine> Lines)
 {
+    /// <summary>The lease charges: the sum of the lines, what the residents' pool counts.</summary>
     public Money Total => Money.Sum(Lines.Select(l => l.Amount));
+
+    /// <summary>Earlier overpayment taken off this invoice when it was issued.</summary>
+    public IReadOnlyList<BusinessInvoiceCredit> Credits { get; init; } = [];
+
+    /// <summary>What the business is asked to pay: the charges less the credit, never below zero because no more credit is taken than the charges.</summary>
+    public Money AmountDue => Total - Money.Sum(Credits.Select(c => c.Amount));
 }
+
+/// <summary>A credit line: the surplus of payment <paramref name="Payment"/> taken off this invoice.</summary>
+public sealed record BusinessInvoiceCredit(long Payment, Money Amount, string Text);
 
 public sealed record BusinessPaymentInput(PaymentChannel Channel, string Reference, Money Amount, LocalDate PaidOn);
 
-public sealed record BusinessPayment(long Id, BusinessPaymentInput Payment, string RecordedBy);
+public sealed record BusinessPaymentReversal(string Reason, LocalDate ReversedOn, string RecordedBy);
 
-/// <summary>An issued invoice with its payments and open balance.</summary>
-public sealed record StoredBusinessInvoice(long Id, BusinessInvoiceModel Model, string PdfSha256, IReadOnlyList<BusinessPayment> Payments)
-{
-    public InvoiceBalance Balance => new(Model.Total, Money.Sum(Payments.Select(p => p.Payment.Amount)));
-}
+public sealed record BusinessPayment(long Id, BusinessPaymentInput Payment, string RecordedBy, BusinessPaymentReversal? Reversal = null);
 
-public sealed record RecordedBusinessPayment(long Id, bool Duplicate, InvoiceBalance Balance);
+/// <summary>An issued invoice with its payments, its balance and the business's open credit in the community.</summary>
+public sealed record StoredBusinessInvoice(long Id, BusinessInvoiceModel Model, string PdfSha256, IReadOnlyList<BusinessPayment> Payments, InvoiceBalance Balance, Money Credit);
 
-/// <summary>A business payment the invoice's state refuses (reference used for something else, more than is open): an HTTP 409.</summary>
+public sealed record RecordedBusinessPayment(long Id, bool Duplicate, InvoiceBalance Balance, Money Credit);
+
+/// <summary>Where a business payment was recorded, for the access check before it is touched.</summary>
+public sealed record BusinessPaymentPlace(string Community, YearMonth Period, long Business);
+
+public sealed record ReversedBusinessPayment(long PaymentId, bool Duplicate, BusinessPaymentReversal Reversal, InvoiceBalance Balance, Money Credit);
+
+/// <summary>A business payment the invoice's state refuses (reference used for something else, reversed with other details): an HTTP 409.</summary>
 public sealed class BusinessPaymentConflictException(string message) : Exception(message);
 
 /// <summary>
@@ -101,7 +115,22 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             var model = new BusinessInvoiceModel(
                 InvoiceNumber(community, period, draft.Business), draft.Business, name, code, community, info.Name, info.OperatorName,
                 period, StatementCalendar.Default.IssueDate(period), StatementCalendar.Default.DueDate(period), draft.Lines);
-            await InsertAsync(connection, tx, model, BusinessInvoiceDocument.Render(model), ct);
+
+            // Credit left by earlier overpayments is taken off here, in the transaction that creates
+            // the invoice: an invoice that already exists was skipped above, so it is taken once.
+            var (account, texts) = await AccountAsync(connection, tx, draft.Business, community, ct);
+            var applications = account.ApplyTo(0, model.Total);
+            model = model with { Credits = applications.Select(a => new BusinessInvoiceCredit(a.Payment, a.Amount, texts[a.Payment])).ToList() };
+            var invoiceId = await InsertAsync(connection, tx, model, BusinessInvoiceDocument.Render(model), ct);
+            foreach (var a in applications)
+            {
+                await using var apply = new NpgsqlCommand("insert into business_credit_application (payment_id, invoice_id, amount) values (@p, @i, @a)", connection, tx);
+                apply.Parameters.AddWithValue("p", a.Payment);
+                apply.Parameters.AddWithValue("i", invoiceId);
+                apply.Parameters.AddWithValue("a", a.Amount.Yuan);
+                await apply.ExecuteNonQueryAsync(ct);
+            }
+
             issued++;
         }
 
@@ -146,8 +175,8 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Records a payment against an invoice. The same channel reference for the same invoice, amount
-    /// and day is a duplicate and changes nothing; the same reference with other details, or more
-    /// than the invoice has open, is refused.
+    /// and day is a duplicate and changes nothing; the same reference with other details is refused.
+    /// What is paid beyond the invoice's open balance becomes the business's credit in the community.
     /// </summary>
     public async Task<RecordedBusinessPayment?> PayAsync(string community, YearMonth period, long business, BusinessPaymentInput payment, string recordedBy, CancellationToken ct = default)
     {
@@ -188,14 +217,9 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
                         $"{payment.Channel.Name()} reference {payment.Reference} is already recorded for another payment ({amount:0.00} yuan on {paidOn:yyyy-MM-dd})");
                 }
 
-                return new RecordedBusinessPayment(id, true, await BalanceAsync(connection, tx, invoiceId, ct));
+                var (known, _) = await AccountAsync(connection, tx, business, community, ct);
+                return new RecordedBusinessPayment(id, true, known.BalanceOf(invoiceId), known.Credit);
             }
-        }
-
-        var before = await BalanceAsync(connection, tx, invoiceId, ct);
-        if (payment.Amount > before.Open)
-        {
-            throw new BusinessPaymentConflictException($"{payment.Amount.ToFenString()} yuan is more than the {before.Open.ToFenString()} yuan open on this invoice");
         }
 
         long newId;
@@ -219,21 +243,166 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             }
         }
 
+        var (account, _) = await AccountAsync(connection, tx, business, community, ct);
         await tx.CommitAsync(ct);
-        return new RecordedBusinessPayment(newId, false, before with { Paid = before.Paid + payment.Amount });
+        return new RecordedBusinessPayment(newId, false, account.BalanceOf(invoiceId), account.Credit);
     }
 
-    private static async Task<InvoiceBalance> BalanceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long invoiceId, CancellationToken ct)
+    /// <summary>The invoice a business payment was recorded against, or null when there is no such payment.</summary>
+    public async Task<BusinessPaymentPlace?> PlaceAsync(long paymentId, CancellationToken ct = default)
     {
-        await using var cmd = new NpgsqlCommand(
-            "select i.total, coalesce((select sum(amount) from business_payment where invoice_id = i.id), 0) from business_invoice i where i.id = @i", connection, tx);
-        cmd.Parameters.AddWithValue("i", invoiceId);
+        await using var cmd = dataSource.CreateCommand(
+            "select i.community_code, i.period, i.business_id from business_payment p join business_invoice i on i.id = p.invoice_id where p.id = @id");
+        cmd.Parameters.AddWithValue("id", paymentId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new InvoiceBalance(new Money(reader.GetDecimal(0)), new Money(reader.GetDecimal(1)));
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var month = reader.GetFieldValue<LocalDate>(1);
+        return new BusinessPaymentPlace(reader.GetString(0), new YearMonth(month.Year, month.Month), reader.GetInt64(2));
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, BusinessInvoiceModel m, byte[] pdf, CancellationToken ct)
+    /// <summary>
+    /// Takes a business payment back with a reversal row; the payment stays on record and its
+    /// invoice is open again by its amount (less any surplus of it still held as credit). A payment
+    /// is reversed once: the same reason and day again changes nothing, other details are refused.
+    /// Null when there is no such payment.
+    /// </summary>
+    public async Task<ReversedBusinessPayment?> ReverseAsync(long paymentId, string reason, LocalDate on, string recordedBy, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("A reversal needs a reason.", nameof(reason));
+        }
+
+        reason = reason.Trim();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        (long Invoice, long Business, string Community) place;
+
+        // The invoice row is locked as a payment locks it, so a reversal and a payment on the same invoice see each other.
+        await using (var find = new NpgsqlCommand(
+            "select i.id, i.business_id, i.community_code from business_payment p join business_invoice i on i.id = p.invoice_id where p.id = @id for update of i",
+            connection, tx))
+        {
+            find.Parameters.AddWithValue("id", paymentId);
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            place = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2));
+        }
+
+        var wanted = new BusinessPaymentReversal(reason, on, recordedBy);
+        bool duplicate;
+        BusinessPaymentReversal stored;
+        await using (var insert = new NpgsqlCommand(
+            "insert into business_payment_reversal (payment_id, reason, reversed_on, recorded_by) values (@id, @r, @d, @by) on conflict (payment_id) do nothing",
+            connection, tx))
+        {
+            insert.Parameters.AddWithValue("id", paymentId);
+            insert.Parameters.AddWithValue("r", reason);
+            insert.Parameters.AddWithValue("d", on);
+            insert.Parameters.AddWithValue("by", recordedBy);
+            duplicate = await insert.ExecuteNonQueryAsync(ct) == 0;
+        }
+
+        if (duplicate)
+        {
+            await using var existing = new NpgsqlCommand("select reason, reversed_on, recorded_by from business_payment_reversal where payment_id = @id", connection, tx);
+            existing.Parameters.AddWithValue("id", paymentId);
+            await using var reader = await existing.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            stored = new BusinessPaymentReversal(reader.GetString(0), reader.GetFieldValue<LocalDate>(1), reader.GetString(2));
+
+            // Who sent the repeat does not matter; what the reversal says does.
+            if (stored.Reason != wanted.Reason || stored.ReversedOn != wanted.ReversedOn)
+            {
+                throw new BusinessPaymentConflictException(
+                    $"payment {paymentId} is already reversed on {stored.ReversedOn:yyyy-MM-dd} because \"{stored.Reason}\"");
+            }
+        }
+        else
+        {
+            stored = wanted;
+        }
+
+        var (account, _) = await AccountAsync(connection, tx, place.Business, place.Community, ct);
+        await tx.CommitAsync(ct);
+        return new ReversedBusinessPayment(paymentId, duplicate, stored, account.BalanceOf(place.Invoice), account.Credit);
+    }
+
+    /// <summary>The business's credit in a community now: what it overpaid and no invoice has taken yet.</summary>
+    public async Task<Money> CreditAsync(long business, string community, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await AccountAsync(connection, null, business, community, ct)).Account.Credit;
+    }
+
+    /// <summary>
+    /// Everything of a business's invoices in one community that its balances and credit come
+    /// from, and for each payment the words a credit line uses to name it.
+    /// </summary>
+    private static async Task<(BusinessAccount Account, Dictionary<long, string> PaymentTexts)> AccountAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, long business, string community, CancellationToken ct)
+    {
+        var invoices = new List<CreditInvoice>();
+        var payments = new List<CreditPayment>();
+        var applications = new List<CreditApplication>();
+        var texts = new Dictionary<long, string>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select i.id, i.total, i.invoice_no, p.id, p.amount, p.channel, p.reference, r.payment_id is not null
+            from business_invoice i
+            left join business_payment p on p.invoice_id = i.id
+            left join business_payment_reversal r on r.payment_id = p.id
+            where i.business_id = @b and i.community_code = @c
+            order by i.id, p.id
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("b", business);
+            cmd.Parameters.AddWithValue("c", community);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var invoice = reader.GetInt64(0);
+                if (invoices.Count == 0 || invoices[^1].Id != invoice)
+                {
+                    invoices.Add(new CreditInvoice(invoice, new Money(reader.GetDecimal(1))));
+                }
+
+                if (!reader.IsDBNull(3))
+                {
+                    var payment = reader.GetInt64(3);
+                    payments.Add(new CreditPayment(payment, invoice, new Money(reader.GetDecimal(4)), reader.GetBoolean(7)));
+                    texts[payment] = $"多付款转入：账单 {reader.GetString(2)} 的付款（{reader.GetString(5)} {reader.GetString(6)}）";
+                }
+            }
+        }
+
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select a.payment_id, a.invoice_id, a.amount from business_credit_application a join business_invoice i on i.id = a.invoice_id
+            where i.business_id = @b and i.community_code = @c order by a.invoice_id, a.payment_id
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("b", business);
+            cmd.Parameters.AddWithValue("c", community);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                applications.Add(new CreditApplication(reader.GetInt64(0), reader.GetInt64(1), new Money(reader.GetDecimal(2))));
+            }
+        }
+
+        return (new BusinessAccount(invoices, payments, applications), texts);
+    }
+
+    private static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, BusinessInvoiceModel m, byte[] pdf, CancellationToken ct)
     {
         long id;
         await using (var cmd = new NpgsqlCommand(
@@ -257,6 +426,12 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             id = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
+        await InsertLinesAsync(connection, tx, id, m, ct);
+        return id;
+    }
+
+    private static async Task InsertLinesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, BusinessInvoiceModel m, CancellationToken ct)
+    {
         var lineNo = 0;
         foreach (var line in m.Lines)
         {
@@ -323,18 +498,25 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
 
         var payments = new List<BusinessPayment>();
         await using (var cmd = new NpgsqlCommand(
-            "select id, channel, reference, amount, paid_on, recorded_by from business_payment where invoice_id = @i order by paid_on, id", connection, tx))
+            """
+            select p.id, p.channel, p.reference, p.amount, p.paid_on, p.recorded_by, r.reason, r.reversed_on, r.recorded_by
+            from business_payment p left join business_payment_reversal r on r.payment_id = p.id
+            where p.invoice_id = @i order by p.paid_on, p.id
+            """, connection, tx))
         {
             cmd.Parameters.AddWithValue("i", id);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 PaymentChannels.TryParse(reader.GetString(1), out var channel);
+                var reversal = reader.IsDBNull(6) ? null : new BusinessPaymentReversal(reader.GetString(6), reader.GetFieldValue<LocalDate>(7), reader.GetString(8));
                 payments.Add(new BusinessPayment(reader.GetInt64(0),
-                    new BusinessPaymentInput(channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4)), reader.GetString(5)));
+                    new BusinessPaymentInput(channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4)), reader.GetString(5), reversal));
             }
         }
 
-        return new StoredBusinessInvoice(id, head with { Lines = lines }, sha, payments);
+        var (account, texts) = await AccountAsync(connection, tx, business, community, ct);
+        var credits = account.Applications.Where(a => a.Invoice == id).Select(a => new BusinessInvoiceCredit(a.Payment, a.Amount, texts[a.Payment])).ToList();
+        return new StoredBusinessInvoice(id, head with { Lines = lines, Credits = credits }, sha, payments, account.BalanceOf(id), account.Credit);
     }
 }
