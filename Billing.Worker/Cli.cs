@@ -305,7 +305,7 @@ public static partial class Cli
             }
         }
 
-        var points = new Infrastructure.Points.PointsStore(database.DataSource, RateDirectory.LoadPoints(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
+        var points = new Infrastructure.Points.PointsStore(database.DataSource, RateDirectory.LoadPoints(RatesDir(configuration)));
         foreach (var (household, service, day) in new[]
         {
             ("HZ-FXY-01-1-101", "mediation", 5), ("HZ-FXY-01-1-101", "elderly-visit", 12), ("HZ-FXY-01-1-101", "patrol", 19),
@@ -333,7 +333,7 @@ public static partial class Cli
             }
         }
 
-        var book = RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+        var book = LoadParking(configuration);
         if (book.For("TCJY", period.OnDayOfMonth(1)) is not { } rates)
         {
             return;
@@ -380,7 +380,7 @@ public static partial class Cli
             return 0;
         }
 
-        var ratesDir = configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
+        var ratesDir = RatesDir(configuration);
         if (Infrastructure.Parking.ParkingFiles.StreamFolder(dir) is { } parking)
         {
             watch.Restart();
@@ -406,7 +406,7 @@ public static partial class Cli
         var rates = LoadRates(configuration);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var only = options.Get("community") is { } c ? new[] { new Core.Register.CommunityCode(c) } : null;
-        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, LoadSubsidies(configuration), Core.Statements.StatementCalendar.Default, RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates)).BillAsync(period, only).ToListAsync();
+        var bills = await new StoredRegisterBilling(new RegisterStore(database.DataSource), rates, LoadSubsidies(configuration), Core.Statements.StatementCalendar.Default, LoadParking(configuration)).BillAsync(period, only).ToListAsync();
         Console.WriteLine($"Dry run for {BillingPeriod.Format(period)}: nothing is stored.");
         foreach (var bill in bills)
         {
@@ -578,7 +578,7 @@ public static partial class Cli
     {
         var period = options.Period ?? throw new ArgumentException("parking-invoices needs --period yyyy-MM.");
         var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "parking-invoices");
-        var book = RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+        var book = LoadParking(configuration);
         var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
         var invoices = new Infrastructure.Parking.BusinessInvoiceStore(database.DataSource);
@@ -694,14 +694,19 @@ public static partial class Cli
 
     private static Core.Subsidies.SubsidyCatalog LoadSubsidies(IConfiguration configuration)
     {
-        var catalog = RateDirectory.LoadSubsidies(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+        var catalog = RateDirectory.LoadSubsidies(RatesDir(configuration));
         Console.WriteLine($"Subsidy policies: {(catalog.Versions.Count == 0 ? "none" : string.Join(", ", catalog.Versions.Select(v => v.VersionId)))}");
         return catalog;
     }
 
+    /// <summary>The rate files: BILLING_RATES_DIR, or the checkout's rates/ folder.</summary>
+    private static string RatesDir(IConfiguration configuration) => configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
+
+    private static Core.Parking.ParkingRateBook LoadParking(IConfiguration configuration) => RateDirectory.LoadParking(RatesDir(configuration));
+
     private static RateCatalog LoadRates(IConfiguration configuration)
     {
-        var dir = configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
+        var dir = RatesDir(configuration);
         var catalog = RateDirectory.Load(dir);
         Console.WriteLine($"Rates: {string.Join(", ", catalog.Versions.Select(v => v.VersionId))}");
         return catalog;

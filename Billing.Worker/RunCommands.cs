@@ -44,7 +44,7 @@ public static partial class Cli
             var storage = BillingHangfire.CreateStorage(database.ConnectionString);
             var host = new RunHost(storage, new BillingRuns(database.DataSource));
             var subsidies = LoadSubsidies(configuration);
-            var parking = RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates);
+            var parking = LoadParking(configuration);
             foreach (var name in serverNames)
             {
                 // One service provider per server, so each records its own name beside the work it does.
@@ -234,7 +234,7 @@ public static partial class Cli
         var undrawn = await runs.UndrawnAsync(period, options.Get("operator"));
         Console.WriteLine($"{undrawn.Sum(u => u.Missing)} statements of {BillingPeriod.Format(period)} in {undrawn.Count} communities have no PDF yet");
         await using var services = BillingHangfire.JobServices(
-            database.DataSource, rates, LoadSubsidies(configuration), parking: RateDirectory.LoadParking(configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates));
+            database.DataSource, rates, LoadSubsidies(configuration), parking: LoadParking(configuration));
         var job = services.GetRequiredService<BillingRunJob>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var ok = true;

@@ -55,18 +55,6 @@ internal sealed class BulkImport(NpgsqlConnection connection, NpgsqlTransaction 
         return count;
     }
 
-    public async Task WriteAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type)
-    {
-        if (value is null)
-        {
-            await writer.WriteNullAsync(ct);
-        }
-        else
-        {
-            await writer.WriteAsync(value, type, ct);
-        }
-    }
-
     /// <summary>Runs a query whose rows are (seq, source, row, field, code, message) and keeps them as errors found.</summary>
     public async Task ErrorsAsync(List<(long Seq, InputError Error)> found, string sql, params (string Name, object Value)[] parameters)
     {

@@ -122,7 +122,7 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
                 await w.WriteAsync(r.Value.Space, NpgsqlDbType.Text, ct);
                 await w.WriteAsync(r.Value.Household.Value, NpgsqlDbType.Text, ct);
                 await w.WriteAsync(r.Value.From, NpgsqlDbType.Date, ct);
-                await bulk.WriteAsync(w, r.Value.To, NpgsqlDbType.Date);
+                await w.WriteOrNullAsync(r.Value.To, NpgsqlDbType.Date, bulk.Cancellation);
             });
 
         // A release or lease row stands for every working-day daytime window of its month: one staged row per window.

@@ -6,6 +6,7 @@ using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Register;
 
@@ -378,10 +379,10 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                     await w.WriteAsync(d.Room, NpgsqlDbType.Text, ct);
                     await w.WriteAsync(d.Area.Value, NpgsqlDbType.Numeric, ct);
                     await w.WriteAsync(d.OwnerName, NpgsqlDbType.Text, ct);
-                    await _bulk.WriteAsync(w, d.OccupantName, NpgsqlDbType.Text);
-                    await _bulk.WriteAsync(w, d.Phone, NpgsqlDbType.Text);
+                    await w.WriteOrNullAsync(d.OccupantName, NpgsqlDbType.Text, _bulk.Cancellation);
+                    await w.WriteOrNullAsync(d.Phone, NpgsqlDbType.Text, _bulk.Cancellation);
                     await w.WriteAsync(d.ParkingPermits, NpgsqlDbType.Integer, ct);
-                    await _bulk.WriteAsync(w, r.Value.EffectiveFrom, NpgsqlDbType.Date);
+                    await w.WriteOrNullAsync(r.Value.EffectiveFrom, NpgsqlDbType.Date, _bulk.Cancellation);
                 });
 
         public Task<int> StageOccupancyAsync(IEnumerable<Sourced<OccupancyRow>> rows) =>

@@ -117,7 +117,7 @@ public sealed class BillingRunJob(
             return $"run {runId} is {status}; nothing to issue";
         }
 
-        var approved = await ApprovedFingerprintAsync(runId, community, ct);
+        var approved = await ApprovedFingerprintAsync(runId, community, ["drafted", "issuing"], ct);
         if (approved is null)
         {
             return $"{community}: already issued or not approved";
@@ -133,7 +133,7 @@ public sealed class BillingRunJob(
         var computing = System.Diagnostics.Stopwatch.StartNew();
         var bill = await BillAsync(period, community, ct);
         computing.Stop();
-        if (bill is null || !bill.Succeeded || CommunityDraft.Of(bill).Fingerprint != approved)
+        if (!IsApproved(bill, approved))
         {
             // Issuing something other than what finance staff approved would break the point of approving.
             const string problem = "The register, rates, scores, points or parking changed since this draft was approved, so it was not issued. Draft the month again and approve the new run.";
@@ -194,13 +194,9 @@ public sealed class BillingRunJob(
             return $"run {runId} is {status}; there are no issued statements to draw";
         }
 
-        await using var cmd = dataSource.CreateCommand(
-            "select draft_fingerprint from billing_run_community where run_id = @run and community_code = @c and status = 'issued'");
-        cmd.Parameters.AddWithValue("run", runId);
-        cmd.Parameters.AddWithValue("c", community);
-        var approved = await cmd.ExecuteScalarAsync(ct) as string;
+        var approved = await ApprovedFingerprintAsync(runId, community, ["issued"], ct);
         var bill = await BillAsync(period, community, ct);
-        if (approved is null || bill is null || !bill.Succeeded || CommunityDraft.Of(bill).Fingerprint != approved)
+        if (approved is null || !IsApproved(bill, approved))
         {
             throw new RunStateException(
                 $"{community}: the register, rates, scores, points or parking changed after run {runId} issued its statements, so their PDFs cannot be drawn from today's data. Restore the data the run used, or correct the statements in a later month.");
@@ -230,14 +226,20 @@ public sealed class BillingRunJob(
             : throw new InvalidOperationException($"There is no billing run {runId}.");
     }
 
-    private async Task<string?> ApprovedFingerprintAsync(long runId, string community, CancellationToken ct)
+    /// <summary>The fingerprint finance staff approved for a community, while it is in one of <paramref name="statuses"/>.</summary>
+    private async Task<string?> ApprovedFingerprintAsync(long runId, string community, string[] statuses, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select draft_fingerprint from billing_run_community where run_id = @run and community_code = @c and status in ('drafted', 'issuing')");
+            "select draft_fingerprint from billing_run_community where run_id = @run and community_code = @c and status = any(@statuses)");
         cmd.Parameters.AddWithValue("run", runId);
         cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("statuses", statuses);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
+
+    /// <summary>Whether the month computed now is, line for line, what finance staff approved.</summary>
+    private static bool IsApproved([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] CommunityBill? bill, string approved) =>
+        bill is { Succeeded: true } && CommunityDraft.Of(bill).Fingerprint == approved;
 
     /// <summary>
     /// Community jobs finishing at the same moment take turns here. Without it each would see the

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Statements;
 
@@ -126,15 +127,15 @@ internal static class StatementRows
                 await copy.WriteAsync(line.RateVersion, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(line.Amount.Yuan, NpgsqlDbType.Numeric, ct);
                 await copy.WriteAsync(line.Basis.Rounding.Name, NpgsqlDbType.Text, ct);
-                await WriteOrNullAsync(copy, columns.Quantity, NpgsqlDbType.Numeric, ct);
-                await WriteOrNullAsync(copy, columns.QuantityUnit, NpgsqlDbType.Text, ct);
-                await WriteOrNullAsync(copy, columns.Rate, NpgsqlDbType.Numeric, ct);
-                await WriteOrNullAsync(copy, columns.RateUnit, NpgsqlDbType.Text, ct);
-                await WriteOrNullAsync(copy, columns.Days, NpgsqlDbType.Integer, ct);
-                await WriteOrNullAsync(copy, columns.Denominator, NpgsqlDbType.Integer, ct);
-                await WriteOrNullAsync(copy, columns.From, NpgsqlDbType.Date, ct);
-                await WriteOrNullAsync(copy, columns.To, NpgsqlDbType.Date, ct);
-                await WriteOrNullAsync(copy, columns.Share, NpgsqlDbType.Numeric, ct);
+                await copy.WriteOrNullAsync(columns.Quantity, NpgsqlDbType.Numeric, ct);
+                await copy.WriteOrNullAsync(columns.QuantityUnit, NpgsqlDbType.Text, ct);
+                await copy.WriteOrNullAsync(columns.Rate, NpgsqlDbType.Numeric, ct);
+                await copy.WriteOrNullAsync(columns.RateUnit, NpgsqlDbType.Text, ct);
+                await copy.WriteOrNullAsync(columns.Days, NpgsqlDbType.Integer, ct);
+                await copy.WriteOrNullAsync(columns.Denominator, NpgsqlDbType.Integer, ct);
+                await copy.WriteOrNullAsync(columns.From, NpgsqlDbType.Date, ct);
+                await copy.WriteOrNullAsync(columns.To, NpgsqlDbType.Date, ct);
+                await copy.WriteOrNullAsync(columns.Share, NpgsqlDbType.Numeric, ct);
             }
         }
 
@@ -198,13 +199,6 @@ internal static class StatementRows
 
         await copy.CompleteAsync(ct);
     }
-
-    private static Task WriteOrNullAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
-        where T : struct =>
-        value is { } v ? copy.WriteAsync(v, type, ct) : copy.WriteNullAsync(ct);
-
-    private static Task WriteOrNullAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
 }
 
 /// <summary>The structured inputs of a line's formula as stored beside it, so reports can recompute every amount.</summary>

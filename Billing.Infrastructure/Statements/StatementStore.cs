@@ -59,7 +59,6 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
 
     private async Task<int> RenderBatchAsync(CommunityBill bill, StatementModel[] batch, long runId, StatementPdfRenderer renderer, CancellationToken ct)
     {
-        var period = bill.Period.OnDayOfMonth(1);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await LockAsync(connection, tx, $"pdf:{bill.Community.Code}:{bill.Period}", ct);

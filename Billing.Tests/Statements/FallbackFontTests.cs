@@ -98,7 +98,7 @@ public class FallbackFontTests
         const string name = "王\uE000𰀀堃";
         var pdf = RenderStatement(name);
 
-        var letters = RareNames.Letters(pdf);
+        var letters = PdfReadBack.Letters(pdf);
         var text = string.Concat(letters.Select(l => l.Value));
         Assert.Contains($"业主：王{FallbackText.MissingMark}{FallbackText.MissingMark}堃", text, StringComparison.Ordinal);
         Assert.All(letters.Where(l => l.Value == FallbackText.MissingMark), l => Assert.Matches(RareNames.MainFace, l.FontName));
@@ -143,7 +143,7 @@ public class FallbackFontTests
     [Fact]
     public void A_statement_draws_a_traditional_character_from_the_whole_font_and_the_rest_from_the_common_face()
     {
-        var letters = RareNames.Letters(RenderStatement("李龍"));
+        var letters = PdfReadBack.Letters(RenderStatement("李龍"));
 
         Assert.Contains("业主：李龍", string.Concat(letters.Select(l => l.Value)), StringComparison.Ordinal);
         Assert.Matches("^[A-Z]{6}\\+WenQuanYi Micro Hei$", Assert.Single(letters, l => l.Value == "龍").FontName);

@@ -10,11 +10,16 @@ public static class PdfReadBack
     /// The text of every page, white space left out: PDF text has no reliable notion of spaces,
     /// so assertions compare without them.
     /// </summary>
-    public static string TextOf(byte[] pdf)
+    public static string TextOf(byte[] pdf) => string.Concat(Letters(pdf).Select(l => l.Value));
+
+    public static string TextOf(Page page) => string.Concat(Visible(page).Select(l => l.Value));
+
+    /// <summary>The letters of every page, white space left out, with their fonts and positions.</summary>
+    public static List<Letter> Letters(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
-        return string.Concat(document.GetPages().Select(TextOf));
+        return [.. document.GetPages().SelectMany(Visible)];
     }
 
-    public static string TextOf(Page page) => string.Concat(page.Letters.Select(l => l.Value).Where(v => !string.IsNullOrWhiteSpace(v)));
+    private static IEnumerable<Letter> Visible(Page page) => page.Letters.Where(l => !string.IsNullOrWhiteSpace(l.Value));
 }

@@ -1,5 +1,4 @@
 using RedProperty.Billing.Infrastructure.Statements;
-using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 
 namespace RedProperty.Billing.Tests.Support;
@@ -22,13 +21,6 @@ public static class RareNames
 
     public const string MainFace = "^[A-Z]{6}\\+WenQuanYi";
 
-    /// <summary>The letters of every page, white space left out (PDF text has no reliable notion of spaces).</summary>
-    public static List<Letter> Letters(byte[] pdf)
-    {
-        using var document = PdfDocument.Open(pdf);
-        return document.GetPages().SelectMany(p => p.Letters).Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
-    }
-
     /// <summary>
     /// Asserts that <paramref name="expected"/> reads back exactly (so 𠮷 is not taken for U+20BB,
     /// which it would be without the ToUnicode repair), every character the main font lacks is
@@ -36,7 +28,7 @@ public static class RareNames
     /// </summary>
     public static List<Letter> AssertDrawnWithFallback(byte[] pdf, string expected)
     {
-        var letters = Letters(pdf);
+        var letters = PdfReadBack.Letters(pdf);
         var text = string.Concat(letters.Select(l => l.Value));
         var at = text.IndexOf(expected, StringComparison.Ordinal);
         Assert.True(at >= 0, $"'{expected}' is not in the PDF's text: {text}");
