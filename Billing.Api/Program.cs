@@ -1,6 +1,7 @@
 using Hangfire;
 using NodaTime;
 using RedProperty.Billing.Api;
+using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Database;
 using RedProperty.Billing.Infrastructure.Rates;
@@ -18,6 +19,7 @@ builder.Services.AddSingleton(_ => RateDirectory.LoadSubsidies(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
 builder.Services.AddBillingAccess(builder.Configuration);
+builder.Services.AddBillingWebPages();
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
@@ -50,6 +52,7 @@ app.MapResidentStatementsApi();
 app.MapRunsApi();
 app.MapAccountsApi();
 app.MapAdjustmentsApi();
+app.MapBillingWebPages();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
 RunsDashboardPage.Register();

@@ -26,9 +26,15 @@ public abstract class ApiHost : IAsyncLifetime
             b.UseSetting("ConnectionStrings:Billing", Db.ConnectionString);
             b.UseSetting(AccessTokens.ConfigurationKey, SigningKey);
         });
+        ConfigureFactory(Factory);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>A hook for hosts that need more than the in-memory server (the browser tests put it on Kestrel).</summary>
+    protected virtual void ConfigureFactory(WebApplicationFactory<Program> factory)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
 
