@@ -210,7 +210,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         return details.OrderBy(d => d.Key, StringComparer.Ordinal)
             .Select(d => new Household(
                 new HouseholdCode(d.Key), community, new Timeline<HouseholdDetails>(d.Value),
-                occupancy.TryGetValue(d.Key, out var o) ? new Timeline<Occupancy>(o) : Timeline<Occupancy>.Always(Occupancy.Occupied)))
+                Occupancies.History(occupancy.TryGetValue(d.Key, out var o) ? o : [])))
             .ToList();
     }
 
