@@ -92,7 +92,11 @@ public static class HouseholdBilling
                     // a part under an uncapped version is not limited and uses up no cap.
                     var capLeft = policy.CapPerHouseholdMonth is { } cap ? Math.Max(0m, cap.Yuan - paidUnderCaps) : decimal.MaxValue;
                     var subsidy = SubsidyLines.For(fee, feeBasis, policy, capLeft);
-                    lines.Add(subsidy);
+                    if (subsidy.Amount != Money.Zero)
+                    {
+                        // A cap already used up pays nothing more: no line saying so.
+                        lines.Add(subsidy);
+                    }
                     if (policy.CapPerHouseholdMonth is not null)
                     {
                         paidUnderCaps += -subsidy.Amount.Yuan;

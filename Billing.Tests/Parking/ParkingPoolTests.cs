@@ -16,7 +16,7 @@ public class ParkingPoolTests
     [Fact]
     public void Duyun_a_pool_of_1500_over_20_permits_brings_each_from_150_to_75()
     {
-        var distribution = ParkingPool.Distribute(new Money(1500m), Permits(20));
+        var distribution = ParkingPool.Distribute(new Money(1500m), Permits(20), FenRounding.HalfAwayFromZero);
 
         Assert.All(distribution.Reductions, r => Assert.Equal((75.00m, 75.00m), (r.Reduction.Yuan, r.Due.Yuan)));
         Assert.Equal(0.00m, distribution.CarriedForward.Yuan);
@@ -25,7 +25,7 @@ public class ParkingPoolTests
     [Fact]
     public void Duyun_a_pool_of_3000_stops_at_the_50_floor_and_carries_1000_forward()
     {
-        var distribution = ParkingPool.Distribute(new Money(3000m), Permits(20));
+        var distribution = ParkingPool.Distribute(new Money(3000m), Permits(20), FenRounding.HalfAwayFromZero);
 
         Assert.All(distribution.Reductions, r => Assert.Equal(50.00m, r.Due.Yuan));
         Assert.Equal(1000.00m, distribution.CarriedForward.Yuan);
@@ -37,12 +37,12 @@ public class ParkingPoolTests
         // 100.00 over 2.5 whole-month permits = 40.00 per month; the half-month permit gets 20.00
         var permits = Permits(2).Append(new PermitMonth("HALF", new Money(150m), new Money(50m), 0.5m)).ToList();
 
-        var distribution = ParkingPool.Distribute(new Money(100.00m), permits);
+        var distribution = ParkingPool.Distribute(new Money(100.00m), permits, FenRounding.HalfAwayFromZero);
 
         Assert.Equal([40.00m, 40.00m, 20.00m], distribution.Reductions.Select(r => r.Reduction.Yuan));
         Assert.Equal((75.00m, 55.00m), (distribution.Reductions[2].Standard.Yuan, distribution.Reductions[2].Due.Yuan));
 
-        var odd = ParkingPool.Distribute(new Money(100.00m), Permits(3));
+        var odd = ParkingPool.Distribute(new Money(100.00m), Permits(3), FenRounding.HalfAwayFromZero);
         Assert.All(odd.Reductions, r => Assert.Equal(33.33m, r.Reduction.Yuan));
         Assert.Equal(0.01m, odd.CarriedForward.Yuan);
     }
@@ -53,7 +53,7 @@ public class ParkingPoolTests
         var list = permits.Select((p, i) => new PermitMonth($"P{i}", new Money(150m), new Money(50m), p.Whole ? 1m : (p.Days.Get % 30 + 1) / 30m)).ToList();
         var pool = new Money(poolFen.Get % 10_000_000 / 100m);
 
-        var d = ParkingPool.Distribute(pool, list);
+        var d = ParkingPool.Distribute(pool, list, FenRounding.HalfAwayFromZero);
 
         return d.Used + d.CarriedForward == pool
             && d.CarriedForward >= Money.Zero
