@@ -9,6 +9,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Fees;
 
 /// <summary>Invariants of the property-fee rules over random areas, prices, months and occupancy histories.</summary>
+[Trait("Category", "Core")]
 public class HouseholdBillingProperties
 {
     private static HouseholdMonthBill BillScenario(MonthScenario s, RateBookVersion? book = null)

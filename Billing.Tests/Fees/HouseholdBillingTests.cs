@@ -8,6 +8,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Fees;
 
 /// <summary>Worked examples of the property-fee rules, each computed by hand in its comment.</summary>
+[Trait("Category", "Core")]
 public class HouseholdBillingTests
 {
     private static readonly YearMonth October2026 = new(2026, 10);   // 31 days

@@ -8,6 +8,7 @@ using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Parking;
 
+[Trait("Category", "Core")]
 public class ParkingPoolTests
 {
     private static List<PermitMonth> Permits(int count, decimal share = 1m) =>

@@ -7,6 +7,7 @@ using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Rates;
 
+[Trait("Category", "Core")]
 public class RateFileTests
 {
     [Fact]

@@ -11,6 +11,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Subsidies;
 
 /// <summary>The split and claim invariants over random registers and policies.</summary>
+[Trait("Category", "Core")]
 public class SubsidyProperties
 {
     private static readonly SubsidyBasis[] Bases = [SubsidyBasis.PerArea, SubsidyBasis.ShareOfStandard, SubsidyBasis.PerHousehold];
