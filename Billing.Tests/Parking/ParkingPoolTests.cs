@@ -56,10 +56,18 @@ public class ParkingPoolTests
 
         var d = ParkingPool.Distribute(pool, list, FenRounding.HalfAwayFromZero);
 
-        return d.Used + d.CarriedForward == pool
-            && d.CarriedForward >= Money.Zero
-            && d.Reductions.All(r => r.Reduction >= Money.Zero && r.Reduction.IsWholeFen)
-            && d.Reductions.Zip(list).All(x => x.First.Due.Yuan >= x.Second.Floor.Yuan * x.Second.Share);
+        // Checked by hand, not from the distribution's own sums: nobody goes below the floor; the
+        // reductions never add up to more than the pool; and what is carried is either less than a
+        // fen per permit (rounding down) or what is left once every permit is at its floor.
+        var room = list.Sum(p => 150m * p.Share - Math.Ceiling(50m * p.Share * 100m) / 100m);
+        var used = d.Reductions.Sum(r => r.Reduction.Yuan);
+        var carried = pool.Yuan - used;
+        return d.Reductions.Count == list.Count
+            && d.Reductions.Zip(list).All(x => x.First.Reduction.IsWholeFen && x.First.Due.Yuan >= 50m * x.Second.Share
+                && x.First.Standard.Yuan == Math.Round(150m * x.Second.Share, 2, MidpointRounding.AwayFromZero))
+            && used <= pool.Yuan
+            && d.CarriedForward.Yuan == carried
+            && (carried < 0.02m * list.Count || used >= room - 0.02m * list.Count);
     }
 
     [Fact]
