@@ -237,7 +237,8 @@ public static class PaymentsApi
             "text/csv; charset=utf-8", $"arrears-{community}.csv");
     }
 
-    private static async Task<IResult> ArrearsPdf(string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ArrearsPdf(
+        string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         var (rows, date, problem) = await ArrearsAsync(community, asOf, db, scopes, clock, http, ct);
         if (problem is not null)
@@ -246,7 +247,8 @@ public static class PaymentsApi
         }
 
         var info = (await new RegisterStore(db).CommunitiesAsync(ct)).Single(c => c.Code.Value == community);
-        return TypedResults.File(PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, date, rows!), "application/pdf", $"reminders-{community}.pdf");
+        return TypedResults.File(PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, date, rows!,
+            Core.Payments.ReminderRule.FromSetting(configuration["Reminders:MinimumOverdue"])), "application/pdf", $"reminders-{community}.pdf");
     }
 
     private static async Task<(IReadOnlyList<HouseholdArrears>? Rows, LocalDate AsOf, ProblemHttpResult? Problem)> ArrearsAsync(

@@ -57,7 +57,6 @@ public static class ReadApi
                 }),
                 feeItems = v.FeeItems.Select(i => new { i.Code, i.Label, basis = i.Basis.ToString(), i.Rate, i.Unit }),
                 vacancyShare = v.Vacancy?.Share,
-                lateFee = v.LateFee is { } lf ? new { lf.DailyRate, lf.GraceDays, lf.CapShare } : null,
             }),
             subsidies = subsidies.InForce(date).Select(s => new
             {

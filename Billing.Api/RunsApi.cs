@@ -28,6 +28,7 @@ public static class RunsApi
         group.MapGet("/{id:long}", Get);
         group.MapPost("/{id:long}/approve", Approve);
         group.MapPost("/{id:long}/cancel", Cancel);
+        group.MapPost("/{id:long}/retry", Retry);
         return app;
     }
 
@@ -89,14 +90,14 @@ public static class RunsApi
     private static async Task<IResult> Get(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         await OwnRunAsync(id, db, http, ct) is { } run ? TypedResults.Ok(Describe(run)) : NotFound(id);
 
-    private static async Task<IResult> Approve(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Approve(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, NodaTime.IClock clock, HttpContext http, CancellationToken ct)
     {
         if (await OwnRunAsync(id, db, http, ct) is null)
         {
             return NotFound(id);
         }
 
-        var runs = new BillingRuns(db);
+        var runs = new BillingRuns(db, clock);
         try
         {
             BillingRuns.EnqueueIssues(jobs, id, await runs.ApproveAsync(id, http.User.Grant().Subject, ct));
@@ -127,6 +128,27 @@ public static class RunsApi
         }
 
         return TypedResults.Ok(Describe((await runs.GetAsync(id, ct))!));
+    }
+
+    /// <summary>Queues again the communities of an approved run that failed to issue; 409 naming status when the run is not approved.</summary>
+    private static async Task<IResult> Retry(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, HttpContext http, CancellationToken ct)
+    {
+        if (await OwnRunAsync(id, db, http, ct) is null)
+        {
+            return NotFound(id);
+        }
+
+        var runs = new BillingRuns(db);
+        try
+        {
+            BillingRuns.EnqueueIssues(jobs, id, await runs.RetryAsync(id, ct));
+        }
+        catch (RunStateException state)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, "The run cannot be retried", state.Message, "status");
+        }
+
+        return TypedResults.Accepted($"/api/runs/{id}", Describe((await runs.GetAsync(id, ct))!));
     }
 
     /// <summary>What a run would draft, computed now and stored nowhere.</summary>

@@ -37,7 +37,7 @@ public class EngineBenchmarks
                 new LevelPrice(ServiceLevel.Stars(3), BuildingType.HighRise, new AreaPrice(1.30m), 15m),
             ],
             [new FeeItem("waste", "生活垃圾清运费", FeeBasis.PerHousehold, 5.00m, null, VacantCharge.None)],
-            new VacancyRule(0.70m), null, "benchmark");
+            new VacancyRule(0.70m), "benchmark");
         _rates = RateCatalog.Create([("bench.json", book)]);
 
         var random = new Random(20261123);

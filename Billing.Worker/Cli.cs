@@ -42,6 +42,8 @@ public static partial class Cli
                                                      draft a billing run (one Hangfire job per community) and
                                                      print its totals per community and line kind for review
           approve --run ID --by NAME                 approve a drafted run; its statements are then issued
+          retry   --run ID                           issue again the communities of an approved run that failed
+          cancel  --run ID                           drop a run not yet issued (what it issued stays issued)
           runs    [--operator CODE]                  recent runs with their state and progress
           bill    --period yyyy-MM --by NAME [--operator CODE] [--communities A,B] [--pdfs now|later]
                                                      draft, approve and issue in one go (after a `preview`), with
@@ -57,7 +59,7 @@ public static partial class Cli
                                                      correct an issued statement: the household's next statement
                                                      bills the amount (negative for a credit) as a line naming it;
                                                      a repeated --key for the same statement records nothing new
-          arrears --community CODE [--as-of yyyy-MM-dd] [--out DIR]
+          arrears --community CODE [--as-of yyyy-MM-dd] [--out DIR] [--min-overdue YUAN]
                                                      arrears by building and unit, as CSV and reminder notices (PDF)
           collection --period yyyy-MM [--as-of yyyy-MM-dd]
                                                      collection rate per community and for the operator
@@ -117,6 +119,8 @@ public static partial class Cli
                 "claim" => await ClaimAsync(configuration, options),
                 "run" => await DraftRunAsync(configuration, clock, options),
                 "approve" => await ApproveRunAsync(configuration, options),
+                "retry" => await RetryRunAsync(configuration, options),
+                "cancel" => await CancelRunAsync(configuration, options),
                 "runs" => await ListRunsAsync(configuration, options),
                 "bill" => await BillAsync(configuration, options),
                 "render" => await RenderPdfsAsync(configuration, options),
@@ -149,6 +153,10 @@ public static partial class Cli
         catch (ArgumentException bad)
         {
             return Fail(bad.Message);
+        }
+        catch (Infrastructure.Runs.RunStateException refused)
+        {
+            return Fail(refused.Message);
         }
         catch (InvalidOperationException config) when (config.Message.Contains("Auth:SigningKey", StringComparison.Ordinal))
         {
@@ -515,18 +523,19 @@ public static partial class Cli
         var community = options.Require("community");
         var asOf = options.Get("as-of") is { } d ? NodaTime.Text.LocalDatePattern.Iso.Parse(d).GetValueOrThrow() : Today(clock);
         using var database = BillingDatabase.Open(configuration, "demo", Console.Out);
-        await WriteArrearsAsync(database, community, asOf, options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "arrears"));
+        await WriteArrearsAsync(database, community, asOf, options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "arrears"),
+            Core.Payments.ReminderRule.FromSetting(options.Get("min-overdue") ?? configuration["Reminders:MinimumOverdue"]));
         return 0;
     }
 
-    private static async Task WriteArrearsAsync(BillingDatabase database, string community, LocalDate asOf, string outDir)
+    private static async Task WriteArrearsAsync(BillingDatabase database, string community, LocalDate asOf, string outDir, Core.Payments.ReminderRule? reminders = null)
     {
         var store = new Infrastructure.Payments.PaymentStore(database.DataSource);
         var arrears = await store.ArrearsAsync(community, asOf);
         var info = (await new RegisterStore(database.DataSource).CommunitiesAsync()).Single(c => c.Code.Value == community);
         Directory.CreateDirectory(outDir);
         await File.WriteAllTextAsync(Path.Combine(outDir, $"{community}-arrears.csv"), Infrastructure.Payments.PaymentDocuments.ArrearsCsv(arrears), new System.Text.UTF8Encoding(true));
-        await File.WriteAllBytesAsync(Path.Combine(outDir, $"{community}-reminders.pdf"), Infrastructure.Payments.PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, asOf, arrears));
+        await File.WriteAllBytesAsync(Path.Combine(outDir, $"{community}-reminders.pdf"), Infrastructure.Payments.PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, asOf, arrears, reminders));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {community,-12} {arrears.Count,4} households overdue, {Core.Money.Sum(arrears.Select(a => a.Position.Open)).Yuan,10:0.00} yuan open -> {outDir}/{community}-arrears.csv, -reminders.pdf"));
     }

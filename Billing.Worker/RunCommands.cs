@@ -42,7 +42,7 @@ public static partial class Cli
         public static RunHost Start(IConfiguration configuration, BillingDatabase database, Core.Rates.RateCatalog rates, IReadOnlyList<string> serverNames, int workersPerServer = 2)
         {
             var storage = BillingHangfire.CreateStorage(database.ConnectionString);
-            var host = new RunHost(storage, new BillingRuns(database.DataSource));
+            var host = new RunHost(storage, new BillingRuns(database.DataSource, SystemClock.Instance));
             var subsidies = LoadSubsidies(configuration);
             var parking = LoadParking(configuration);
             foreach (var name in serverNames)

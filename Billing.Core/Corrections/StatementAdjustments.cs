@@ -29,7 +29,7 @@ public static class StatementAdjustments
     /// oldest first and never takes the statement below zero, the rest waiting for the next month,
     /// as a points credit does. A credit that finds nothing left to reduce adds no line.
     /// </summary>
-    public static IReadOnlyList<ChargeLine> Lines(Money charges, IReadOnlyList<PendingAdjustment> pending)
+    public static IReadOnlyList<ChargeLine> Lines(Money charges, IReadOnlyList<PendingAdjustment> pending, FenRounding rounding)
     {
         if (pending.Count == 0)
         {
@@ -40,7 +40,7 @@ public static class StatementAdjustments
         var total = charges;
         foreach (var adjustment in pending.Where(a => a.Pending > Money.Zero).OrderBy(a => a.Id))
         {
-            lines.Add(Line(adjustment, adjustment.Pending));
+            lines.Add(Line(adjustment, adjustment.Pending, rounding));
             total += adjustment.Pending;
         }
 
@@ -49,7 +49,7 @@ public static class StatementAdjustments
             var applied = Points.PointsCredit.Applicable(total, -adjustment.Pending);
             if (applied > Money.Zero)
             {
-                lines.Add(Line(adjustment, -applied));
+                lines.Add(Line(adjustment, -applied, rounding));
                 total -= applied;
             }
         }
@@ -91,9 +91,9 @@ public static class StatementAdjustments
         return errors;
     }
 
-    private static ChargeLine Line(PendingAdjustment adjustment, Money applied)
+    private static ChargeLine Line(PendingAdjustment adjustment, Money applied, FenRounding rounding)
     {
-        var basis = new AdjustmentBasis(adjustment.Id, adjustment.CorrectsStatementNo, adjustment.Reason, adjustment.Amount, adjustment.Pending, applied);
+        var basis = new AdjustmentBasis(adjustment.Id, adjustment.CorrectsStatementNo, adjustment.Reason, adjustment.Amount, adjustment.Pending, applied, rounding);
         return new ChargeLine(Kind, Label, RateVersion(adjustment.Id), basis.Amount, basis);
     }
 }
@@ -102,10 +102,22 @@ public static class StatementAdjustments
 /// The inputs of an adjustment line: which statement it corrects and why, the amount recorded,
 /// what earlier months left of it, and what this statement bills.
 /// </summary>
-public sealed record AdjustmentBasis(long AdjustmentId, string CorrectsStatementNo, string Reason, Money Recorded, Money Pending, Money Applied)
-    : LineBasis(FenRounding.HalfAwayFromZero)
+public sealed record AdjustmentBasis(long AdjustmentId, string CorrectsStatementNo, string Reason, Money Recorded, Money Pending, Money Applied, FenRounding Rounding)
+    : LineBasis(Rounding)
 {
     public override decimal Exact => Applied.Yuan;
+
+    public override LineInputs Inputs => new(Applied.Yuan, "元", null, null, null, null, null, null, null)
+    {
+        Extra = new Dictionary<string, string>
+        {
+            ["adjustment_id"] = AdjustmentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["corrects_statement"] = CorrectsStatementNo,
+            ["recorded"] = Fen(Recorded),
+            ["pending"] = Fen(Pending),
+            ["applied"] = Fen(Applied),
+        },
+    };
 
     public override string Describe()
     {

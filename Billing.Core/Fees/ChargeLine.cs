@@ -5,7 +5,7 @@ namespace RedProperty.Billing.Core.Fees;
 /// the inputs of its formula (<see cref="Basis"/>), the rate version it was priced from, and the
 /// amount rounded once, to the fen, by the rate book's rounding.
 /// </summary>
-/// <param name="Kind">Stable machine kind: "property_fee", "fee:&lt;item&gt;", "late_fee".</param>
+/// <param name="Kind">Stable machine kind: "property_fee", "fee:&lt;item&gt;", "subsidy", "parking_permit", "parking_pool_reduction", "adjustment", "points_credit".</param>
 /// <param name="Label">What the resident reads, e.g. "物业服务费（2星级）".</param>
 /// <param name="RateVersion">The rate book version that priced the line, e.g. "heze-kaifaqu@2022-01-01".</param>
 public sealed record ChargeLine(string Kind, string Label, string RateVersion, Money Amount, LineBasis Basis)

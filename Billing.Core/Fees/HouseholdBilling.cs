@@ -14,7 +14,6 @@ namespace RedProperty.Billing.Core.Fees;
 public static class HouseholdBilling
 {
     public const string PropertyFeeKind = "property_fee";
-    public const string LateFeeKind = "late_fee";
 
     public static HouseholdMonthBill Bill(
         Community community, Household household, RateCatalog rates, YearMonth period, HouseholdMonthInputs inputs, SubsidyCatalog? subsidies = null)
@@ -34,7 +33,7 @@ public static class HouseholdBilling
         var billedDays = 0;
         foreach (var (from, to) in segments)
         {
-            if (household.Occupancy.ValueOn(from) != Occupancy.NotBilled)
+            if (household.Occupancy.ValueOn(from).IsBilled())
             {
                 billedDays += Period.DaysBetween(from, to) + 1;
             }
@@ -42,11 +41,11 @@ public static class HouseholdBilling
 
         List<InputError>? problems = null;
         RateBookVersion? lastVersion = null;
-        var householdCapLeft = decimal.MaxValue;
+        var paidUnderCaps = 0m;
         foreach (var (from, to) in segments)
         {
             var occupancy = household.Occupancy.ValueOn(from);
-            if (occupancy == Occupancy.NotBilled)
+            if (!occupancy.IsBilled())
             {
                 continue;
             }
@@ -88,14 +87,20 @@ public static class HouseholdBilling
                 }
                 else if (policy is not null)
                 {
-                    if (householdCapLeft == decimal.MaxValue && policy.CapPerHouseholdMonth is { } cap)
+                    // A cap is per household and month whatever the versions: a capped part of the
+                    // month may pay what the cap in force leaves after the capped parts before it;
+                    // a part under an uncapped version is not limited and uses up no cap.
+                    var capLeft = policy.CapPerHouseholdMonth is { } cap ? Math.Max(0m, cap.Yuan - paidUnderCaps) : decimal.MaxValue;
+                    var subsidy = SubsidyLines.For(fee, feeBasis, policy, capLeft);
+                    if (subsidy.Amount != Money.Zero)
                     {
-                        householdCapLeft = cap.Yuan;
+                        // A cap already used up pays nothing more: no line saying so.
+                        lines.Add(subsidy);
                     }
-
-                    var subsidy = SubsidyLines.For(fee, feeBasis, policy, householdCapLeft);
-                    lines.Add(subsidy);
-                    householdCapLeft -= -subsidy.Amount.Yuan;
+                    if (policy.CapPerHouseholdMonth is not null)
+                    {
+                        paidUnderCaps += -subsidy.Amount.Yuan;
+                    }
                 }
             }
 
@@ -131,21 +136,23 @@ public static class HouseholdBilling
         if (lastVersion is not null)
         {
             AddMeteredLines(lastVersion, inputs, lines);
-            AddLateFees(lastVersion, inputs, monthEnd, lines);
         }
+
+        // Corrections and credits are whole fen already, but they round through the book's mode all the same.
+        var rounding = lastVersion?.Rounding ?? RoundingFor(community, rates, period);
 
         // Corrections of earlier statements: extra charges whole, credits only as far as the charges go.
         // Few households have any, so the common case does not even sum the lines.
         if (inputs.Adjustments.Count > 0)
         {
-            lines.AddRange(Corrections.StatementAdjustments.Lines(Money.Sum(lines.Select(l => l.Amount)), inputs.Adjustments));
+            lines.AddRange(Corrections.StatementAdjustments.Lines(Money.Sum(lines.Select(l => l.Amount)), inputs.Adjustments, rounding));
         }
 
         // Points credit comes last, so it can never take the statement below zero.
         var applied = Points.PointsCredit.Applicable(Money.Sum(lines.Select(l => l.Amount)), inputs.PointsCredit);
         if (applied > Money.Zero)
         {
-            var basis = new Points.PointsCreditBasis(inputs.PointsCredit, applied);
+            var basis = new Points.PointsCreditBasis(inputs.PointsCredit, applied, rounding);
             lines.Add(new ChargeLine(Points.PointsCredit.Kind, Points.PointsCredit.Label, "volunteer-points", basis.Amount, basis));
         }
 
@@ -201,25 +208,10 @@ public static class HouseholdBilling
         }
     }
 
-    private static void AddLateFees(RateBookVersion version, HouseholdMonthInputs inputs, LocalDate monthEnd, List<ChargeLine> lines)
-    {
-        if (version.LateFee is not { } rule)
-        {
-            return;
-        }
-
-        foreach (var overdue in inputs.Overdue)
-        {
-            var daysLate = Period.DaysBetween(overdue.DueDate, monthEnd) - rule.GraceDays;
-            if (daysLate <= 0 || overdue.Amount.Yuan <= 0m)
-            {
-                continue;
-            }
-
-            lines.Add(Line(LateFeeKind, "滞纳金", version,
-                new LateFeeBasis(overdue.Amount, overdue.DueDate, daysLate, rule.DailyRate, rule.CapShare, version.Rounding)));
-        }
-    }
+    /// <summary>The rounding of the community's rate book in force at the end of the month, for lines not priced by a part of it.</summary>
+    public static FenRounding RoundingFor(Community community, RateCatalog rates, YearMonth period) =>
+        rates.InForce(community.RateBook, period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month)))?.Rounding
+        ?? FenRounding.HalfAwayFromZero;
 
     private static ChargeLine Line(string kind, string label, RateBookVersion version, LineBasis basis) =>
         new(kind, label, version.VersionId, basis.Amount, basis);

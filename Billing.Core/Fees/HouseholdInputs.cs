@@ -1,14 +1,9 @@
-using NodaTime;
-
 namespace RedProperty.Billing.Core.Fees;
 
-/// <summary>An unpaid amount past its due date, for late fees where a rate book allows them.</summary>
-public sealed record OverdueAmount(Money Amount, LocalDate DueDate);
-
-/// <summary>Per household and month facts that are not in the register: meter readings, overdue amounts, credits and corrections.</summary>
-public sealed record HouseholdMonthInputs(IReadOnlyDictionary<string, decimal> MeterReadings, IReadOnlyList<OverdueAmount> Overdue)
+/// <summary>Per household and month facts that are not in the register: meter readings, credits and corrections.</summary>
+public sealed record HouseholdMonthInputs(IReadOnlyDictionary<string, decimal> MeterReadings)
 {
-    public static readonly HouseholdMonthInputs None = new(new Dictionary<string, decimal>(), []);
+    public static readonly HouseholdMonthInputs None = new(new Dictionary<string, decimal>());
 
     /// <summary>Fee credit bought with volunteer points and not yet used on a statement.</summary>
     public Money PointsCredit { get; init; } = Money.Zero;

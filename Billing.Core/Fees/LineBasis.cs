@@ -12,7 +12,42 @@ public abstract record LineBasis(FenRounding Rounding)
 
     public abstract string Describe();
 
+    /// <summary>
+    /// What is stored beside the line so its amount can be recomputed from the database alone.
+    /// Abstract on purpose: a new kind of line does not compile until it says what it stores.
+    /// </summary>
+    public abstract LineInputs Inputs { get; }
+
     protected static string N(decimal value) => value.ToString("0.00##", CultureInfo.InvariantCulture);
+
+    protected static string Dec(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    protected static string Fen(Money value) => value.Yuan.ToString("0.00", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The stored inputs of a line: the common columns (quantity × rate × days ÷ denominator × share)
+/// and, by name, whatever else its formula needs (a pool, a floor, a corrected statement).
+/// </summary>
+public sealed record LineInputs(
+    decimal? Quantity, string? QuantityUnit, decimal? Rate, string? RateUnit, int? Days, int? Denominator, LocalDate? From, LocalDate? To, decimal? Share)
+{
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// The one order of arithmetic for every prorated amount: quantity × rate × share × days ÷
+/// denominator, exact in decimal, rounded once by the caller through the rate book's mode.
+/// Taking the day fraction first (days ÷ denominator, then multiplying) leaves a 28-digit
+/// remainder that can tip a half-fen the other way under half-to-even rounding.
+/// </summary>
+public static class Prorate
+{
+    public static decimal Exact(decimal quantity, decimal rate, decimal share, int days, int denominator, bool wholeMonth)
+    {
+        var monthly = quantity * rate * share;
+        return wholeMonth ? monthly : monthly * days / denominator;
+    }
 }
 
 /// <summary>
@@ -36,14 +71,12 @@ public sealed record ProratedBasis(
     decimal Share,
     FenRounding Rounding) : LineBasis(Rounding)
 {
-    public override decimal Exact
+    public override decimal Exact => Prorate.Exact(Quantity, Rate, Share, Days, Denominator, WholeMonth);
+
+    public override LineInputs Inputs => new(Quantity, QuantityUnit, Rate, RateUnit, Days, Denominator, From, To, Share)
     {
-        get
-        {
-            var monthly = Quantity * Rate * Share;
-            return WholeMonth ? monthly : monthly * Days / Denominator;
-        }
-    }
+        Extra = new Dictionary<string, string> { ["whole_month"] = WholeMonth ? "true" : "false" },
+    };
 
     public override string Describe()
     {
@@ -62,15 +95,7 @@ public sealed record MeteredBasis(decimal Quantity, string Unit, decimal Rate, F
 {
     public override decimal Exact => Quantity * Rate;
 
+    public override LineInputs Inputs => new(Quantity, Unit, Rate, "元/" + Unit, null, null, null, null, null);
+
     public override string Describe() => $"{N(Quantity)} {Unit} × {N(Rate)} 元/{Unit}";
-}
-
-/// <summary>overdue amount × daily rate × days late, capped at a share of the overdue amount.</summary>
-public sealed record LateFeeBasis(Money Overdue, LocalDate DueDate, int DaysLate, decimal DailyRate, decimal CapShare, FenRounding Rounding)
-    : LineBasis(Rounding)
-{
-    public override decimal Exact => Math.Min(Overdue.Yuan * DailyRate * DaysLate, Overdue.Yuan * CapShare);
-
-    public override string Describe() =>
-        $"{N(Overdue.Yuan)} 元 × {(DailyRate * 100m).ToString("0.####", CultureInfo.InvariantCulture)}%/天 × {DaysLate} 天（{DueDate.Year}年{DueDate.Month}月{DueDate.Day}日到期）";
 }

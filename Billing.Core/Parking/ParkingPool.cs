@@ -28,7 +28,7 @@ public sealed record PoolDistribution(Money PoolIn, IReadOnlyList<PermitReductio
 /// </summary>
 public static class ParkingPool
 {
-    public static PoolDistribution Distribute(Money poolIn, IReadOnlyList<PermitMonth> permits)
+    public static PoolDistribution Distribute(Money poolIn, IReadOnlyList<PermitMonth> permits, FenRounding rounding)
     {
         if (poolIn.IsNegative)
         {
@@ -66,7 +66,7 @@ public static class ParkingPool
 
         var reductions = permits.Select(p =>
         {
-            var standard = new Money(p.StandardPrice.Yuan * p.Share).RoundToFen(FenRounding.HalfAwayFromZero);
+            var standard = new Money(p.StandardPrice.Yuan * p.Share).RoundToFen(rounding);
             var exact = p.Room <= Money.Zero ? 0m : capped.Contains(p.Permit) ? p.Room.Yuan : perMonth * p.Share;
             var reduction = Math.Min(decimal.Floor(exact * 100m) / 100m, standard.Yuan - decimal.Ceiling(p.Floor.Yuan * p.Share * 100m) / 100m);
             return new PermitReduction(p.Permit, standard, new Money(Math.Max(0m, reduction)));
@@ -121,18 +121,35 @@ public static class LeaseIncome
 }
 
 /// <summary>The standard price of a permit for the share of the month it was held.</summary>
-public sealed record PermitBasis(string Permit, Money MonthlyPrice, decimal Share) : Fees.LineBasis(FenRounding.HalfAwayFromZero)
+public sealed record PermitBasis(string Permit, Money MonthlyPrice, decimal Share, FenRounding Rounding) : Fees.LineBasis(Rounding)
 {
     public override decimal Exact => MonthlyPrice.Yuan * Share;
+
+    public override Fees.LineInputs Inputs => new(Share, "月", MonthlyPrice.Yuan, "元/月", null, null, null, null, Share)
+    {
+        Extra = new Dictionary<string, string> { ["permit"] = Permit },
+    };
 
     public override string Describe() =>
         Share == 1m ? $"居民月卡 {Permit}：{MonthlyPrice.ToFenString()} 元/月" : $"居民月卡 {Permit}：{MonthlyPrice.ToFenString()} 元/月 × {Share:0.####}";
 }
 
 /// <summary>A permit's share of the community's daytime-lease pool, shown as a negative line with where it came from.</summary>
-public sealed record PoolReductionBasis(string Permit, Money Pool, int Permits, Money Reduction, Money Floor) : Fees.LineBasis(FenRounding.HalfAwayFromZero)
+public sealed record PoolReductionBasis(string Permit, Money Pool, int Permits, Money Reduction, Money Floor, FenRounding Rounding) : Fees.LineBasis(Rounding)
 {
     public override decimal Exact => -Reduction.Yuan;
+
+    public override Fees.LineInputs Inputs => new(Permits, "张", Reduction.Yuan, "元/张", null, null, null, null, null)
+    {
+        Extra = new Dictionary<string, string>
+        {
+            ["permit"] = Permit,
+            ["pool"] = Fen(Pool),
+            ["permits"] = Permits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["reduction"] = Fen(Reduction),
+            ["floor"] = Fen(Floor),
+        },
+    };
 
     public override string Describe() =>
         $"白天错峰出租收入池 {Pool.ToFenString()} 元，{Permits} 张月卡均摊，月卡 {Permit} 减 {Reduction.ToFenString()} 元（不低于 {Floor.ToFenString()} 元/月）";

@@ -109,9 +109,14 @@ public static class PointsCredit
 }
 
 /// <summary>The inputs of a points credit line: what was waiting, and what this statement could take.</summary>
-public sealed record PointsCreditBasis(Money Pending, Money Applied) : Fees.LineBasis(FenRounding.HalfAwayFromZero)
+public sealed record PointsCreditBasis(Money Pending, Money Applied, FenRounding Rounding) : Fees.LineBasis(Rounding)
 {
     public override decimal Exact => -Applied.Yuan;
+
+    public override Fees.LineInputs Inputs => new(Pending.Yuan, "元", null, null, null, null, null, null, null)
+    {
+        Extra = new Dictionary<string, string> { ["pending"] = Fen(Pending), ["applied"] = Fen(Applied) },
+    };
 
     public override string Describe() =>
         Pending == Applied

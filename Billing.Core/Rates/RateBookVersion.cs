@@ -19,7 +19,6 @@ public sealed record RateBookVersion(
     IReadOnlyList<LevelPrice> Prices,
     IReadOnlyList<FeeItem> FeeItems,
     VacancyRule? Vacancy,
-    LateFeeRule? LateFee,
     string Source) : Validation.IDatedVersion
 {
     /// <summary>"heze-kaifaqu@2022-01-01": printed on every statement line priced from this version.</summary>
@@ -102,5 +101,3 @@ public enum Proration
 /// <summary>空置房: the share of the fee charged while a home is vacant, e.g. 0.70.</summary>
 public sealed record VacancyRule(decimal Share);
 
-/// <summary>滞纳金: a daily rate on overdue amounts after a grace period, capped at a share of the overdue amount.</summary>
-public sealed record LateFeeRule(decimal DailyRate, int GraceDays, decimal CapShare);

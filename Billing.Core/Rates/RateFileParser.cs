@@ -100,25 +100,12 @@ public static class RateFileParser
             }
         }
 
-        LateFeeRule? lateFee = null;
-        if (dto.LateFee is { } lf)
+        // Late fees (滞纳金) are contentious and often not allowed for these communities, and the
+        // engine does not compute them; a rate file asking for them is refused rather than ignored.
+        if (dto.LateFee is not null)
         {
-            if (lf.DailyRate is not { } rate || rate <= 0m || rate > 0.01m)
-            {
-                Error("lateFee.dailyRate", "rates.latefee.rate", "lateFee.dailyRate must be above 0 and at most 0.01 (1% a day)");
-            }
-            else if (lf.GraceDays is < 0)
-            {
-                Error("lateFee.graceDays", "rates.latefee.grace", "lateFee.graceDays cannot be negative");
-            }
-            else if (lf.CapShare is < 0m or > 1m)
-            {
-                Error("lateFee.capShare", "rates.latefee.cap", "lateFee.capShare must be between 0 and 1");
-            }
-            else
-            {
-                lateFee = new LateFeeRule(rate, lf.GraceDays ?? 0, lf.CapShare ?? 1m);
-            }
+            Error("lateFee", "rates.latefee.unsupported",
+                "late fees (滞纳金) are not charged by this system: remove the lateFee section; overdue amounts are chased with reminder notices");
         }
 
         if (errors.Count > 0)
@@ -128,7 +115,7 @@ public static class RateFileParser
 
         var version = new RateBookVersion(
             dto.RateBook!, dto.Title ?? dto.RateBook!, effective.Value, effectiveTo, rounding, proration,
-            prices, items, vacancy, lateFee, dto.Source ?? string.Empty);
+            prices, items, vacancy, dto.Source ?? string.Empty);
         return (version, []);
     }
 
@@ -278,7 +265,7 @@ public static class RateFileParser
 
         public VacancyDto? Vacancy { get; set; }
 
-        public LateFeeDto? LateFee { get; set; }
+        public System.Text.Json.JsonElement? LateFee { get; set; }
     }
 
     private sealed class LevelPriceDto
@@ -314,17 +301,6 @@ public static class RateFileParser
     private sealed class VacancyDto
     {
         public decimal? Share { get; set; }
-
-        public string? Note { get; set; }
-    }
-
-    private sealed class LateFeeDto
-    {
-        public decimal? DailyRate { get; set; }
-
-        public int? GraceDays { get; set; }
-
-        public decimal? CapShare { get; set; }
 
         public string? Note { get; set; }
     }

@@ -81,7 +81,7 @@ public static class BillingEngine
             return new CommunityBill(community, period, capped, [], NotYetBilled: false);
         }
 
-        var (withParking, distribution) = AddParking(capped, parking);
+        var (withParking, distribution) = AddParking(capped, parking, HouseholdBilling.RoundingFor(community, rates, period));
         return new CommunityBill(community, period, withParking, [], NotYetBilled: false) { Parking = distribution, ParkingInput = parking };
     }
 
@@ -90,11 +90,11 @@ public static class BillingEngine
     /// month held), so it is applied after all households are billed; each permit gets its price
     /// line and its reduction line, and what the pool cannot use is carried forward.
     /// </summary>
-    private static (IReadOnlyList<StatementModel>, Parking.PoolDistribution) AddParking(IReadOnlyList<StatementModel> statements, Parking.ParkingMonth parking)
+    private static (IReadOnlyList<StatementModel>, Parking.PoolDistribution) AddParking(IReadOnlyList<StatementModel> statements, Parking.ParkingMonth parking, FenRounding rounding)
     {
         var billed = statements.Select(s => s.Household.Code).ToHashSet();
         var permits = parking.Permits.Where(p => billed.Contains(p.Key)).SelectMany(p => p.Value).ToList();
-        var distribution = Parking.ParkingPool.Distribute(parking.PoolIn, permits);
+        var distribution = Parking.ParkingPool.Distribute(parking.PoolIn, permits, rounding);
         var byPermit = distribution.Reductions.ToDictionary(r => r.Permit, StringComparer.Ordinal);
         var result = statements.Select(s =>
         {
@@ -106,12 +106,12 @@ public static class BillingEngine
             var lines = s.Lines.ToList();
             foreach (var permit in own)
             {
-                var price = new Parking.PermitBasis(permit.Permit, permit.StandardPrice, permit.Share);
+                var price = new Parking.PermitBasis(permit.Permit, permit.StandardPrice, permit.Share, rounding);
                 lines.Add(new ChargeLine(Parking.ParkingLines.PermitKind, "停车费（居民月卡）", parking.RateVersion, price.Amount, price));
                 var reduction = byPermit[permit.Permit].Reduction;
                 if (reduction > Money.Zero)
                 {
-                    var basis = new Parking.PoolReductionBasis(permit.Permit, distribution.PoolIn, permits.Count, reduction, permit.Floor);
+                    var basis = new Parking.PoolReductionBasis(permit.Permit, distribution.PoolIn, permits.Count, reduction, permit.Floor, rounding);
                     lines.Add(new ChargeLine(Parking.ParkingLines.ReductionKind, "共享停车收益抵扣", parking.RateVersion, basis.Amount, basis));
                 }
             }

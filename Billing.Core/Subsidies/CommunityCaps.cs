@@ -10,29 +10,53 @@ namespace RedProperty.Billing.Core.Subsidies;
 /// </summary>
 public static class CommunityCaps
 {
+    /// <summary>
+    /// The cap is per community and month whatever the versions: when a policy's version changes
+    /// inside the month, the lines of its capped versions share one cap. Versions are taken in date
+    /// order; a capped version pays at most what its cap leaves after the capped versions before it
+    /// (the same rule as the per-household cap), and an uncapped version is not limited.
+    /// </summary>
     public static IReadOnlyList<StatementModel> Apply(IReadOnlyList<StatementModel> statements, SubsidyCatalog subsidies)
     {
         var result = statements.ToArray();
-        foreach (var policy in subsidies.Versions.Where(v => v.CapPerCommunityMonth is not null))
+        foreach (var policy in subsidies.Versions.Where(v => v.CapPerCommunityMonth is not null).GroupBy(v => v.Policy, StringComparer.Ordinal))
         {
-            var lines = result
-                .SelectMany((s, i) => s.Lines.Select((l, j) => (Statement: i, Line: j, l)))
-                .Where(x => x.l.Kind == SubsidyLines.Kind && x.l.RateVersion == policy.VersionId)
-                .ToList();
-            var total = Money.Sum(lines.Select(x => -x.l.Amount));
-            var cap = policy.CapPerCommunityMonth!.Value;
-            if (total <= cap || lines.Count == 0)
+            var versions = subsidies.Versions.Where(v => v.Policy == policy.Key).OrderBy(v => v.EffectiveFrom).ToList();
+            var paidUnderCaps = Money.Zero;
+            foreach (var version in versions)
             {
-                continue;
-            }
+                if (version.CapPerCommunityMonth is not { } cap)
+                {
+                    continue;
+                }
 
-            var shares = Allocation.Proportional(cap, lines.Select(x => -x.l.Amount).ToList());
-            for (var k = 0; k < lines.Count; k++)
-            {
-                var (i, j, line) = lines[k];
-                var newLines = result[i].Lines.ToArray();
-                newLines[j] = SubsidyLines.Limited(line, shares[k]);
-                result[i] = result[i] with { Lines = newLines };
+                var lines = result
+                    .SelectMany((s, i) => s.Lines.Select((l, j) => (Statement: i, Line: j, l)))
+                    .Where(x => x.l.Kind == SubsidyLines.Kind && x.l.RateVersion == version.VersionId)
+                    .ToList();
+                if (lines.Count == 0)
+                {
+                    continue;
+                }
+
+                var total = Money.Sum(lines.Select(x => -x.l.Amount));
+                var left = cap - paidUnderCaps > Money.Zero ? cap - paidUnderCaps : Money.Zero;
+                if (total <= left)
+                {
+                    paidUnderCaps += total;
+                    continue;
+                }
+
+                var shares = Allocation.Proportional(left, lines.Select(x => -x.l.Amount).ToList());
+                for (var k = 0; k < lines.Count; k++)
+                {
+                    var (i, j, line) = lines[k];
+                    var newLines = result[i].Lines.ToArray();
+                    newLines[j] = SubsidyLines.Limited(line, shares[k]);
+                    result[i] = result[i] with { Lines = newLines };
+                }
+
+                paidUnderCaps += left;
             }
         }
 

@@ -9,7 +9,9 @@ namespace RedProperty.Billing.Core.Subsidies;
 /// statement total is what the resident pays and resident + district = standard fee, to the fen.
 /// </summary>
 /// <param name="Standard">The property-fee line this share belongs to; the share never exceeds it.</param>
-/// <param name="Fraction">Days billed over the proration denominator (1 for a whole month).</param>
+/// <param name="Days">Days of the part of the month this line covers.</param>
+/// <param name="Denominator">The proration denominator: the month's days, or 30.</param>
+/// <param name="WholeMonth">The line covers the whole month: no day fraction at all.</param>
 /// <param name="Limit">The most the district pays on this line (the standard fee, or what a cap leaves), in yuan.</param>
 public sealed record SubsidyLineBasis(
     string PolicyVersion,
@@ -18,17 +20,36 @@ public sealed record SubsidyLineBasis(
     decimal Rate,
     decimal Quantity,
     decimal Share,
-    decimal Fraction,
-    string DaysText,
+    int Days,
+    int Denominator,
+    bool WholeMonth,
     decimal Limit,
     bool Capped,
     FenRounding Rounding) : LineBasis(Rounding)
 {
+    /// <summary>The same order of arithmetic as the fee it belongs to (<see cref="Prorate"/>), so the two cannot round apart.</summary>
     public decimal Uncapped => Method switch
     {
-        SubsidyBasis.PerArea => Quantity * Rate * Fraction * Share,
+        SubsidyBasis.PerArea => Prorate.Exact(Quantity, Rate, Share, Days, Denominator, WholeMonth),
         SubsidyBasis.ShareOfStandard => Standard.Yuan * Rate,
-        _ => Rate * Fraction,
+        SubsidyBasis.PerHousehold => Prorate.Exact(1m, Rate, 1m, Days, Denominator, WholeMonth),
+        _ => throw new InvalidOperationException($"subsidy basis {Method} has no formula"),
+    };
+
+    private string DaysText => $"{Days}/{Denominator} 天";
+
+    public override LineInputs Inputs => new(Quantity, Method == SubsidyBasis.PerArea ? "m²" : Method == SubsidyBasis.PerHousehold ? "户" : "元", Rate,
+        Method == SubsidyBasis.PerArea ? "元/m²/月" : Method == SubsidyBasis.PerHousehold ? "元/户/月" : "比例", Days, Denominator, null, null, Share)
+    {
+        Extra = new Dictionary<string, string>
+        {
+            ["policy_version"] = PolicyVersion,
+            ["method"] = Method.ToString(),
+            ["standard"] = Fen(Standard),
+            ["whole_month"] = WholeMonth ? "true" : "false",
+            ["limit"] = Dec(Limit),
+            ["capped"] = Capped ? "true" : "false",
+        },
     };
 
     public override decimal Exact => -Math.Min(Uncapped, Limit);
@@ -56,12 +77,10 @@ public static class SubsidyLines
     /// <summary>The district's share of <paramref name="fee"/> under <paramref name="policy"/>, at most <paramref name="remainingCap"/>.</summary>
     public static ChargeLine For(ChargeLine fee, ProratedBasis basis, SubsidyPolicyVersion policy, decimal remainingCap)
     {
-        var fraction = basis.WholeMonth ? 1m : (decimal)basis.Days / basis.Denominator;
-        var daysText = $"{basis.Days}/{basis.Denominator} 天";
         var quantity = policy.Basis == SubsidyBasis.PerArea ? basis.Quantity : 1m;
         var share = policy.Basis == SubsidyBasis.PerArea ? basis.Share : 1m;
         var limit = Math.Max(0m, Math.Min(fee.Amount.Yuan, remainingCap));
-        var line = new SubsidyLineBasis(policy.VersionId, fee.Amount, policy.Basis, policy.Rate, quantity, share, fraction, daysText,
+        var line = new SubsidyLineBasis(policy.VersionId, fee.Amount, policy.Basis, policy.Rate, quantity, share, basis.Days, basis.Denominator, basis.WholeMonth,
             limit, false, policy.Rounding);
         line = line with { Capped = line.Uncapped > limit };
         return new ChargeLine(Kind, Label, policy.VersionId, line.Amount, line);

@@ -97,15 +97,22 @@ public static class PaymentDocuments
         return text.ToString();
     }
 
-    /// <summary>One printable reminder notice per household, in building and unit order, for the liaison leader's round.</summary>
-    public static byte[] ReminderNotices(string communityName, string operatorName, LocalDate asOf, IReadOnlyList<HouseholdArrears> arrears)
+    /// <summary>
+    /// One printable reminder notice per household that <paramref name="rule"/> reminds (overdue at
+    /// least its minimum; <see cref="Core.Payments.ReminderRule.Default"/> when not given), in building
+    /// and unit order, for the liaison leader's round.
+    /// </summary>
+    public static byte[] ReminderNotices(
+        string communityName, string operatorName, LocalDate asOf, IReadOnlyList<HouseholdArrears> arrears, Core.Payments.ReminderRule? rule = null)
     {
+        var reminder = rule ?? Core.Payments.ReminderRule.Default;
+        var reminded = arrears.Where(a => reminder.Reminds(a.Aging.Overdue)).ToList();
         var (title, body, bold, note) = (PdfText.Font(16, bold: true), PdfText.Font(10.5), PdfText.Font(10.5, bold: true), PdfText.Font(8));
         using var document = new PdfDocument();
         document.Info.Title = $"{communityName} 物业服务费缴费提醒";
         document.Info.Creator = "RedProperty.Billing";
         var number = 0;
-        foreach (var a in arrears)
+        foreach (var a in reminded)
         {
             number++;
             var page = document.AddPage();

@@ -139,7 +139,7 @@ public static partial class RegisterCsv
     {
         var code = row.Code("household_code", s => new HouseholdCode(s));
         var text = row.Required("status");
-        var status = text is null ? default : row.Parse<Occupancy>("status", text, Occupancies.TryParse, "occupancy.status.invalid", "occupied (入住), vacant (空置) or moved-out (迁出)");
+        var status = text is null ? default : row.Parse<Occupancy>("status", text, Occupancies.TryParse, "occupancy.status.invalid", "occupied (入住), vacant (空置), moved-out (迁出) or not-billed (未交付, not handed over)");
         var from = row.RequiredDate("effective_from");
         return row.IsValid ? new OccupancyRow(code!.Value, status, from!.Value) : null;
     }

@@ -29,7 +29,7 @@ public static class RegisterSnapshot
 
         var occupancy = import.Occupancy
             .GroupBy(o => o.Value.Household)
-            .ToDictionary(g => g.Key, g => new Timeline<Occupancy>(g.Select(o => new Dated<Occupancy>(o.Value.EffectiveFrom, o.Value.Status))));
+            .ToDictionary(g => g.Key, g => Occupancies.History(g.Select(o => new Dated<Occupancy>(o.Value.EffectiveFrom, o.Value.Status))));
         var households = import.Households
             .GroupBy(h => h.Value.Code)
             .Select(g => new Household(

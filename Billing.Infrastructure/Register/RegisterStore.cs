@@ -210,7 +210,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         return details.OrderBy(d => d.Key, StringComparer.Ordinal)
             .Select(d => new Household(
                 new HouseholdCode(d.Key), community, new Timeline<HouseholdDetails>(d.Value),
-                occupancy.TryGetValue(d.Key, out var o) ? new Timeline<Occupancy>(o) : Timeline<Occupancy>.Always(Occupancy.Occupied)))
+                Occupancies.History(occupancy.TryGetValue(d.Key, out var o) ? o : [])))
             .ToList();
     }
 
@@ -426,6 +426,32 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                 analyze import_household;
                 """);
             var found = new List<(long Seq, InputError Error)>();
+
+            // Two rows of one household in one file are its history only when each carries its own
+            // effective_from: an undated repeat would become "a change from today", so the result
+            // would depend on the day of the import.
+            await _bulk.ErrorsAsync(found,
+                """
+                with grouped as (
+                    select s.seq, s.source, s.row_no, s.code, s.effective_from,
+                        count(*) over (partition by s.source, s.code) as rows_of_code,
+                        count(*) filter (where s.effective_from is null) over (partition by s.source, s.code) as undated,
+                        row_number() over (partition by s.source, s.code order by s.seq) as nth_of_code,
+                        first_value(s.row_no) over (partition by s.source, s.code order by s.seq) as first_of_code,
+                        row_number() over (partition by s.source, s.code, s.effective_from order by s.seq) as nth_of_date,
+                        first_value(s.row_no) over (partition by s.source, s.code, s.effective_from order by s.seq) as first_of_date
+                    from import_household s),
+                repeated as (
+                    select g.*, case when g.undated > 0 then g.first_of_code else g.first_of_date end as other_row
+                    from grouped g
+                    where g.rows_of_code > 1 and ((g.undated > 0 and g.nth_of_code > 1) or (g.undated = 0 and g.nth_of_date > 1)))
+                update import_household s set bad = true
+                from repeated r
+                where r.seq = s.seq
+                returning s.seq, s.source, s.row_no, 'household_code', 'household.row.duplicate',
+                    format('household %s is on rows %s and %s of this file; two rows of one household must each carry a different effective_from (its history)',
+                        s.code, r.other_row, s.row_no)
+                """);
             await _bulk.ErrorsAsync(found,
                 """
                 update import_household s set bad = true
@@ -528,6 +554,20 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         public async Task<int> OccupancyAsync()
         {
             var found = new List<(long Seq, InputError Error)>();
+            // A household's changes are listed in date order: a date before the row above it is
+            // almost always a typing slip (2026 for 2025), and silently sorting it would bill it.
+            await _bulk.ErrorsAsync(found,
+                """
+                select b.seq, b.source, b.row_no, 'effective_from', 'occupancy.dates.backwards',
+                    format('occupancy of household %s goes back in time: row %s is dated %s, before row %s (%s) above it; list a household''s changes in date order',
+                        b.household_code, b.row_no, to_char(b.effective_from, 'YYYY-MM-DD'), b.previous_row, to_char(b.previous_from, 'YYYY-MM-DD'))
+                from (
+                    select s.*,
+                        lag(s.row_no) over (partition by s.source, s.household_code order by s.seq) as previous_row,
+                        lag(s.effective_from) over (partition by s.source, s.household_code order by s.seq) as previous_from
+                    from stage_occupancy s) b
+                where b.effective_from < b.previous_from
+                """);
             await _bulk.ErrorsAsync(found,
                 """
                 select s.seq, s.source, s.row_no, 'household_code', 'occupancy.household.unknown', format('household ''%s'' is not in the register', s.household_code)

@@ -1,6 +1,7 @@
 using Hangfire;
 using Npgsql;
 using NodaTime;
+using NodaTime.Extensions;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Runs;
@@ -123,10 +124,42 @@ public sealed class BillingRunJob(
             return $"{community}: already issued or not approved";
         }
 
+        // Refusals that no retry can cure end the community's job at once, with the reason on the run.
+        var refusal = await MonthOrder.ProblemAsync(dataSource, new CommunityCode(community), period, clock.InZone(Shanghai).GetCurrentDate(), await DraftedCountAsync(runId, community, ct), ct);
+        if (refusal is not null)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await ExecuteAsync(connection, null, scope,
+                "update billing_run_community set status = 'failed', problem = @problem, worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status in ('drafted', 'issuing')",
+                ct, ("problem", (object)refusal));
+            return $"{community}: not issued: {refusal}";
+        }
+
+        try
+        {
+            return await IssueApprovedAsync(scope, period, renderPdfs, approved, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Hangfire retries the job; meanwhile the run says what went wrong, so finance staff see
+            // a problem rather than a progress bar that does not move. When the retries are spent
+            // the problem stays, and the run can be retried or cancelled.
+            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            await ExecuteAsync(connection, null, scope,
+                "update billing_run_community set problem = @problem, worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status = 'issuing'",
+                CancellationToken.None, ("problem", $"issuing failed: {e.Message}"));
+            throw;
+        }
+    }
+
+    private async Task<string> IssueApprovedAsync(RunScope scope, YearMonth period, bool renderPdfs, string approved, CancellationToken ct)
+    {
+        var (runId, community) = (scope.RunId, scope.Community);
+
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             await ExecuteAsync(connection, null, scope,
-                "update billing_run_community set status = 'issuing', worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status in ('drafted', 'issuing')",
+                "update billing_run_community set status = 'issuing', problem = null, worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status in ('drafted', 'issuing')",
                 ct);
         }
 
@@ -157,7 +190,7 @@ public sealed class BillingRunJob(
             await ExecuteAsync(connection, tx, scope,
                 """
                 update billing_run_community rc
-                set status = 'issued', statements_new = mine.n, statements_existing = rc.households_total - mine.n,
+                set status = 'issued', problem = null, statements_new = mine.n, statements_existing = rc.households_total - mine.n,
                     households_done = rc.households_total, worker = @worker, updated_at = now(),
                     compute_ms = @compute_ms, store_ms = @store_ms, render_ms = @render_ms
                 from (select count(*)::int as n from statement where run_id = @run and community_code = @c) mine
@@ -224,6 +257,14 @@ public sealed class BillingRunJob(
         return await reader.ReadAsync(ct)
             ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), reader.GetString(1), reader.GetBoolean(2))
             : throw new InvalidOperationException($"There is no billing run {runId}.");
+    }
+
+    private async Task<int?> DraftedCountAsync(long runId, string community, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select households_total from billing_run_community where run_id = @run and community_code = @c");
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("c", community);
+        return await cmd.ExecuteScalarAsync(ct) is int n ? n : null;
     }
 
     /// <summary>The fingerprint finance staff approved for a community, while it is in one of <paramref name="statuses"/>.</summary>

@@ -1,6 +1,7 @@
 using Hangfire;
 using Npgsql;
 using NodaTime;
+using NodaTime.Extensions;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Runs;
 
@@ -73,7 +74,8 @@ public sealed record RunView(
 /// Billing runs in PostgreSQL: draft → approved → issued. The state changes are single guarded
 /// UPDATEs, so two workers (or a worker and a clerk) racing on one run cannot both move it.
 /// </summary>
-public sealed class BillingRuns(NpgsqlDataSource dataSource)
+/// <param name="clock">When given, approving a month that has not begun in Asia/Shanghai is refused here already; the issue job always checks.</param>
+public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = null)
 {
     public async Task<RunCreated> CreateAsync(RunRequest request, CancellationToken ct = default)
     {
@@ -156,6 +158,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
             }
         }
 
+        await RefuseOutOfOrderAsync(connection, tx, runId, ct);
         await using (var cmd = new NpgsqlCommand(
             "update billing_run_community set households_done = 0, updated_at = now() where run_id = @id returning community_code", connection, tx))
         {
@@ -175,15 +178,90 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>A run that was not approved can be dropped, so that a corrected run replaces it.</summary>
+    /// <summary>
+    /// A run that was not approved can be dropped, so that a corrected run replaces it; so can an
+    /// approved run that is stuck (a community failed, or its job keeps failing): what it issued stays
+    /// issued, the rest is not issued by it, and a new run can bill those communities.
+    /// </summary>
     public async Task CancelAsync(long runId, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("update billing_run set status = 'cancelled' where id = @id and status in ('drafting', 'draft')", connection);
+        await using var cmd = new NpgsqlCommand("update billing_run set status = 'cancelled' where id = @id and status in ('drafting', 'draft', 'approved')", connection);
         cmd.Parameters.AddWithValue("id", runId);
         if (await cmd.ExecuteNonQueryAsync(ct) == 0)
         {
             throw new RunStateException(await WhyNotAsync(connection, null, runId, "cancelled", ct));
+        }
+    }
+
+    /// <summary>
+    /// Tries again the communities of an approved run that failed to issue or whose job gave up:
+    /// they go back to 'drafted' (the approved fingerprint is kept, so only what was approved can be
+    /// issued) and are returned for the caller to queue. A refusal that still holds is reported again.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RetryAsync(long runId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var check = new NpgsqlCommand("select status from billing_run where id = @id for update", connection, tx))
+        {
+            check.Parameters.AddWithValue("id", runId);
+            if (await check.ExecuteScalarAsync(ct) as string != "approved")
+            {
+                throw new RunStateException(await WhyNotAsync(connection, tx, runId, "retried", ct));
+            }
+        }
+
+        var communities = new List<string>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            update billing_run_community set status = 'drafted', updated_at = now()
+            where run_id = @id and status in ('failed', 'issuing', 'drafted') and draft_fingerprint is not null
+            returning community_code
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("id", runId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                communities.Add(reader.GetString(0));
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        communities.Sort(StringComparer.Ordinal);
+        return communities;
+    }
+
+    /// <summary>Refuses approving a month some community may not issue (see <see cref="MonthOrder"/>), saying which and why.</summary>
+    private async Task RefuseOutOfOrderAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId, CancellationToken ct)
+    {
+        var communities = new List<(string Code, YearMonth Period, int? Households)>();
+        await using (var cmd = new NpgsqlCommand(
+            "select c.community_code, r.period, c.households_total from billing_run_community c join billing_run r on r.id = c.run_id where c.run_id = @id order by 1",
+            connection, tx))
+        {
+            cmd.Parameters.AddWithValue("id", runId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                communities.Add((reader.GetString(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth(), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+            }
+        }
+
+        var today = clock?.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
+        var problems = new List<string>();
+        foreach (var (code, period, households) in communities)
+        {
+            if (await MonthOrder.ProblemAsync(dataSource, new Core.Register.CommunityCode(code), period, today, households, ct) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RunStateException($"Run {runId} cannot be approved: {string.Join(" ", problems.Distinct(StringComparer.Ordinal))}");
         }
     }
 

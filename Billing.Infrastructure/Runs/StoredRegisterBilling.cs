@@ -45,7 +45,7 @@ public sealed class StoredRegisterBilling(
         IReadOnlyDictionary<string, IReadOnlyList<Core.Corrections.PendingAdjustment>> adjustments) =>
         code =>
         {
-            var inputs = meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings, []) : HouseholdMonthInputs.None;
+            var inputs = meters.TryGetValue(code, out var readings) ? new HouseholdMonthInputs(readings) : HouseholdMonthInputs.None;
             inputs = points.TryGetValue(code.Value, out var p) ? inputs with { PointsCredit = p.PendingCredit, Points = p.Summary } : inputs;
             return adjustments.TryGetValue(code.Value, out var pending) ? inputs with { Adjustments = pending } : inputs;
         };

@@ -53,9 +53,9 @@ public sealed record SyntheticSummary(
 /// 60% score 90–100, 25% 80–89.5, 12% 60–79.5, 3% below 60 (the district pays nothing).</item>
 /// <item>Payments, in the month after the period, from 80% of billed homes (Duyun's collection rate
 /// rose to 85%, Beicheng agreed 72%): WeChat 45%, Alipay 25%, cash 20%, bank 10%; seven in ten pay
-/// about a month's resident share, two a round 100 or 200 yuan ahead, one about half. The amounts
-/// are estimates (area × price less the subsidy), not the statement: the ledger settles what they
-/// leave open or keeps the credit.</item>
+/// a whole occupied month's statement (each line rounded as the engine rounds it), two a round 100
+/// or 200 yuan ahead, one about half; homes whose month was not whole leave the difference open
+/// or in credit, and the ledger settles it.</item>
 /// </list>
 /// </remarks>
 public static class SyntheticRegister
@@ -238,12 +238,12 @@ public static class SyntheticRegister
             var name = Places[(i - 1) % Places.Length] + Kinds[((i - 1) / Places.Length) % Kinds.Length]
                 + ((i - 1) / (Places.Length * Kinds.Length) is var round and > 0 ? $"{round + 1}期" : string.Empty);
 
-            // Resident price per m² less the district's share: what a resident pays, for payment estimates.
-            decimal residentPrice;
+            // Price per m²; in Heze the district pays 0.10 of it, each rounded on its own line as the statement does.
+            decimal price;
             var highRise = false;
             if (heze)
             {
-                residentPrice = 0.48m - 0.10m;
+                price = 0.48m;
                 var zone = (i - 1) / 3;
                 files.Communities.WriteLine(string.Create(Inv,
                     $"{code},{name},{HezeOperator},{HezeOperatorName},SYN-HZ-Z{zone:D3},开发区第{zone + 1}片区,菏泽市,开发区,heze-kaifaqu,multi-storey,2星,,{Iso.Format(start)}"));
@@ -254,7 +254,7 @@ public static class SyntheticRegister
                 highRise = rng.PerMille(300);
                 var standard = (highRise ? ExampleHighRise : ExampleMultiStorey)[stars - 1];
                 var agreed = rng.PerMille(100) ? standard * 0.95m : (decimal?)null;
-                residentPrice = agreed ?? standard;
+                price = agreed ?? standard;
                 var zone = (i - 1) / 3;
                 files.Communities.WriteLine(string.Create(Inv,
                     $"{code},{name},{ExampleOperator},{ExampleOperatorName},SYN-EX-Z{zone:D3},示例第{zone + 1}片区,示例城市,示例区,example-city-benchmark,{(highRise ? "high-rise" : "multi-storey")},{stars}星,{agreed?.ToString("0.0000", Inv)},{Iso.Format(start)}"));
@@ -275,7 +275,7 @@ public static class SyntheticRegister
 
             if (billed)
             {
-                WritePayments(homes, residentPrice, heze, ref rng);
+                WritePayments(homes, price, heze, ref rng);
             }
         }
 
@@ -466,7 +466,7 @@ public static class SyntheticRegister
             }
         }
 
-        private void WritePayments(List<Home> homes, decimal residentPrice, bool heze, ref Rng rng)
+        private void WritePayments(List<Home> homes, decimal price, bool heze, ref Rng rng)
         {
             var paidIn = _period.PlusMonths(1);
             foreach (var home in homes)
@@ -476,7 +476,12 @@ public static class SyntheticRegister
                     continue;
                 }
 
-                var estimate = Math.Round(home.Area * residentPrice, 2, MidpointRounding.AwayFromZero) + (heze ? 0m : 5.00m);
+                // A whole month's statement of an occupied home, line by line as the engine rounds it: the
+                // fee, less the Heze subsidy, plus the example city's waste fee; so a resident who pays
+                // "the statement" leaves nothing open (not a fen a reminder would chase).
+                var estimate = heze
+                    ? Fen(home.Area * price) - Fen(home.Area * 0.10m)
+                    : Fen(home.Area * price) + 5.00m;
                 var amount = rng.Below(10) switch
                 {
                     < 7 => estimate,
@@ -495,6 +500,8 @@ public static class SyntheticRegister
                     $"{channel},{prefix}{paidIn.Year:D4}{paidIn.Month:D2}{++_payments:D10},{home.Code},{amount:0.00},{Iso.Format(paidOn)} {rng.Between(8, 21):D2}:{rng.Below(60):D2}:{rng.Below(60):D2}"));
             }
         }
+
+        private static decimal Fen(decimal yuan) => Math.Round(yuan, 2, MidpointRounding.AwayFromZero);
 
         private static string Person(ref Rng rng) => rng.Pick(Surnames) + rng.Pick(GivenNames);
 

@@ -110,14 +110,14 @@ internal static class StatementRows
         await using var copy = await connection.BeginBinaryImportAsync(
             """
             copy statement_line (statement_id, line_no, kind, label, formula, rate_version, amount, rounding,
-                quantity, quantity_unit, rate, rate_unit, days, denominator, segment_from, segment_to, share) from stdin (format binary)
+                quantity, quantity_unit, rate, rate_unit, days, denominator, segment_from, segment_to, share, inputs) from stdin (format binary)
             """, ct);
         for (var i = 0; i < statements.Count; i++)
         {
             var lineNo = 0;
             foreach (var line in statements[i].Lines)
             {
-                var columns = LineColumns.Of(line.Basis);
+                var columns = line.Basis.Inputs;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(++lineNo, NpgsqlDbType.Integer, ct);
@@ -136,6 +136,7 @@ internal static class StatementRows
                 await copy.WriteOrNullAsync(columns.From, NpgsqlDbType.Date, ct);
                 await copy.WriteOrNullAsync(columns.To, NpgsqlDbType.Date, ct);
                 await copy.WriteOrNullAsync(columns.Share, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(columns.Extra), NpgsqlDbType.Jsonb, ct);
             }
         }
 
@@ -199,19 +200,4 @@ internal static class StatementRows
 
         await copy.CompleteAsync(ct);
     }
-}
-
-/// <summary>The structured inputs of a line's formula as stored beside it, so reports can recompute every amount.</summary>
-internal sealed record LineColumns(
-    decimal? Quantity, string? QuantityUnit, decimal? Rate, string? RateUnit, int? Days, int? Denominator, LocalDate? From, LocalDate? To, decimal? Share)
-{
-    public static LineColumns Of(Core.Fees.LineBasis basis) => basis switch
-    {
-        Core.Fees.ProratedBasis p => new(p.Quantity, p.QuantityUnit, p.Rate, p.RateUnit, p.Days, p.Denominator, p.From, p.To, p.Share),
-        Core.Fees.MeteredBasis m => new(m.Quantity, m.Unit, m.Rate, "元/" + m.Unit, null, null, null, null, null),
-        Core.Fees.LateFeeBasis l => new(l.Overdue.Yuan, "元", l.DailyRate, "/天", l.DaysLate, null, null, null, null),
-        Core.Points.PointsCreditBasis c => new(c.Pending.Yuan, "元", null, null, null, null, null, null, null),
-        Core.Subsidies.SubsidyLineBasis d => new(d.Quantity, d.Method == Core.Subsidies.SubsidyBasis.PerArea ? "m²" : "元", d.Rate, null, null, null, null, null, d.Share),
-        _ => new(null, null, null, null, null, null, null, null, null),
-    };
 }

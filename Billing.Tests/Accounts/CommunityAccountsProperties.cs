@@ -7,6 +7,7 @@ using RedProperty.Billing.Tests.Support;
 namespace RedProperty.Billing.Tests.Accounts;
 
 /// <summary>The notice adds up whatever the figures: income by source sums to the total, balance = income − spending, to the fen.</summary>
+[Trait("Category", "Core")]
 public class CommunityAccountsProperties
 {
     private static Money Fen(int fen) => new(Math.Abs((long)fen) % 100_000_000 / 100m);

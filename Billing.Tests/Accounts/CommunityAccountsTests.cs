@@ -5,6 +5,7 @@ using RedProperty.Billing.Core.Register;
 
 namespace RedProperty.Billing.Tests.Accounts;
 
+[Trait("Category", "Core")]
 public class CommunityAccountsTests
 {
     private static CommunityAccountsInput Input(SubsidyClaimFigures? claim = null, ParkingPoolFigures? parking = null, params AccountsEntry[] entries) =>

@@ -9,6 +9,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Corrections;
 
 /// <summary>Worked examples of correction lines: 69.81 m² × 0.48 = 33.51 yuan a month throughout.</summary>
+[Trait("Category", "Core")]
 public class StatementAdjustmentsTests
 {
     private static readonly YearMonth November2026 = new(2026, 11);
@@ -114,6 +115,7 @@ public class StatementAdjustmentsTests
 }
 
 /// <summary>Invariants of corrections billed over several months, with random charges, credits and months with nothing to bill.</summary>
+[Trait("Category", "Core")]
 public class StatementAdjustmentsProperties
 {
     [BillingProperty]

@@ -3,6 +3,7 @@ using RedProperty.Billing.Core;
 
 namespace RedProperty.Billing.Tests.Fees;
 
+[Trait("Category", "Core")]
 public class ChineseAmountTests
 {
     [Theory]

@@ -8,6 +8,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Fees;
 
 /// <summary>Worked examples of the property-fee rules, each computed by hand in its comment.</summary>
+[Trait("Category", "Core")]
 public class HouseholdBillingTests
 {
     private static readonly YearMonth October2026 = new(2026, 10);   // 31 days
@@ -28,8 +29,7 @@ public class HouseholdBillingTests
             new FeeItem("parking-admin", "车位管理费", FeeBasis.PerParkingPermit, 20.00m, null, VacantCharge.Full),
             new FeeItem("shared-water", "公共区域水费分摊", FeeBasis.PerMeteredUnit, 3.20m, "m³", VacantCharge.Full),
         ],
-        vacancy: new VacancyRule(0.70m),
-        lateFee: new LateFeeRule(0.0005m, 30, 1.0m));
+        vacancy: new VacancyRule(0.70m));
 
     [Theory]
     //          area    price  expected   (area × price, then 四舍五入 to the fen)
@@ -151,7 +151,7 @@ public class HouseholdBillingTests
     public void Fee_items_from_the_rate_file_need_no_code()
     {
         // property 100 × 0.40 = 40.00; waste 5.00; 2 permits × 20.00 = 40.00; water 12.5 m³ × 3.20 = 40.00
-        var inputs = new HouseholdMonthInputs(new Dictionary<string, decimal> { ["shared-water"] = 12.5m }, []);
+        var inputs = new HouseholdMonthInputs(new Dictionary<string, decimal> { ["shared-water"] = 12.5m });
 
         var bill = Bill(Community("city"), Household(100.00m, permits: 2), Catalog(ExampleCity), October2026, inputs);
 
@@ -212,20 +212,6 @@ public class HouseholdBillingTests
         var bill = HouseholdBilling.Bill(community, Household(100m), Catalog(Book()), October2026, HouseholdMonthInputs.None);
 
         Assert.Equal("rates.level.unpriced", Assert.Single(bill.Problems).Code);
-    }
-
-    [Fact]
-    public void Late_fees_accrue_only_where_the_rate_book_allows_them()
-    {
-        // due 2026-08-16, end of October is 76 days later, less 30 grace days = 46; 100.00 × 0.05% × 46 = 2.30
-        var inputs = new HouseholdMonthInputs(new Dictionary<string, decimal>(), [new OverdueAmount(new Money(100.00m), new LocalDate(2026, 8, 16))]);
-
-        var city = Bill(Community("city"), Household(100m), Catalog(ExampleCity), October2026, inputs);
-        var plain = Bill(Community(), Household(100m), Catalog(Book()), October2026, inputs);
-
-        var late = city.Lines.Single(l => l.Kind == HouseholdBilling.LateFeeKind);
-        Assert.Equal(2.30m, late.Amount.Yuan);
-        Assert.DoesNotContain(plain.Lines, l => l.Kind == HouseholdBilling.LateFeeKind);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using RedProperty.Billing.Core;
 
 namespace RedProperty.Billing.Tests.Fees;
 
+[Trait("Category", "Core")]
 public class MoneyTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using RedProperty.Billing.Tests.Support;
 namespace RedProperty.Billing.Tests.Parking;
 
 /// <summary>Random payments, reversals and issued invoices of one business: its balances always add up and never go negative.</summary>
+[Trait("Category", "Core")]
 public class BusinessAccountProperties
 {
     /// <summary>

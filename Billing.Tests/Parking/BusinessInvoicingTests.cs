@@ -9,6 +9,7 @@ using Interval = NodaTime.Interval;
 namespace RedProperty.Billing.Tests.Parking;
 
 /// <summary>Invoices to businesses in Core: one line per lease, priced as the pool counts it.</summary>
+[Trait("Category", "Core")]
 public class BusinessInvoicingTests
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];

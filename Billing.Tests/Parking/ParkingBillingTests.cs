@@ -8,6 +8,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Parking;
 
 /// <summary>The pool on residents' statements: the standard price, the reduction and where it came from.</summary>
+[Trait("Category", "Core")]
 public class ParkingBillingTests
 {
     private static CommunityBill BillWithPool(decimal pool, int permits = 20)

@@ -8,6 +8,7 @@ using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Parking;
 
+[Trait("Category", "Core")]
 public class ParkingPoolTests
 {
     private static List<PermitMonth> Permits(int count, decimal share = 1m) =>
@@ -16,7 +17,7 @@ public class ParkingPoolTests
     [Fact]
     public void Duyun_a_pool_of_1500_over_20_permits_brings_each_from_150_to_75()
     {
-        var distribution = ParkingPool.Distribute(new Money(1500m), Permits(20));
+        var distribution = ParkingPool.Distribute(new Money(1500m), Permits(20), FenRounding.HalfAwayFromZero);
 
         Assert.All(distribution.Reductions, r => Assert.Equal((75.00m, 75.00m), (r.Reduction.Yuan, r.Due.Yuan)));
         Assert.Equal(0.00m, distribution.CarriedForward.Yuan);
@@ -25,7 +26,7 @@ public class ParkingPoolTests
     [Fact]
     public void Duyun_a_pool_of_3000_stops_at_the_50_floor_and_carries_1000_forward()
     {
-        var distribution = ParkingPool.Distribute(new Money(3000m), Permits(20));
+        var distribution = ParkingPool.Distribute(new Money(3000m), Permits(20), FenRounding.HalfAwayFromZero);
 
         Assert.All(distribution.Reductions, r => Assert.Equal(50.00m, r.Due.Yuan));
         Assert.Equal(1000.00m, distribution.CarriedForward.Yuan);
@@ -37,12 +38,12 @@ public class ParkingPoolTests
         // 100.00 over 2.5 whole-month permits = 40.00 per month; the half-month permit gets 20.00
         var permits = Permits(2).Append(new PermitMonth("HALF", new Money(150m), new Money(50m), 0.5m)).ToList();
 
-        var distribution = ParkingPool.Distribute(new Money(100.00m), permits);
+        var distribution = ParkingPool.Distribute(new Money(100.00m), permits, FenRounding.HalfAwayFromZero);
 
         Assert.Equal([40.00m, 40.00m, 20.00m], distribution.Reductions.Select(r => r.Reduction.Yuan));
         Assert.Equal((75.00m, 55.00m), (distribution.Reductions[2].Standard.Yuan, distribution.Reductions[2].Due.Yuan));
 
-        var odd = ParkingPool.Distribute(new Money(100.00m), Permits(3));
+        var odd = ParkingPool.Distribute(new Money(100.00m), Permits(3), FenRounding.HalfAwayFromZero);
         Assert.All(odd.Reductions, r => Assert.Equal(33.33m, r.Reduction.Yuan));
         Assert.Equal(0.01m, odd.CarriedForward.Yuan);
     }
@@ -53,12 +54,20 @@ public class ParkingPoolTests
         var list = permits.Select((p, i) => new PermitMonth($"P{i}", new Money(150m), new Money(50m), p.Whole ? 1m : (p.Days.Get % 30 + 1) / 30m)).ToList();
         var pool = new Money(poolFen.Get % 10_000_000 / 100m);
 
-        var d = ParkingPool.Distribute(pool, list);
+        var d = ParkingPool.Distribute(pool, list, FenRounding.HalfAwayFromZero);
 
-        return d.Used + d.CarriedForward == pool
-            && d.CarriedForward >= Money.Zero
-            && d.Reductions.All(r => r.Reduction >= Money.Zero && r.Reduction.IsWholeFen)
-            && d.Reductions.Zip(list).All(x => x.First.Due.Yuan >= x.Second.Floor.Yuan * x.Second.Share);
+        // Checked by hand, not from the distribution's own sums: nobody goes below the floor; the
+        // reductions never add up to more than the pool; and what is carried is either less than a
+        // fen per permit (rounding down) or what is left once every permit is at its floor.
+        var room = list.Sum(p => 150m * p.Share - Math.Ceiling(50m * p.Share * 100m) / 100m);
+        var used = d.Reductions.Sum(r => r.Reduction.Yuan);
+        var carried = pool.Yuan - used;
+        return d.Reductions.Count == list.Count
+            && d.Reductions.Zip(list).All(x => x.First.Reduction.IsWholeFen && x.First.Due.Yuan >= 50m * x.Second.Share
+                && x.First.Standard.Yuan == Math.Round(150m * x.Second.Share, 2, MidpointRounding.AwayFromZero))
+            && used <= pool.Yuan
+            && d.CarriedForward.Yuan == carried
+            && (carried < 0.02m * list.Count || used >= room - 0.02m * list.Count);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using RedProperty.Billing.Infrastructure.Rates;
 
 namespace RedProperty.Billing.Tests.Parking;
 
+[Trait("Category", "Core")]
 public class ParkingRatesTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Payments;
 
+[Trait("Category", "Core")]
 public class AllocationTests
 {
     private static Charge Month(long id, int month, decimal amount) =>

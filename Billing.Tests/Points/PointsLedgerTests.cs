@@ -9,6 +9,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 
 namespace RedProperty.Billing.Tests.Points;
 
+[Trait("Category", "Core")]
 public class PointsLedgerTests
 {
     private static readonly Reward FeeCredit = new("fee-credit", "物业费抵扣", RewardKind.FeeCredit, 100, new Money(10.00m), 500);

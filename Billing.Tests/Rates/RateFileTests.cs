@@ -7,6 +7,7 @@ using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Rates;
 
+[Trait("Category", "Core")]
 public class RateFileTests
 {
     [Fact]
@@ -19,7 +20,6 @@ public class RateFileTests
         Assert.Equal("heze-kaifaqu@2022-01-01", heze.VersionId);
         Assert.Equal(0.48m, heze.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Benchmark.YuanPerSquareMetreMonth);
         Assert.Null(heze.Vacancy);
-        Assert.Null(heze.LateFee);
         Assert.Null(catalog.InForce("heze-kaifaqu", new LocalDate(2021, 12, 31)));
     }
 
@@ -51,6 +51,7 @@ public class RateFileTests
     [InlineData("""{ "rateBook": "book", "effectiveFrom": "2022-13-01", "levels": [ { "level": "2星", "pricePerSquareMetreMonth": 0.48 } ] }""", "effectiveFrom", "rates.effective.invalid")]
     [InlineData("""{ "rateBook": "book", "effectiveFrom": "2022-01-01", "rounding": "up", "levels": [ { "level": "2星", "pricePerSquareMetreMonth": 0.48 } ] }""", "rounding", "rates.rounding.unknown")]
     [InlineData("""{ "rateBook": "book", "effectiveFrom": "2022-01-01", "levels": [] }""", "levels", "rates.levels.missing")]
+    [InlineData("""{ "rateBook": "book", "effectiveFrom": "2022-01-01", "levels": [ { "level": "2星", "pricePerSquareMetreMonth": 0.48 } ], "lateFee": { "dailyRate": 0.0005, "graceDays": 30 } }""", "lateFee", "rates.latefee.unsupported")]
     [InlineData("""{ "rateBook": "book", "effectiveFrom": "2022-01-01", "levels": [ { "level": "2星", "pricePerSquareMetreMonth": 0.48 }, { "level": "2星级", "pricePerSquareMetreMonth": 0.50 } ] }""", "levels[1].level", "rates.level.duplicate")]
     public void A_broken_rate_file_names_the_file_and_field(string json, string field, string code)
     {
@@ -173,7 +174,7 @@ public class RateFileTests
     }
 
     [Fact]
-    public void The_example_city_book_has_building_types_a_band_fee_items_vacancy_and_late_fees()
+    public void The_example_city_book_has_building_types_a_band_fee_items_and_vacancy()
     {
         var book = SampleRegister.Rates().InForce("example-city-benchmark", new LocalDate(2026, 10, 1))!;
 
@@ -182,6 +183,5 @@ public class RateFileTests
         Assert.Equal((0.34m, 0.46m), (book.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Minimum.YuanPerSquareMetreMonth, book.PriceRow(ServiceLevel.Stars(2), BuildingType.MultiStorey)!.Maximum.YuanPerSquareMetreMonth));
         Assert.Equal(["waste", "shared-water"], book.FeeItems.Select(i => i.Code));
         Assert.Equal(0.70m, book.Vacancy!.Share);
-        Assert.Equal(30, book.LateFee!.GraceDays);
     }
 }

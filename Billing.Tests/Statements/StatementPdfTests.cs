@@ -48,7 +48,7 @@ public class StatementPdfTests
             (new LocalDate(2026, 10, 16), new LevelAssignment(ServiceLevel.Stars(3))));
         var community = TestRegister.Community("example-city-benchmark", levels: levels);
         var household = TestRegister.Household(100.00m, permits: 1);
-        var inputs = new HouseholdMonthInputs(new Dictionary<string, decimal> { ["shared-water"] = 12.5m }, []);
+        var inputs = new HouseholdMonthInputs(new Dictionary<string, decimal> { ["shared-water"] = 12.5m });
         var bill = BillingEngine.BillCommunity(community, [household], rates, new YearMonth(2026, 10), StatementCalendar.Default, _ => inputs);
         var statement = Assert.Single(bill.Statements);
 

@@ -11,18 +11,21 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Subsidies;
 
 /// <summary>The split and claim invariants over random registers and policies.</summary>
+[Trait("Category", "Core")]
 public class SubsidyProperties
 {
     private static readonly SubsidyBasis[] Bases = [SubsidyBasis.PerArea, SubsidyBasis.ShareOfStandard, SubsidyBasis.PerHousehold];
 
+    private static decimal RateOf(int basis, int rateTenThousandths) => Bases[Math.Abs(basis) % 3] switch
+    {
+        SubsidyBasis.ShareOfStandard => Math.Abs(rateTenThousandths) % 10_001 / 10_000m,
+        SubsidyBasis.PerArea => Math.Abs(rateTenThousandths) % 20_001 / 10_000m,
+        _ => Math.Abs(rateTenThousandths) % 5_001 / 100m,
+    };
+
     private static CommunityBill BillCommunity(SquareMetres[] areas, MonthScenario month, int basis, int rateTenThousandths, int? householdCapFen, int? communityCapFen)
     {
-        var rate = Bases[Math.Abs(basis) % 3] switch
-        {
-            SubsidyBasis.ShareOfStandard => Math.Abs(rateTenThousandths) % 10_001 / 10_000m,
-            SubsidyBasis.PerArea => Math.Abs(rateTenThousandths) % 20_001 / 10_000m,
-            _ => Math.Abs(rateTenThousandths) % 5_001 / 100m,
-        };
+        var rate = RateOf(basis, rateTenThousandths);
         var policy = SubsidyTests.Policy(
             Bases[Math.Abs(basis) % 3], rate,
             householdCapFen is { } h ? new Money(Math.Abs(h) % 10_000 / 100m) : null,
@@ -34,38 +37,64 @@ public class SubsidyProperties
     }
 
     [BillingProperty]
-    public bool Resident_plus_district_equals_standard_to_the_fen_for_every_household_and_community(
-        SquareMetres[] areas, MonthScenario month, int basis, int rate, int? householdCap, int? communityCap)
+    public bool Without_caps_each_district_line_is_recomputed_by_hand_from_its_fee_line(SquareMetres[] areas, MonthScenario month, int basis, int rate)
     {
-        var bill = BillCommunity(areas, month, basis, rate, householdCap, communityCap);
+        var bill = BillCommunity(areas, month, basis, rate, null, null);
+        var method = Bases[Math.Abs(basis) % 3];
+        var policyRate = RateOf(basis, rate);
 
-        return bill.Succeeded
-            && bill.Statements.All(s => s.ResidentShare + s.DistrictShare == s.StandardFee
-                && s.DistrictShare >= Money.Zero && s.DistrictShare <= s.StandardFee
-                && s.Lines.All(l => l.Amount.IsWholeFen)
-                && s.Total >= Money.Zero)
-            && Money.Sum(bill.Statements.Select(s => s.ResidentShare)) + bill.DistrictShare == bill.StandardFee;
+        return bill.Succeeded && bill.Statements.All(s =>
+        {
+            // Each fee line is followed by its district line unless that would be 0.00.
+            var expected = new List<decimal>();
+            foreach (var fee in s.Lines.Where(l => l.Kind == "property_fee"))
+            {
+                var p = (Core.Fees.ProratedBasis)fee.Basis;
+                var exact = method switch
+                {
+                    SubsidyBasis.PerArea => p.Quantity * policyRate * p.Share * p.Days / p.Denominator,
+                    SubsidyBasis.ShareOfStandard => fee.Amount.Yuan * policyRate,
+                    _ => policyRate * p.Days / p.Denominator,
+                };
+                var district = Math.Round(Math.Min(exact, fee.Amount.Yuan), 2, MidpointRounding.AwayFromZero);
+                if (district != 0m)
+                {
+                    expected.Add(-district);
+                }
+            }
+
+            return s.Lines.Where(l => l.Kind == SubsidyLines.Kind).Select(l => l.Amount.Yuan).SequenceEqual(expected);
+        });
     }
 
     [BillingProperty]
-    public bool Caps_are_respected(SquareMetres[] areas, MonthScenario month, int basis, int rate, int householdCap, int communityCap)
+    public bool A_cap_takes_the_uncapped_shares_down_to_exactly_the_cap_and_leaves_shares_under_it_alone(
+        SquareMetres[] areas, MonthScenario month, int basis, int rate, int householdCap, int communityCap)
     {
-        var bill = BillCommunity(areas, month, basis, rate, householdCap, communityCap);
+        var uncapped = BillCommunity(areas, month, basis, rate, null, null);
+        var capped = BillCommunity(areas, month, basis, rate, householdCap, communityCap);
         var perHousehold = Math.Abs(householdCap) % 10_000 / 100m;
         var perCommunity = Math.Abs(communityCap) % 1_000_000 / 100m;
 
-        return bill.Statements.All(s => s.DistrictShare.Yuan <= perHousehold) && bill.DistrictShare.Yuan <= perCommunity;
+        // The household cap alone, by hand: min(uncapped share, cap) for each household.
+        var householdCapped = uncapped.Statements.Select(s => Math.Min(s.DistrictShare.Yuan, perHousehold)).ToList();
+        var expectedTotal = Math.Min(householdCapped.Sum(), perCommunity);
+        return capped.Statements.Select(s => s.DistrictShare.Yuan).Zip(householdCapped).All(x => x.First <= x.Second)
+            && capped.DistrictShare.Yuan == expectedTotal
+            && capped.Statements.Select(s => s.StandardFee).SequenceEqual(uncapped.Statements.Select(s => s.StandardFee));
     }
 
     [BillingProperty]
-    public bool The_claim_never_exceeds_the_district_share_and_the_shortfall_makes_up_the_rest(SquareMetres[] areas, MonthScenario month, int basis, int rate, decimal score)
+    public bool The_claim_is_the_district_share_times_the_band_factor_rounded_once(SquareMetres[] areas, MonthScenario month, int basis, int rate, decimal score)
     {
         var bill = BillCommunity(areas, month, basis, rate, null, null);
-        var factor = SubsidyTests.Policy().FactorFor(Math.Abs(score) % 100.01m);
-        var claim = SubsidyClaims.Claim(bill.DistrictShare, factor, FenRounding.HalfAwayFromZero);
-        var shortfall = bill.DistrictShare - claim;
+        var s = Math.Abs(score) % 100.01m;
+        // The bands of the test policy, by hand: ≥ 90 → 100%, 80–89 → 90%, 60–79 → 70%, below 60 → nothing.
+        var factor = s >= 90m ? 1.00m : s >= 80m ? 0.90m : s >= 60m ? 0.70m : 0m;
 
-        return claim <= bill.DistrictShare && claim >= Money.Zero && shortfall >= Money.Zero && claim + shortfall == bill.DistrictShare;
+        var claim = SubsidyClaims.Claim(bill.DistrictShare, SubsidyTests.Policy().FactorFor(s), FenRounding.HalfAwayFromZero);
+
+        return claim.Yuan == Math.Round(bill.DistrictShare.Yuan * factor, 2, MidpointRounding.AwayFromZero);
     }
 
     [BillingProperty]

@@ -10,6 +10,7 @@ using static RedProperty.Billing.Tests.Support.TestRegister;
 namespace RedProperty.Billing.Tests.Subsidies;
 
 /// <summary>Worked examples of the district's share, each computed by hand in its comment.</summary>
+[Trait("Category", "Core")]
 public class SubsidyTests
 {
     private static readonly YearMonth October2026 = new(2026, 10);

@@ -20,11 +20,10 @@ public static class TestRegister
         IReadOnlyList<LevelPrice>? prices = null,
         IReadOnlyList<FeeItem>? items = null,
         VacancyRule? vacancy = null,
-        LateFeeRule? lateFee = null,
         string name = "test-book") =>
         new(name, name, from ?? Start, to, rounding ?? FenRounding.HalfAwayFromZero, proration,
             prices ?? [new LevelPrice(ServiceLevel.Stars(2), null, new AreaPrice(price), 0m)],
-            items ?? [], vacancy, lateFee, "test");
+            items ?? [], vacancy, "test");
 
     public static RateCatalog Catalog(params RateBookVersion[] versions) =>
         RateCatalog.Create(versions.Select(v => ($"{v.VersionId}.json", v)));
