@@ -134,7 +134,7 @@ public static class DistrictFinanceApi
         try
         {
             var row = await new SubsidyStore(db, policies).SubmitClaimAsync(community, month, ct);
-            return TypedResults.Created($"/api/districts/{row.District}/reconciliation/{period}", ReconciliationResponse.Row.From(row));
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/districts/{row.District}/reconciliation/{period}"), ReconciliationResponse.Row.From(row));
         }
         catch (ClaimConflictException e)
         {
@@ -172,7 +172,7 @@ public static class DistrictFinanceApi
         try
         {
             var id = await new SubsidyStore(db, policies).AdjustAsync(community, corrects, inPeriod, new Money(amount), body.Reason, ct);
-            return TypedResults.Created($"/api/communities/{community}/claims/{body.InPeriod}", id);
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/claims/{body.InPeriod}"), id);
         }
         catch (ClaimConflictException e)
         {

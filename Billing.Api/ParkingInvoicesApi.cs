@@ -258,7 +258,7 @@ public static class ParkingInvoicesApi
                 businessCredit = result.Credit.Yuan,
             };
             var location = $"/api/communities/{community}/parking/invoices/{BillingPeriod.Format(month)}/{business}";
-            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(location, response);
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation(location), response);
         }
         catch (BusinessPaymentConflictException e)
         {
@@ -311,7 +311,7 @@ public static class ParkingInvoicesApi
                 businessCredit = result.Credit.Yuan,
             };
             var location = $"/api/communities/{place.Community}/parking/invoices/{BillingPeriod.Format(place.Period)}/{place.Business}";
-            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(location, response);
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation(location), response);
         }
         catch (BusinessPaymentConflictException e)
         {

@@ -78,7 +78,7 @@ public static class PaymentsApi
             var input = new PaymentInput(household, channel, body.Reference, new Money(amount), paidOn.Value);
             var result = (await new PaymentStore(db).RecordAsync([(input, "api", 1)], $"api by {http.User.Grant().Subject}", ct))[0];
             var response = new PaymentResponse(result.Id, result.Duplicate, household, channel.Name(), body.Reference, amount, LocalDatePattern.Iso.Format(paidOn.Value));
-            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/payments/{result.Id}/receipt.pdf", response);
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/payments/{result.Id}/receipt.pdf"), response);
         }
         catch (InputRejectedException rejected)
         {
@@ -156,7 +156,7 @@ public static class PaymentsApi
         try
         {
             await new PaymentStore(db).ReverseAsync(id, body.Reason, on, ct);
-            return TypedResults.Created($"/api/payments/{id}/receipt.pdf");
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/payments/{id}/receipt.pdf"));
         }
         catch (PaymentConflictException e)
         {

@@ -71,7 +71,7 @@ public static class RunsApi
         }
 
         BillingRuns.EnqueueDrafts(jobs, created.RunId, created.Communities);
-        return TypedResults.Accepted($"/api/runs/{created.RunId}", Describe((await new BillingRuns(db).GetAsync(created.RunId, ct))!));
+        return TypedResults.Accepted(ResponseHeaders.EncodeLocation($"/api/runs/{created.RunId}"), Describe((await new BillingRuns(db).GetAsync(created.RunId, ct))!));
     }
 
     private static async Task<IResult> List(int? page, int? pageSize, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
@@ -106,7 +106,7 @@ public static class RunsApi
             return Problems.Field(StatusCodes.Status409Conflict, "The run cannot be approved", state.Message, "status");
         }
 
-        return TypedResults.Accepted($"/api/runs/{id}", Describe((await runs.GetAsync(id, ct))!));
+        return TypedResults.Accepted(ResponseHeaders.EncodeLocation($"/api/runs/{id}"), Describe((await runs.GetAsync(id, ct))!));
     }
 
     private static async Task<IResult> Cancel(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)

@@ -282,10 +282,19 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                     await ExecuteAsync(
                         """
                         insert into zone (code, name, operator_code) values (@code, @name, @op)
-                        on conflict (code) do update set name = excluded.name, operator_code = excluded.operator_code
-                        where (zone.name, zone.operator_code) is distinct from (excluded.name, excluded.operator_code)
+                        on conflict (code) do update set name = excluded.name
+                        where zone.operator_code = excluded.operator_code and zone.name <> excluded.name
                         """,
                         ("code", row.ZoneCode), ("name", row.ZoneName ?? row.ZoneCode), ("op", row.OperatorCode));
+
+                    // A zone belongs to the operator that made it: another operator's file can neither
+                    // rename it nor move it (nor put its communities in it). The error does not say whose it is.
+                    if (await ScalarAsync<int?>("select 1 from zone where code = @code and operator_code = @op", ("code", row.ZoneCode), ("op", row.OperatorCode)) is null)
+                    {
+                        Errors.Add(new InputError(source, number, "zone_code", "community.zone.not_yours",
+                            $"zone '{row.ZoneCode}' is another operator's; give your zone a code of its own"));
+                        continue;
+                    }
                 }
 
                 var attributes = await ExecuteAsync(

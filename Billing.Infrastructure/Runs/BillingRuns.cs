@@ -303,7 +303,19 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource)
     public static bool Issued(RunView run) =>
         run.Status is "issued" or "cancelled" || (run.Status == "approved" && run.Communities.All(c => c.Status is "issued" or "failed"));
 
-    /// <summary>The latest runs of every operator, newest first (the dashboard's view).</summary>
+    /// <summary>One operator's latest runs, newest first (what its finance staff see on the dashboard).</summary>
+    public async Task<IReadOnlyList<RunView>> RecentAsync(string operatorCode, int limit, CancellationToken ct = default) =>
+        (await ReadAsync(
+            "where r.id in (select id from billing_run where operator_code = @operator order by id desc limit @limit)",
+            p =>
+            {
+                p.AddWithValue("operator", operatorCode);
+                p.AddWithValue("limit", limit);
+            },
+            ct))
+            .OrderByDescending(r => r.Id).ToList();
+
+    /// <summary>The latest runs of every operator, newest first (for the command line, which holds the database's own credentials).</summary>
     public async Task<IReadOnlyList<RunView>> RecentAsync(int limit, CancellationToken ct = default) =>
         (await ReadAsync("where r.id in (select id from billing_run order by id desc limit @limit)", p => p.AddWithValue("limit", limit), ct))
             .OrderByDescending(r => r.Id).ToList();
