@@ -26,11 +26,11 @@ public static class ParkingInvoicesApi
         group.MapGet("/invoices/{period}", List);
         group.MapGet("/invoices/{period}/{business:long}", Invoice);
         group.MapGet("/invoices/{period}/{business:long}.pdf", InvoicePdf);
-        group.MapPost("/invoices/{period}/{business:long}/payments", Pay);
+        group.MapPost("/invoices/{period}/{business:long}/payments", Pay).RequireRateLimiting(RateLimits.Payments);
         group.MapGet("/pool/{period}", Pool);
 
         // A payment id is enough to find its invoice, as for household payments (/api/payments/{id}/reversal).
-        app.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         return app;
     }
 

@@ -19,9 +19,9 @@ public static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
+        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
+        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         app.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt).RequireAuthorization(Access.FinanceOrResident);
         app.MapGet("/api/households/{household}/ledger", Ledger).RequireAuthorization(Access.FinanceOrResident);
         app.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv).RequireAuthorization(Access.FinanceStaff);

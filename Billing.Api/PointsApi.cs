@@ -16,7 +16,7 @@ public static class PointsApi
         app.MapPost("/api/households/{household}/points/earnings", Earn).RequireAuthorization(Access.FinanceStaff);
         app.MapPost("/api/households/{household}/points/redemptions", Redeem).RequireAuthorization(Access.FinanceStaff);
         app.MapGet("/api/households/{household}/points", Show).RequireAuthorization(Access.FinanceOrResident);
-        app.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         return app;
     }
 

@@ -25,6 +25,11 @@ public abstract class ApiHost : IAsyncLifetime
         {
             b.UseSetting("ConnectionStrings:Billing", Db.ConnectionString);
             b.UseSetting(AccessTokens.ConfigurationKey, SigningKey);
+
+            // Tests send many requests with one token in a moment; the limits have tests of their own.
+            b.UseSetting("RateLimits:PerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            b.UseSetting("RateLimits:PaymentsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Configure(b);
         });
     }
 
@@ -35,6 +40,14 @@ public abstract class ApiHost : IAsyncLifetime
         // The host's Hangfire log provider points at the logger factory just disposed; Hangfire keeps it process-wide.
         Hangfire.GlobalConfiguration.Configuration.UseLogProvider(new Hangfire.Logging.LogProviders.ColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Warn));
         await Db.DisposeAsync();
+    }
+
+    /// <summary>Requests a minute each token may make (RateLimits:PerMinute and :PaymentsPerMinute).</summary>
+    protected virtual int RateLimitPerMinute => 1_000_000;
+
+    /// <summary>More settings or services for the host under test.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>What the database holds before each test; null for an empty, migrated one.</summary>
