@@ -31,6 +31,12 @@ public abstract class ApiHost : IAsyncLifetime
             b.UseSetting("RateLimits:PaymentsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Configure(b);
         });
+        if (OverKestrel)
+        {
+            // A real server: Kestrel refuses header values TestServer would pass through.
+            Factory.UseKestrel(0);
+            Factory.StartServer();
+        }
     }
 
     public async Task DisposeAsync()
@@ -44,6 +50,9 @@ public abstract class ApiHost : IAsyncLifetime
 
     /// <summary>Requests a minute each token may make (RateLimits:PerMinute and :PaymentsPerMinute).</summary>
     protected virtual int RateLimitPerMinute => 1_000_000;
+
+    /// <summary>Serve over Kestrel on a loopback port rather than in memory.</summary>
+    protected virtual bool OverKestrel => false;
 
     /// <summary>More settings or services for the host under test.</summary>
     protected virtual void Configure(IWebHostBuilder builder)
