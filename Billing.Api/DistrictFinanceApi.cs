@@ -73,7 +73,13 @@ public static class DistrictFinanceApi
         await request.Body.CopyToAsync(buffer, ct);
         try
         {
-            var rows = RegisterCsv.ReadScores("scores.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())));
+            var csvText = RegisterCsv.Decode(buffer.ToArray());
+            if (CsvGuard.Check("scores.csv", csvText) is { } csvProblem)
+            {
+                return csvProblem;
+            }
+
+            var rows = RegisterCsv.ReadScores("scores.csv", new StringReader(csvText));
             var grant = request.HttpContext.User.Grant();
             var mine = await scopes.CommunitiesOfOperatorAsync(grant.Scope, ct);
             var foreign = rows.Where(r => !mine.Contains(r.Value.Community) && r.Value.Community.Length > 0)

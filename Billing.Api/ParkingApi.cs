@@ -108,7 +108,16 @@ public static class ParkingApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid credit code", why, "creditCode");
         }
 
-        var id = await new LeaseStore(db).AddBusinessAsync(http.User.Grant().Scope, body.Name, body.Contact, code, ct);
+        long id;
+        try
+        {
+            id = await new LeaseStore(db).AddBusinessAsync(http.User.Grant().Scope, body.Name, body.Contact, code, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Operator not registered", "Your operator has no communities in the register yet.", "operator");
+        }
+
         return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/businesses/{id}"), new { id, creditCode = code.Value });
     }
 

@@ -107,7 +107,13 @@ public static class PaymentsApi
         await request.Body.CopyToAsync(buffer, ct);
         try
         {
-            var rows = RegisterCsv.ReadPayments("payments.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())), fileChannel);
+            var csvText = RegisterCsv.Decode(buffer.ToArray());
+            if (CsvGuard.Check("payments.csv", csvText) is { } csvProblem)
+            {
+                return csvProblem;
+            }
+
+            var rows = RegisterCsv.ReadPayments("payments.csv", new StringReader(csvText), fileChannel);
             var grant = request.HttpContext.User.Grant();
             var foreign = new List<InputError>();
             foreach (var row in rows)

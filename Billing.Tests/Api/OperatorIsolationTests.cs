@@ -70,6 +70,7 @@ public sealed class OperatorIsolationTests : ApiHost
     [Fact]
     public async Task A_business_is_per_operator_and_another_operator_cannot_rename_it()
     {
+        await RegisterSecondOperatorAsync();
         using var own = Finance();
         using var other = Finance(Second);
         const string code = "91350100M000100Y43";
