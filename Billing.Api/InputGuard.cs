@@ -133,6 +133,24 @@ internal sealed class InputGuard : IEndpointFilter
     private static bool IsDirectionControl(char c) =>
         c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
+    /// <summary>Why a date or month (a value like 2026-10 or 2026-10-31) is outside the years people bill in, or null.</summary>
+    public static string? DateProblem(string text)
+    {
+        var year = YearOf(text.Trim());
+        return year is { } value and (< FirstYear or > LastYear) ? $"a date in the years {FirstYear}–{LastYear}, not '{text}'" : null;
+    }
+
+    private static int? YearOf(string text)
+    {
+        var date = LocalDatePattern.Iso.Parse(text);
+        if (date.Success)
+        {
+            return date.Value.Year;
+        }
+
+        return text.Length is 7 or 10 && text[4] == '-' && int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var y) ? y : null;
+    }
+
     /// <summary>Dates and months anywhere (routes, bodies) are in years people bill in: no year 0000, 9999 or infinity.</summary>
     private static IResult? CheckDateLike(string text, string field)
     {
@@ -207,6 +225,6 @@ internal static class CsvGuard
             }
         }
 
-        return null;
+        return InputGuard.DateProblem(cell.Trim('"'));
     }
 }

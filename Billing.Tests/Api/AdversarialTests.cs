@@ -147,7 +147,8 @@ public sealed class AdversarialTests : ApiHost
                 foreach (var option in options.EnumerateArray())
                 {
                     var resolved = Resolve(option);
-                    if (resolved.ValueKind == JsonValueKind.Object && (resolved.TryGetProperty("properties", out _) || resolved.TryGetProperty("type", out _)))
+                    var onlyNull = resolved.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "null";
+                    if (resolved.ValueKind == JsonValueKind.Object && !onlyNull)
                     {
                         return resolved;
                     }

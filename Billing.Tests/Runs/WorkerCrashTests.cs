@@ -92,7 +92,11 @@ public sealed class WorkerCrashTests : IDisposable
         };
         using var survivor = WorkerProcess.Start(db.ConnectionString, "worker-survivor", fast);
         using var victim = WorkerProcess.Start(db.ConnectionString, "worker-victim", fast);
-        await WaitForAsync(async () => await db.CountAsync("select count(*) from hangfire.server") >= 2, TimeSpan.FromMinutes(2), () => survivor.Output + victim.Output);
+        await WaitForAsync(
+            async () => await db.CountAsync("select count(*) from pg_tables where schemaname = 'hangfire' and tablename = 'server'") == 1
+                && await db.CountAsync("select count(*) from hangfire.server") >= 2,
+            TimeSpan.FromMinutes(3),
+            () => survivor.Output + victim.Output);
 
         var storage = BillingHangfire.CreateStorage(db.ConnectionString);
         BillingRuns.EnqueueIssues(new BackgroundJobClient(storage), draft.Id, await runs.ApproveAsync(draft.Id, "财务 王"));
