@@ -266,10 +266,16 @@ public sealed class AdversarialTests : ApiHost
     /// <summary>Registering a business makes the caller's own record (businesses are per operator), whatever credit code it names.</summary>
     private static bool CreatesOnlyTheCallersOwn(Operation operation) => operation.Template == "/api/businesses";
 
+    /// <summary>Refused in any text: control and direction characters, a megabyte, dates outside any billing year.</summary>
     private static readonly JsonNode?[] BadTexts =
     [
-        "\u0000", "a\u0001b", "\u202Eevil.exe", "line\nbreak", new string('x', 1_000_000), "0000-01-01", "9999-12-31", "infinity", "\uD800",
+        "\u0000", "a\u0001b", "\u202Eevil.exe", "line\nbreak", new string('x', 1_000_000), "0000-01-01", "9999-12-31",
     ];
+
+    /// <summary>Also refused where a date or month is asked for ("infinity" is fine as a reason or a name).</summary>
+    private static readonly JsonNode?[] BadDates = ["infinity", "-infinity", "0000-01", "9999-12", "2026-02-30", "yesterday"];
+
+    private static bool IsDateField(string name) => name is "on" or "paidOn" or "from" or "to" or "day" or "month" or "period" or "inPeriod" or "enteredOn";
 
     private static readonly JsonNode?[] BadNumbers = [10_000_000_000m, -10_000_000_000m, JsonNode.Parse("1e30"), JsonNode.Parse("79228162514264337593543950336"), "ten"];
 
@@ -293,6 +299,7 @@ public sealed class AdversarialTests : ApiHost
                 var bad = type.Contains("number", StringComparison.Ordinal) || type.Contains("integer", StringComparison.Ordinal) ? BadNumbers
                     : type.Contains("array", StringComparison.Ordinal) ? BadTexts.Select(b => (JsonNode?)new JsonArray(b?.DeepClone())).ToArray()
                     : type.Contains("boolean", StringComparison.Ordinal) ? ["yes"]
+                    : IsDateField(name) ? [.. BadTexts, .. BadDates]
                     : BadTexts;
                 foreach (var value in bad)
                 {
