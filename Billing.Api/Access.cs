@@ -22,10 +22,11 @@ public static class Access
     {
         var validation = AccessTokens.Validation(configuration[AccessTokens.ConfigurationKey]);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(options =>
+            .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options =>
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = validation;
+                options.Events = new JwtBearerEvents { OnTokenValidated = TokenChecks.ValidateAsync };
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(FinanceStaff, p => p.RequireClaim(AccessTokens.RoleClaim, "finance"))
@@ -85,5 +86,52 @@ public sealed class ScopeDirectory(NpgsqlDataSource db)
         }
 
         return result;
+    }
+}
+
+/// <summary>
+/// What a correctly signed, unexpired token must also be: one grant (one role, one scope), an id,
+/// a lifetime within the limit, and not revoked. Anything else is a 401, never a 500 later in a handler.
+/// </summary>
+internal static class TokenChecks
+{
+    /// <summary>Set when the denylist could not be read because PostgreSQL is down: the answer is then 503, not 401.</summary>
+    public const string DatabaseDown = "billing:database-down";
+
+    public static async Task ValidateAsync(TokenValidatedContext context)
+    {
+        var user = context.Principal!;
+        if (AccessTokens.GrantOf(user) is null)
+        {
+            context.Fail("The token carries no single grant (one role and one scope).");
+            return;
+        }
+
+        var jti = user.FindFirst(AccessTokens.IdClaim)?.Value;
+        if (string.IsNullOrEmpty(jti))
+        {
+            context.Fail("The token has no id (jti), so it could not be revoked; it is not accepted.");
+            return;
+        }
+
+        if (context.SecurityToken.ValidTo - context.SecurityToken.ValidFrom > AccessTokens.MaxLifetime.ToTimeSpan())
+        {
+            context.Fail("The token lives longer than tokens may.");
+            return;
+        }
+
+        try
+        {
+            var revocations = new TokenRevocations(context.HttpContext.RequestServices.GetRequiredService<NpgsqlDataSource>());
+            if (await revocations.IsRevokedAsync(jti, context.HttpContext.RequestAborted))
+            {
+                context.Fail("The token was revoked.");
+            }
+        }
+        catch (Exception e) when (DatabaseOutage.Is(e))
+        {
+            context.HttpContext.Items[DatabaseDown] = true;
+            context.Fail("The token could not be checked against the revocation list.");
+        }
     }
 }

@@ -83,7 +83,7 @@ public static class AccountsApi
             var e = recorded.Entry;
             var response = new EntryResponse(e.Id, recorded.Duplicate, AccountsCategory.DirectionCode(direction), category.Code, category.Label, e.Amount.Yuan, e.Reference, e.Description,
                 NodaTime.Text.LocalDatePattern.Iso.Format(e.EnteredOn), e.Corrects);
-            return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/communities/{community}/accounts/{period}", response);
+            return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/accounts/{period}"), response);
         }
         catch (InputRejectedException rejected)
         {

@@ -47,7 +47,7 @@ public static class AdjustmentsApi
         {
             var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, new Core.Money(amount), body.Reason, grant.Subject, key), ct);
             var response = Describe(recorded.Adjustment);
-            return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/households/{household}/adjustments", response);
+            return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/households/{household}/adjustments"), response);
         }
         catch (InputRejectedException rejected) when (rejected.Errors.Count == 1)
         {

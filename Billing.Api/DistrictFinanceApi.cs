@@ -73,7 +73,13 @@ public static class DistrictFinanceApi
         await request.Body.CopyToAsync(buffer, ct);
         try
         {
-            var rows = RegisterCsv.ReadScores("scores.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())));
+            var csvText = RegisterCsv.Decode(buffer.ToArray());
+            if (CsvGuard.Check("scores.csv", csvText) is { } csvProblem)
+            {
+                return csvProblem;
+            }
+
+            var rows = RegisterCsv.ReadScores("scores.csv", new StringReader(csvText));
             var grant = request.HttpContext.User.Grant();
             var mine = await scopes.CommunitiesOfOperatorAsync(grant.Scope, ct);
             var foreign = rows.Where(r => !mine.Contains(r.Value.Community) && r.Value.Community.Length > 0)
@@ -134,7 +140,7 @@ public static class DistrictFinanceApi
         try
         {
             var row = await new SubsidyStore(db, policies).SubmitClaimAsync(community, month, ct);
-            return TypedResults.Created($"/api/districts/{row.District}/reconciliation/{period}", ReconciliationResponse.Row.From(row));
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/districts/{row.District}/reconciliation/{period}"), ReconciliationResponse.Row.From(row));
         }
         catch (ClaimConflictException e)
         {
@@ -172,7 +178,7 @@ public static class DistrictFinanceApi
         try
         {
             var id = await new SubsidyStore(db, policies).AdjustAsync(community, corrects, inPeriod, new Money(amount), body.Reason, ct);
-            return TypedResults.Created($"/api/communities/{community}/claims/{body.InPeriod}", id);
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/claims/{body.InPeriod}"), id);
         }
         catch (ClaimConflictException e)
         {

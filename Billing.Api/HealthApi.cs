@@ -7,7 +7,7 @@ public static class HealthApi
     /// <summary>Healthy only when PostgreSQL answers and the migrations have been applied.</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async Task<IResult> (NpgsqlDataSource db, CancellationToken ct) =>
+        app.MapGet("/health", async Task<IResult> (NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         {
             try
             {
@@ -17,6 +17,7 @@ public static class HealthApi
             }
             catch (NpgsqlException e)
             {
+                http.Response.Headers.RetryAfter = ApiErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(
                     title: "Database unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

@@ -53,7 +53,7 @@ public static class ParkingApi
         }
 
         var id = await new LeaseStore(db).AddSpaceAsync(community, body.Number, ct);
-        return TypedResults.Created($"/api/communities/{community}/parking/spaces/{body.Number}", new { id, body.Number });
+        return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{body.Number}"), new { id, body.Number });
     }
 
     private static async Task<IResult> AddPermit(string community, string number, PermitRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
@@ -88,7 +88,7 @@ public static class ParkingApi
         try
         {
             var id = await new LeaseStore(db).PermitAsync(space.Value, body.Household, from, to, ct);
-            return TypedResults.Created($"/api/communities/{community}/parking/spaces/{number}", new { id });
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{number}"), new { id });
         }
         catch (LeaseConflictException e)
         {
@@ -96,7 +96,7 @@ public static class ParkingApi
         }
     }
 
-    private static async Task<IResult> AddBusiness(BusinessRequest? body, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> AddBusiness(BusinessRequest? body, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Name) || string.IsNullOrWhiteSpace(body.Contact))
         {
@@ -108,8 +108,17 @@ public static class ParkingApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid credit code", why, "creditCode");
         }
 
-        var id = await new LeaseStore(db).AddBusinessAsync(body.Name, body.Contact, code, ct);
-        return TypedResults.Created($"/api/businesses/{id}", new { id, creditCode = code.Value });
+        long id;
+        try
+        {
+            id = await new LeaseStore(db).AddBusinessAsync(http.User.Grant().Scope, body.Name, body.Contact, code, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Operator not registered", "Your operator has no communities in the register yet.", "operator");
+        }
+
+        return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/businesses/{id}"), new { id, creditCode = code.Value });
     }
 
     private static async Task<IResult> Release(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
@@ -134,7 +143,7 @@ public static class ParkingApi
         try
         {
             await new LeaseStore(db).ReleaseAsync(space.Value, slots!, body.By, ct);
-            return TypedResults.Created($"/api/communities/{community}/parking/occupancy/{LocalDatePattern.Iso.Format(slots![0].Start.InZone(Shanghai).Date)}", new { windows = slots.Count, rates!.VersionId });
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/occupancy/{LocalDatePattern.Iso.Format(slots![0].Start.InZone(Shanghai).Date)}"), new { windows = slots.Count, rates!.VersionId });
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
         {
@@ -166,7 +175,7 @@ public static class ParkingApi
             // The monthly price is for the standard daytime window; a window the holder chose is paid by the hour.
             var kind = body.Month is null ? "one-off" : body.Custom ? "recurring" : "monthly";
             var id = await new LeaseStore(db).LeaseAsync(space.Value, business, kind, slots!, rates, ct);
-            return TypedResults.Created($"/api/communities/{community}/parking/spaces/{number}", new { id, kind, windows = slots!.Count });
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{number}"), new { id, kind, windows = slots!.Count });
         }
         catch (LeaseConflictException e)
         {

@@ -26,11 +26,11 @@ public static class ParkingInvoicesApi
         group.MapGet("/invoices/{period}", List);
         group.MapGet("/invoices/{period}/{business:long}", Invoice);
         group.MapGet("/invoices/{period}/{business:long}.pdf", InvoicePdf);
-        group.MapPost("/invoices/{period}/{business:long}/payments", Pay);
+        group.MapPost("/invoices/{period}/{business:long}/payments", Pay).RequireRateLimiting(RateLimits.Payments);
         group.MapGet("/pool/{period}", Pool);
 
         // A payment id is enough to find its invoice, as for household payments (/api/payments/{id}/reversal).
-        app.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         return app;
     }
 
@@ -258,7 +258,7 @@ public static class ParkingInvoicesApi
                 businessCredit = result.Credit.Yuan,
             };
             var location = $"/api/communities/{community}/parking/invoices/{BillingPeriod.Format(month)}/{business}";
-            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(location, response);
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation(location), response);
         }
         catch (BusinessPaymentConflictException e)
         {
@@ -311,7 +311,7 @@ public static class ParkingInvoicesApi
                 businessCredit = result.Credit.Yuan,
             };
             var location = $"/api/communities/{place.Community}/parking/invoices/{BillingPeriod.Format(place.Period)}/{place.Business}";
-            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(location, response);
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation(location), response);
         }
         catch (BusinessPaymentConflictException e)
         {

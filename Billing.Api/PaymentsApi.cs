@@ -19,9 +19,9 @@ public static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
+        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
+        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         app.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt).RequireAuthorization(Access.FinanceOrResident);
         app.MapGet("/api/households/{household}/ledger", Ledger).RequireAuthorization(Access.FinanceOrResident);
         app.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv).RequireAuthorization(Access.FinanceStaff);
@@ -78,7 +78,7 @@ public static class PaymentsApi
             var input = new PaymentInput(household, channel, body.Reference, new Money(amount), paidOn.Value);
             var result = (await new PaymentStore(db).RecordAsync([(input, "api", 1)], $"api by {http.User.Grant().Subject}", ct))[0];
             var response = new PaymentResponse(result.Id, result.Duplicate, household, channel.Name(), body.Reference, amount, LocalDatePattern.Iso.Format(paidOn.Value));
-            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/payments/{result.Id}/receipt.pdf", response);
+            return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/payments/{result.Id}/receipt.pdf"), response);
         }
         catch (InputRejectedException rejected)
         {
@@ -107,7 +107,13 @@ public static class PaymentsApi
         await request.Body.CopyToAsync(buffer, ct);
         try
         {
-            var rows = RegisterCsv.ReadPayments("payments.csv", new StringReader(RegisterCsv.Decode(buffer.ToArray())), fileChannel);
+            var csvText = RegisterCsv.Decode(buffer.ToArray());
+            if (CsvGuard.Check("payments.csv", csvText) is { } csvProblem)
+            {
+                return csvProblem;
+            }
+
+            var rows = RegisterCsv.ReadPayments("payments.csv", new StringReader(csvText), fileChannel);
             var grant = request.HttpContext.User.Grant();
             var foreign = new List<InputError>();
             foreach (var row in rows)
@@ -156,7 +162,7 @@ public static class PaymentsApi
         try
         {
             await new PaymentStore(db).ReverseAsync(id, body.Reason, on, ct);
-            return TypedResults.Created($"/api/payments/{id}/receipt.pdf");
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/payments/{id}/receipt.pdf"));
         }
         catch (PaymentConflictException e)
         {

@@ -16,7 +16,7 @@ public static class PointsApi
         app.MapPost("/api/households/{household}/points/earnings", Earn).RequireAuthorization(Access.FinanceStaff);
         app.MapPost("/api/households/{household}/points/redemptions", Redeem).RequireAuthorization(Access.FinanceStaff);
         app.MapGet("/api/households/{household}/points", Show).RequireAuthorization(Access.FinanceOrResident);
-        app.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireAuthorization(Access.FinanceStaff);
+        app.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         return app;
     }
 
@@ -58,7 +58,7 @@ public static class PointsApi
         try
         {
             var id = await new PointsStore(db, catalogues).EarnAsync(household, body.Service, on, body.ConfirmedBy, ct);
-            return TypedResults.Created($"/api/households/{household}/points", id);
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/households/{household}/points"), id);
         }
         catch (PointsRefusedException e)
         {
@@ -87,7 +87,7 @@ public static class PointsApi
         try
         {
             var redemption = await new PointsStore(db, catalogues).RedeemAsync(household, body.Reward, body.Points.Value, ApiInput.Today(clock), ct);
-            return TypedResults.Created($"/api/households/{household}/points", redemption);
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/households/{household}/points"), redemption);
         }
         catch (PointsRefusedException e)
         {
@@ -118,22 +118,19 @@ public static class PointsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UseVoucher(
-        string voucher, VoucherRequest? body, NpgsqlDataSource db, PointsCatalogues catalogues, CancellationToken ct)
+        string voucher, VoucherRequest? body, NpgsqlDataSource db, PointsCatalogues catalogues, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.UsedBy))
         {
             return Problems.Field(StatusCodes.Status400BadRequest, "Who used it", "Record who used the voucher (the staff member or the car park).", "usedBy");
         }
 
-        try
+        return await new PointsStore(db, catalogues).UseVoucherAsync(voucher, body.UsedBy, http.User.Grant().Scope, ct) switch
         {
-            await new PointsStore(db, catalogues).UseVoucherAsync(voucher, body.UsedBy, ct);
-            return TypedResults.NoContent();
-        }
-        catch (PointsRefusedException e)
-        {
-            return Problems.Field(StatusCodes.Status409Conflict, "Voucher not usable", e.Message, "voucher");
-        }
+            VoucherUse.Used => TypedResults.NoContent(),
+            VoucherUse.AlreadyUsed => Problems.Field(StatusCodes.Status409Conflict, "Voucher not usable", $"voucher {voucher} was already used", "voucher"),
+            _ => Problems.Field(StatusCodes.Status404NotFound, "Voucher not found", $"No voucher {voucher} among your households'.", "voucher"),
+        };
     }
 
     private static ProblemHttpResult NotYours(string household) =>

@@ -9,7 +9,20 @@ using RedProperty.Billing.Infrastructure.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
 var ratesDir = builder.Configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
+
+// A project-local PostgreSQL cluster is for development; a deployed Api never starts one on its own.
+if (!builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Billing")))
+{
+    throw new InvalidOperationException(
+        "ConnectionStrings:Billing (environment variable ConnectionStrings__Billing) must be set: outside Development the Api does not start a local PostgreSQL cluster.");
+}
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddProblemDetails();
+
+// Binding failures throw (in every environment), so the error handler can name the field in a problem document.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddBillingRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton(_ => BillingDatabase.Open(builder.Configuration, "demo", Console.Out));
@@ -23,13 +36,12 @@ builder.Services.AddBillingWebPages();
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
-// A body that cannot be read is the client's mistake (400), whatever the environment; anything else is ours (500).
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-});
+app.UseBillingErrors();
+app.UseSafeResponseHeaders();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseDatabaseOutageAnswer();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 // Fail fast: a broken rate file or an unreachable database stops start-up, not the first request.
@@ -41,17 +53,21 @@ app.Services.GetRequiredService<BillingDatabase>();
 app.MapOpenApi();
 app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "RedProperty.Billing"));
 app.MapHealthApi();
-app.MapRegisterApi();
-app.MapDistrictFinanceApi();
-app.MapPaymentsApi();
-app.MapPointsApi();
-app.MapReadApi();
-app.MapParkingApi();
-app.MapParkingInvoicesApi();
-app.MapResidentStatementsApi();
-app.MapRunsApi();
-app.MapAccountsApi();
-app.MapAdjustmentsApi();
+
+// Every Api endpoint's input passes the shared checks (lengths, characters, amounts, dates) first.
+var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>();
+api.MapRegisterApi();
+api.MapDistrictFinanceApi();
+api.MapPaymentsApi();
+api.MapPointsApi();
+api.MapReadApi();
+api.MapParkingApi();
+api.MapParkingInvoicesApi();
+api.MapResidentStatementsApi();
+api.MapRunsApi();
+api.MapAccountsApi();
+api.MapAdjustmentsApi();
+api.MapTokensApi();
 app.MapBillingWebPages();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

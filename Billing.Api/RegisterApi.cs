@@ -37,7 +37,13 @@ public static class RegisterApi
         }
 
         var name = file + ".csv";
-        using var reader = new StringReader(RegisterCsv.Decode(buffer.ToArray()));
+        var csvText = RegisterCsv.Decode(buffer.ToArray());
+        if (CsvGuard.Check(name, csvText) is { } csvProblem)
+        {
+            return csvProblem;
+        }
+
+        using var reader = new StringReader(csvText);
         try
         {
             var import = file switch

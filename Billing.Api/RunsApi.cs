@@ -71,8 +71,8 @@ public static class RunsApi
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", notOurs.Message, "communities");
         }
 
-        BillingRuns.EnqueueDrafts(jobs, created.RunId, created.Communities);
-        return TypedResults.Accepted($"/api/runs/{created.RunId}", Describe((await new BillingRuns(db).GetAsync(created.RunId, ct))!));
+        await QueueOrLeaveToSweeperAsync(new BillingRuns(db).QueueAsync(jobs, created.RunId, created.Communities, issue: false, ct));
+        return TypedResults.Accepted(ResponseHeaders.EncodeLocation($"/api/runs/{created.RunId}"), Describe((await new BillingRuns(db).GetAsync(created.RunId, ct))!));
     }
 
     private static async Task<IResult> List(int? page, int? pageSize, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
@@ -100,14 +100,30 @@ public static class RunsApi
         var runs = new BillingRuns(db, clock);
         try
         {
-            BillingRuns.EnqueueIssues(jobs, id, await runs.ApproveAsync(id, http.User.Grant().Subject, ct));
+            var approved = await runs.ApproveAsync(id, http.User.Grant().Subject, ct);
+            await QueueOrLeaveToSweeperAsync(runs.QueueAsync(jobs, id, approved, issue: true, ct));
         }
         catch (RunStateException state)
         {
             return Problems.Field(StatusCodes.Status409Conflict, "The run cannot be approved", state.Message, "status");
         }
 
-        return TypedResults.Accepted($"/api/runs/{id}", Describe((await runs.GetAsync(id, ct))!));
+        return TypedResults.Accepted(ResponseHeaders.EncodeLocation($"/api/runs/{id}"), Describe((await runs.GetAsync(id, ct))!));
+    }
+
+    /// <summary>
+    /// The run is stored (and approved) already; if queueing its jobs fails now, the run's rows stay
+    /// unqueued and the sweeper queues them, so the request still succeeded and must not be repeated.
+    /// </summary>
+    private static async Task QueueOrLeaveToSweeperAsync(Task queueing)
+    {
+        try
+        {
+            await queueing;
+        }
+        catch (Exception e) when (e is Hangfire.BackgroundJobClientException || DatabaseOutage.Is(e))
+        {
+        }
     }
 
     private static async Task<IResult> Cancel(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)

@@ -5,6 +5,7 @@ using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
 using Npgsql;
 using RedProperty.Billing.Core.Runs;
+using RedProperty.Billing.Infrastructure.Access;
 using RedProperty.Billing.Infrastructure.Runs;
 
 namespace RedProperty.Billing.Api;
@@ -38,8 +39,13 @@ internal sealed class RunsDashboardPage : RazorPage
     public override void Execute()
     {
         Layout = new LayoutPage("Billing runs");
-        var db = Context.GetHttpContext().RequestServices.GetRequiredService<NpgsqlDataSource>();
-        var recent = new BillingRuns(db).RecentAsync(20).GetAwaiter().GetResult();
+        var http = Context.GetHttpContext();
+        var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
+
+        // Only the caller's own operator's runs: the dashboard is open to every operator's finance staff.
+        var recent = AccessTokens.GrantOf(http.User) is { Role: AccessRole.FinanceStaff } grant
+            ? new BillingRuns(db).RecentAsync(grant.Scope, 20).GetAwaiter().GetResult()
+            : [];
         WriteLiteral("<h1 class=\"page-header\">Billing runs</h1>");
         if (recent.Count == 0)
         {

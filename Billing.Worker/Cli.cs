@@ -81,7 +81,7 @@ public static partial class Cli
                                                      (--communities 2860 --households-per-community 350) take
                                                      no more memory than a hundred. Defaults: 10 x 100, seed
                                                      20261123, period 2026-10
-          token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N]
+          token   --role finance|resident|district --scope OPERATOR|HOUSEHOLD|DISTRICT [--subject NAME] [--days N (1-30, default 1)]
                                                      issue a signed Api token (needs Auth__SigningKey)
           serve   [--workers N] [--name NAME] [--cron "0 2 1 * *"]
                                                      a worker: schedules each operator's monthly draft (cron in
@@ -681,8 +681,9 @@ public static partial class Cli
         }
 
         var scope = options.Require("scope");
-        var days = options.Get("days") is { } d && int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 366 ? n : 30;
+        var days = options.Get("days") is { } d && int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 30 ? n : 1;
         var grant = new Infrastructure.Access.AccessGrant(role, scope, options.Get("subject") ?? $"{options.Require("role")}:{scope}");
+        Infrastructure.Access.GrantScopes.EnsureExists(configuration, grant);
         Console.WriteLine(Infrastructure.Access.AccessTokens.Issue(grant, configuration[Infrastructure.Access.AccessTokens.ConfigurationKey], clock.GetCurrentInstant(), Duration.FromDays(days)));
         return 0;
     }

@@ -48,7 +48,7 @@ public static partial class Cli
             foreach (var name in serverNames)
             {
                 // One service provider per server, so each records its own name beside the work it does.
-                var services = BillingHangfire.JobServices(database.DataSource, rates, subsidies, parking: parking, storage: storage, workerName: name);
+                var services = BillingHangfire.JobServices(database.DataSource, rates, subsidies, parking: parking, storage: storage, workerName: name, liveness: RunLiveness.From(configuration));
                 host._services.Add(services);
                 host._servers.Add(BillingHangfire.StartServer(storage, services, name, workersPerServer));
             }
@@ -156,6 +156,7 @@ public static partial class Cli
         var operators = await BillingSchedule.RegisterAsync(new RecurringJobManager(host.Storage), database.DataSource, cron);
         Console.WriteLine($"Monthly billing scheduled ({cron}, Asia/Shanghai) for: {string.Join(", ", operators)}");
         Console.WriteLine($"Queued again after an interrupted worker: {await host.Runs.ResumeAsync(host.Jobs)} community jobs");
+        RunLiveness.From(configuration).RegisterSweeper(new RecurringJobManager(host.Storage));
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -52,14 +52,26 @@ public static class AccessTokens
         }
     }
 
-    /// <summary>The key, refused when missing or shorter than 32 bytes (HMAC-SHA256 needs 256 bits).</summary>
+    /// <summary>A token id, so that one token can be revoked (see <see cref="TokenRevocations"/>).</summary>
+    public const string IdClaim = "jti";
+
+    /// <summary>What the token command issues when no lifetime is asked for: a working day.</summary>
+    public static readonly Duration DefaultLifetime = Duration.FromHours(12);
+
+    /// <summary>No token lives longer; a longer one is refused even when correctly signed.</summary>
+    public static readonly Duration MaxLifetime = Duration.FromDays(30);
+
+    /// <summary>
+    /// The key, refused when missing, shorter than 32 bytes (HMAC-SHA256 needs 256 bits), or made of
+    /// fewer than 8 different characters ("aaaa…", "0101…"), which is a placeholder, not a secret.
+    /// </summary>
     public static SymmetricSecurityKey Key(string? configured)
     {
-        if (string.IsNullOrWhiteSpace(configured) || Encoding.UTF8.GetByteCount(configured) < 32)
+        if (string.IsNullOrWhiteSpace(configured) || Encoding.UTF8.GetByteCount(configured) < 32 || configured.Distinct().Count() < 8)
         {
             throw new InvalidOperationException(
-                $"{ConfigurationKey} must be set to a secret of at least 32 characters (environment variable Auth__SigningKey); "
-                + "the Api does not start without it, and the Worker's token command uses the same key.");
+                $"{ConfigurationKey} must be set to a random secret of at least 32 characters (environment variable Auth__SigningKey), "
+                + "not one character repeated; the Api does not start without it, and the Worker's token command uses the same key.");
         }
 
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(configured));
@@ -67,6 +79,11 @@ public static class AccessTokens
 
     public static string Issue(AccessGrant grant, string? signingKey, Instant now, Duration lifetime)
     {
+        if (lifetime <= Duration.Zero || lifetime > MaxLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A token lives at most {MaxLifetime.Days} days.");
+        }
+
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -76,6 +93,7 @@ public static class AccessTokens
                 new Claim("sub", grant.Subject),
                 new Claim(RoleClaim, RoleName(grant.Role)),
                 new Claim(ScopeClaim, grant.Scope),
+                new Claim(IdClaim, Guid.NewGuid().ToString("N")),
             ]),
             IssuedAt = now.ToDateTimeUtc(),
             NotBefore = now.ToDateTimeUtc(),
@@ -96,11 +114,22 @@ public static class AccessTokens
         ClockSkew = TimeSpan.FromMinutes(1),
     };
 
-    /// <summary>The grant a validated principal carries, or null when its claims do not make one.</summary>
+    /// <summary>
+    /// The grant a validated principal carries, or null when its claims do not make one: exactly one
+    /// known role and one scope. A token with two roles is no grant at all, rather than whichever
+    /// role happens to come first.
+    /// </summary>
     public static AccessGrant? GrantOf(ClaimsPrincipal user)
     {
-        var role = user.FindFirst(RoleClaim)?.Value;
-        var scope = user.FindFirst(ScopeClaim)?.Value;
+        var roles = user.FindAll(RoleClaim).ToList();
+        var scopes = user.FindAll(ScopeClaim).ToList();
+        if (roles.Count != 1 || scopes.Count != 1)
+        {
+            return null;
+        }
+
+        var role = roles[0].Value;
+        var scope = scopes[0].Value;
         return TryParseRole(role, out var parsed) && !string.IsNullOrEmpty(scope)
             ? new AccessGrant(parsed, scope, user.FindFirst("sub")?.Value ?? string.Empty)
             : null;

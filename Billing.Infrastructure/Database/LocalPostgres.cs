@@ -40,10 +40,13 @@ public sealed class LocalPostgres : IDisposable
     /// <summary>False when an already running server was reused; only the starter stops it.</summary>
     public bool OwnsServer { get; }
 
-    /// <summary>Connection string for <paramref name="database"/> as the cluster's superuser.</summary>
+    /// <summary>
+    /// Connection string for <paramref name="database"/> as the cluster's superuser, over the
+    /// cluster's Unix socket: only the socket is trusted (see <see cref="WriteAccessRules"/>).
+    /// </summary>
     public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1",
+        Host = ClusterDir,
         Port = Port,
         Username = "postgres",
         Database = database,
@@ -66,11 +69,14 @@ public sealed class LocalPostgres : IDisposable
             probe.InitDb();
         }
 
+        probe.WriteAccessRules();
         if (File.Exists(Path.Combine(dataDir, "postmaster.pid")) && probe.IsRunning())
         {
             var runningPort = ReadPort(dataDir);
             if (reuseRunning && runningPort is not null)
             {
+                // A server started before the access rules were written picks them up now.
+                probe.PgCtl("reload", "-D", dataDir);
                 log.WriteLine($"PostgreSQL: reusing the local cluster at {clusterDir} on 127.0.0.1:{runningPort}");
                 return new LocalPostgres(clusterDir, binDir, asPostgresUser, runningPort.Value, ownsServer: false, log);
             }
@@ -81,7 +87,7 @@ public sealed class LocalPostgres : IDisposable
         var port = FreeLoopbackPort();
         var settings = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"-c port={port} -c listen_addresses=127.0.0.1 ")
-            .Append(CultureInfo.InvariantCulture, $"-c unix_socket_directories={clusterDir} -c max_connections=200 ");
+            .Append(CultureInfo.InvariantCulture, $"-c unix_socket_directories={clusterDir} -c unix_socket_permissions=0700 -c max_connections=200 ");
         if (!durable)
         {
             settings.Append("-c fsync=off -c synchronous_commit=off -c full_page_writes=off");
@@ -115,8 +121,25 @@ public sealed class LocalPostgres : IDisposable
         }
 
         _log.WriteLine($"PostgreSQL: creating a local cluster in {ClusterDir} (initdb)");
-        Run(Path.Combine(_binDir, "initdb"), "-D", DataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync");
+        Run(Path.Combine(_binDir, "initdb"), "-D", DataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync");
     }
+
+    /// <summary>
+    /// Trust only the cluster's own Unix socket, which lives in the cluster's folder and is open to
+    /// its owner alone (mode 0700); TCP on loopback asks for a password, and the superuser has none,
+    /// so nobody else on the machine gets in. Written on every start, so clusters made by older
+    /// versions (which trusted loopback TCP) are closed too.
+    /// </summary>
+    private void WriteAccessRules() =>
+        File.WriteAllText(
+            Path.Combine(DataDir, "pg_hba.conf"),
+            """
+            # Written by RedProperty.Billing (LocalPostgres): only the cluster's own socket is trusted.
+            local   all   all                  trust
+            host    all   all   127.0.0.1/32   scram-sha-256
+            host    all   all   ::1/128        scram-sha-256
+
+            """);
 
     private bool IsRunning() => Run(Path.Combine(_binDir, "pg_ctl"), ["status", "-D", DataDir], allowFailure: true) == 0;
 

@@ -202,8 +202,14 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             invoiceId = id;
         }
 
-        await using (var same = new NpgsqlCommand("select id, invoice_id, amount, paid_on from business_payment where channel = @ch and reference = @r", connection, tx))
+        await using (var same = new NpgsqlCommand(
+            """
+            select p.id, p.invoice_id, p.amount, p.paid_on from business_payment p
+            where p.channel = @ch and p.reference = @r
+              and p.operator_code = (select c.operator_code from business_invoice i join community c on c.code = i.community_code where i.id = @i)
+            """, connection, tx))
         {
+            same.Parameters.AddWithValue("i", invoiceId);
             same.Parameters.AddWithValue("ch", payment.Channel.Name());
             same.Parameters.AddWithValue("r", payment.Reference);
             await using var reader = await same.ExecuteReaderAsync(ct);

@@ -21,10 +21,23 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    public async Task<long> AddBusinessAsync(string name, string contact, CreditCode code, CancellationToken ct = default)
+    /// <summary>A business no operator has leased to yet; the first lease makes it that operator's.</summary>
+    public Task<long> AddBusinessAsync(string name, string contact, CreditCode code, CancellationToken ct = default) =>
+        AddBusinessAsync(null, name, contact, code, ct);
+
+    /// <summary>
+    /// Registers (or renames) a business of one operator. Businesses are per operator: another
+    /// operator registering the same credit code gets a record of its own and never touches this one.
+    /// </summary>
+    public async Task<long> AddBusinessAsync(string? operatorCode, string name, string contact, CreditCode code, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "insert into business (name, contact, credit_code) values (@n, @c, @k) on conflict (credit_code) do update set name = excluded.name returning id");
+            """
+            insert into business (operator_code, name, contact, credit_code) values (@o, @n, @c, @k)
+            on conflict (operator_code, credit_code) do update set name = excluded.name, contact = excluded.contact
+            returning id
+            """);
+        cmd.Parameters.AddWithValue("o", (object?)operatorCode ?? DBNull.Value);
         cmd.Parameters.AddWithValue("n", name);
         cmd.Parameters.AddWithValue("c", contact);
         cmd.Parameters.AddWithValue("k", code.Value);

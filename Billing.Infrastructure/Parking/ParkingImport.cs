@@ -199,13 +199,20 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
     private static Task<int> BusinessesAsync(BulkImport bulk) =>
         bulk.ScalarAsync<int>(
             """
-            with changed as (
+            with renamed as (
+                -- A business is kept per operator; the file has no operator column, so its row
+                -- updates every record of that credit code (this import runs with the database's own rights).
+                update business b set name = s.name, contact = s.contact
+                from stage_business s
+                where b.credit_code = s.credit_code and (b.name, b.contact) is distinct from (s.name, s.contact)
+                returning 1),
+            added as (
                 insert into business (name, contact, credit_code)
-                select name, contact, credit_code from stage_business order by seq
-                on conflict (credit_code) do update set name = excluded.name, contact = excluded.contact
-                where (business.name, business.contact) is distinct from (excluded.name, excluded.contact)
+                select distinct on (credit_code) name, contact, credit_code from stage_business s
+                where not exists (select 1 from business b where b.credit_code = s.credit_code)
+                order by credit_code, seq
                 returning 1)
-            select count(*)::integer from changed
+            select ((select count(*) from renamed) + (select count(*) from added))::integer
             """);
 
     private static async Task<int> PermitsAsync(BulkImport bulk)
@@ -319,7 +326,11 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
             select s.*, sp.id as space_id, b.id as business_id, false as recorded, false as bad
             from stage_lease s
             left join parking_space sp on sp.community_code = s.community_code and sp.number = s.number
-            left join business b on b.credit_code = s.credit_code;
+            -- Businesses are per operator: the lease's operator's own record, else one no operator holds yet.
+            left join lateral (
+                select bb.id from business bb join community c on c.code = s.community_code
+                where bb.credit_code = s.credit_code and (bb.operator_code = c.operator_code or bb.operator_code is null)
+                order by bb.operator_code nulls last limit 1) b on true;
             analyze import_lease;
             -- The same lease again (recorded, or on an earlier row): nothing new.
             update import_lease i set recorded = true

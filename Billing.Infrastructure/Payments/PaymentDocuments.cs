@@ -87,7 +87,7 @@ public static class PaymentDocuments
                     a.Aging.Days91To180.ToFenString(), a.Aging.Over180.ToFenString(), a.Position.Credit.ToFenString(),
                 })
                 {
-                    csv.WriteField(f);
+                    csv.WriteField(Exports.SpreadsheetCell.Safe(f));
                 }
 
                 csv.NextRecord();

@@ -63,7 +63,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
                 """
                 insert into payment (household_code, channel, reference, amount, paid_on, source)
                 values (@h, @c, @r, @a, @d, @s)
-                on conflict (channel, reference) do nothing
+                on conflict (operator_code, channel, reference) do nothing
                 returning id
                 """, connection, tx))
             {
@@ -92,7 +92,12 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
             }
 
             await using var existing = new NpgsqlCommand(
-                "select id, household_code, amount, paid_on from payment where channel = @c and reference = @r", connection, tx);
+                """
+                select id, household_code, amount, paid_on from payment
+                where channel = @c and reference = @r
+                  and operator_code = (select c.operator_code from household h join community c on c.code = h.community_code where h.code = @h)
+                """, connection, tx);
+            existing.Parameters.AddWithValue("h", input.Household);
             existing.Parameters.AddWithValue("c", input.Channel.Name());
             existing.Parameters.AddWithValue("r", input.Reference);
             await using var reader = await existing.ExecuteReaderAsync(ct);

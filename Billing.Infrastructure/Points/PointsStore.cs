@@ -10,6 +10,14 @@ public sealed record Redemption(long Id, string Reward, int Points, Money? Credi
 
 public sealed record PointsHistoryEntry(long Id, string Kind, int Points, LocalDate On, string What, string? ConfirmedBy);
 
+/// <summary>What happened to a voucher someone tried to use.</summary>
+public enum VoucherUse
+{
+    Used,
+    NotFound,
+    AlreadyUsed,
+}
+
 /// <summary>A points action the rules forbid (not enough points, a monthly cap, a used voucher): an HTTP 409.</summary>
 /// <param name="Field">The input at fault, named as the points files name their columns (household_code, reward_code, points, redeemed_on).</param>
 public sealed class PointsRefusedException(string message, string field = "points") : Exception(message)
@@ -139,7 +147,8 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         {
             for (var i = 1; i <= units; i++)
             {
-                var number = $"V{id:D8}-{i}";
+                // Random, not counted: a number that can be guessed can be spent by whoever guesses it.
+                var number = $"V{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10))}";
                 await using var voucher = new NpgsqlCommand(
                     "insert into points_voucher (voucher_no, redemption_id, household_code, reward_code) values (@n, @id, @h, @r)", connection, tx);
                 voucher.Parameters.AddWithValue("n", number);
@@ -152,6 +161,31 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         }
 
         return new Redemption(id, reward.Code, points, credit, vouchers);
+    }
+
+    /// <summary>
+    /// Uses a voucher of one operator's households. Another operator's voucher is "not found",
+    /// exactly like one that does not exist; a second use is refused by the primary key.
+    /// </summary>
+    public async Task<VoucherUse> UseVoucherAsync(string voucherNo, string usedBy, string operatorCode, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            with mine as (
+                select v.voucher_no from points_voucher v
+                join household h on h.code = v.household_code
+                join community c on c.code = h.community_code
+                where v.voucher_no = @n and c.operator_code = @o),
+            used as (
+                insert into points_voucher_use (voucher_no, used_by) select voucher_no, @by from mine on conflict do nothing returning 1)
+            select (select count(*) from mine)::integer, (select count(*) from used)::integer
+            """);
+        cmd.Parameters.AddWithValue("n", voucherNo);
+        cmd.Parameters.AddWithValue("o", operatorCode);
+        cmd.Parameters.AddWithValue("by", usedBy);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetInt32(0) == 0 ? VoucherUse.NotFound : reader.GetInt32(1) == 0 ? VoucherUse.AlreadyUsed : VoucherUse.Used;
     }
 
     /// <summary>Uses a voucher; a second use is refused by the primary key, not by a read first.</summary>

@@ -61,7 +61,8 @@ public static class BillingHangfire
         Core.Parking.ParkingRateBook? parking = null,
         JobStorage? storage = null,
         string? workerName = null,
-        NodaTime.IClock? clock = null)
+        NodaTime.IClock? clock = null,
+        RunLiveness? liveness = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(dataSource);
@@ -72,6 +73,7 @@ public static class BillingHangfire
         services.AddSingleton(clock ?? NodaTime.SystemClock.Instance);
         services.AddSingleton(new WorkerName(workerName ?? $"worker-{Environment.ProcessId}"));
         services.AddSingleton(new JobQueue(storage));
+        services.AddSingleton(liveness ?? RunLiveness.Default);
         services.AddSingleton<StatementPdfRenderer>();
         services.AddTransient<BillingRunJob>();
         return services.BuildServiceProvider();

@@ -29,7 +29,8 @@ public sealed class BillingRunJob(
     StatementCalendar calendar,
     IClock clock,
     WorkerName worker,
-    JobQueue jobs)
+    JobQueue jobs,
+    RunLiveness liveness)
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
@@ -45,8 +46,20 @@ public sealed class BillingRunJob(
             return $"{BillingPeriod.Format(period)}: run {run.RunId} was already scheduled";
         }
 
-        BillingRuns.EnqueueDrafts(jobs.Client, run.RunId, run.Communities);
+        await new BillingRuns(dataSource).QueueAsync(jobs.Client, run.RunId, run.Communities, issue: false, ct);
         return $"{BillingPeriod.Format(period)}: run {run.RunId} drafting {run.Communities.Count} communities";
+    }
+
+    /// <summary>
+    /// The recurring sweeper: queues again the community work whose worker's heartbeat has stopped,
+    /// and the work of runs that were stored but never queued. Any worker may run it.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Sweep billing runs for lost work")]
+    public async Task<string> SweepAsync(CancellationToken ct)
+    {
+        var queued = await new BillingRuns(dataSource).SweepAsync(jobs.Client, liveness.StaleAfter, ct);
+        return $"{queued} community jobs queued again";
     }
 
     [AutomaticRetry(Attempts = 3)]
@@ -60,6 +73,7 @@ public sealed class BillingRunJob(
             return $"run {runId} is {status}; nothing to draft";
         }
 
+        await using var heartbeat = await RunHeartbeat.StartAsync(dataSource, runId, community, liveness.Heartbeat, ct);
         var bill = await BillAsync(period, community, ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -123,6 +137,8 @@ public sealed class BillingRunJob(
         {
             return $"{community}: already issued or not approved";
         }
+
+        await using var heartbeat = await RunHeartbeat.StartAsync(dataSource, runId, community, liveness.Heartbeat, ct);
 
         // Refusals that no retry can cure end the community's job at once, with the reason on the run.
         var refusal = await MonthOrder.ProblemAsync(dataSource, new CommunityCode(community), period, clock.InZone(Shanghai).GetCurrentDate(), await DraftedCountAsync(runId, community, ct), ct);

@@ -160,7 +160,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
 
         await RefuseOutOfOrderAsync(connection, tx, runId, ct);
         await using (var cmd = new NpgsqlCommand(
-            "update billing_run_community set households_done = 0, updated_at = now() where run_id = @id returning community_code", connection, tx))
+            "update billing_run_community set households_done = 0, updated_at = now(), queued_at = null, heartbeat_at = null where run_id = @id returning community_code", connection, tx))
         {
             cmd.Parameters.AddWithValue("id", runId);
             var communities = new List<string>();
@@ -299,6 +299,80 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         return queued;
     }
 
+    /// <summary>
+    /// Queues the jobs of a run's next step (drafts of a new run, issues of an approved one) and
+    /// records that they are queued. The run's rows are the outbox: if queueing fails after the run
+    /// was stored, the rows stay unqueued and the sweeper queues them.
+    /// </summary>
+    public async Task QueueAsync(IBackgroundJobClient jobs, long runId, IReadOnlyCollection<string> communities, bool issue, CancellationToken ct = default)
+    {
+        if (issue)
+        {
+            EnqueueIssues(jobs, runId, communities);
+        }
+        else
+        {
+            EnqueueDrafts(jobs, runId, communities);
+        }
+
+        await using var cmd = dataSource.CreateCommand("update billing_run_community set queued_at = now() where run_id = @run and community_code = any(@c)");
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("c", communities.ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Queues the unfinished community work nobody is doing: a job whose heartbeat stopped for
+    /// <paramref name="staleAfter"/> (its worker died), or a step never queued that long after it
+    /// began (queueing failed after the run was stored or approved). Work waiting in the queue is
+    /// left alone. Rows are locked while queued, so two sweepers never queue the same work twice.
+    /// </summary>
+    public async Task<int> SweepAsync(IBackgroundJobClient jobs, TimeSpan staleAfter, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var lost = new List<(long RunId, string Status, string Community)>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            select r.id, r.status, c.community_code
+            from billing_run r join billing_run_community c on c.run_id = r.id
+            where ((r.status = 'drafting' and c.status = 'pending') or (r.status = 'approved' and c.status in ('drafted', 'issuing')))
+              and ((c.heartbeat_at is not null and c.heartbeat_at < now() - @stale)
+                or (c.heartbeat_at is null and c.queued_at is null and c.updated_at < now() - @stale))
+            order by r.id, c.community_code
+            for update of c skip locked
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("stale", staleAfter);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                lost.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        foreach (var (runId, status, community) in lost)
+        {
+            if (status == "drafting")
+            {
+                EnqueueDrafts(jobs, runId, [community]);
+            }
+            else
+            {
+                EnqueueIssues(jobs, runId, [community]);
+            }
+
+            await using var mark = new NpgsqlCommand(
+                "update billing_run_community set queued_at = now(), heartbeat_at = null where run_id = @run and community_code = @c", connection, tx);
+            mark.Parameters.AddWithValue("run", runId);
+            mark.Parameters.AddWithValue("c", community);
+            await mark.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return lost.Count;
+    }
+
     public async Task<RunView?> GetAsync(long runId, CancellationToken ct = default)
     {
         var runs = await ReadAsync("where r.id = @id", p => p.AddWithValue("id", runId), ct);
@@ -381,7 +455,19 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     public static bool Issued(RunView run) =>
         run.Status is "issued" or "cancelled" || (run.Status == "approved" && run.Communities.All(c => c.Status is "issued" or "failed"));
 
-    /// <summary>The latest runs of every operator, newest first (the dashboard's view).</summary>
+    /// <summary>One operator's latest runs, newest first (what its finance staff see on the dashboard).</summary>
+    public async Task<IReadOnlyList<RunView>> RecentAsync(string operatorCode, int limit, CancellationToken ct = default) =>
+        (await ReadAsync(
+            "where r.id in (select id from billing_run where operator_code = @operator order by id desc limit @limit)",
+            p =>
+            {
+                p.AddWithValue("operator", operatorCode);
+                p.AddWithValue("limit", limit);
+            },
+            ct))
+            .OrderByDescending(r => r.Id).ToList();
+
+    /// <summary>The latest runs of every operator, newest first (for the command line, which holds the database's own credentials).</summary>
     public async Task<IReadOnlyList<RunView>> RecentAsync(int limit, CancellationToken ct = default) =>
         (await ReadAsync("where r.id in (select id from billing_run order by id desc limit @limit)", p => p.AddWithValue("limit", limit), ct))
             .OrderByDescending(r => r.Id).ToList();

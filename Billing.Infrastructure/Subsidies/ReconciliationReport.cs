@@ -42,7 +42,7 @@ public static class ReconciliationReport
                     Check("resident-plus-district-equals-standard"), Check("district-lines-match-statements"), Check("claim-equals-lines-times-factor"),
                 })
                 {
-                    csv.WriteField(field?.ToString() ?? string.Empty);
+                    csv.WriteField(Exports.SpreadsheetCell.Safe(field?.ToString()));
                 }
 
                 csv.NextRecord();

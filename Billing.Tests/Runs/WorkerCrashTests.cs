@@ -73,6 +73,62 @@ public sealed class WorkerCrashTests : IDisposable
         Assert.Equal(households, await db.CountAsync("select count(*) from statement_pdf p join statement s on s.id = p.statement_id where p.pdf_sha256 = encode(sha256(p.pdf), 'hex')"));
     }
 
+    [Fact]
+    public async Task A_worker_killed_mid_issue_leaves_work_that_the_other_running_worker_finishes_without_a_restart()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync();
+        SyntheticRegister.Write(_folder, Communities, HouseholdsPerCommunity, seed: 11);
+        await new RegisterStore(db.DataSource).ImportAsync(RegisterFiles.ReadFolder(_folder), SampleRegister.Today, SampleRegister.Rates());
+        await using var services = SampleRegister.JobServicesWithRepositoryRules(db);
+        var runs = new BillingRuns(db.DataSource);
+        var draft = await RunMonth.DraftAsync(services, db.DataSource, "2026-10");
+
+        // Beats every second, counts as lost after 4 s, swept every 2 s: the defaults (10 s, 1 min, every minute) made fast.
+        var fast = new Dictionary<string, string>
+        {
+            ["Billing__Runs__HeartbeatSeconds"] = "1",
+            ["Billing__Runs__StaleAfterSeconds"] = "4",
+            ["Billing__Runs__SweepCron"] = "*/2 * * * * *",
+        };
+        using var survivor = WorkerProcess.Start(db.ConnectionString, "worker-survivor", fast);
+        using var victim = WorkerProcess.Start(db.ConnectionString, "worker-victim", fast);
+        await WaitForAsync(
+            async () => await db.CountAsync("select count(*) from pg_tables where schemaname = 'hangfire' and tablename = 'server'") == 1
+                && await db.CountAsync("select count(*) from hangfire.server") >= 2,
+            TimeSpan.FromMinutes(3),
+            () => survivor.Output + victim.Output);
+
+        var storage = BillingHangfire.CreateStorage(db.ConnectionString);
+        BillingRuns.EnqueueIssues(new BackgroundJobClient(storage), draft.Id, await runs.ApproveAsync(draft.Id, "财务 王"));
+        var partway = await runs.WaitAsync(
+            draft.Id, r => r.Status == "issued" || r.Communities.Any(c => c.Worker == "worker-victim" && c.Status == "issuing"), TimeSpan.FromMinutes(3));
+        victim.KillHard();
+        var orphaned = partway.Communities.Where(c => c.Worker == "worker-victim" && c.Status == "issuing").Select(c => c.Community).ToList();
+        Assert.True(partway.Status == "approved" && orphaned.Count == 1, $"The victim was not caught mid-issue ({partway.Status}):{Environment.NewLine}{victim.Output}");
+
+        var finished = await runs.WaitAsync(draft.Id, BillingRuns.Issued, TimeSpan.FromMinutes(4));
+
+        Assert.True(finished.Status == "issued", $"{string.Join("; ", finished.Communities.Select(c => $"{c.Community} {c.Status} {c.Worker} {c.Problem}"))}{Environment.NewLine}{survivor.Output}");
+        Assert.Equal("worker-survivor", finished.Communities.Single(c => c.Community == orphaned[0]).Worker);
+        var households = draft.HouseholdsTotal;
+        Assert.Equal(households, await db.CountAsync("select count(*) from statement where period = '2026-10-01'"));
+        Assert.Equal(households, await db.CountAsync("select count(distinct household_code) from statement where period = '2026-10-01'"));
+        Assert.Equal(households, await db.CountAsync("select count(*) from ledger_entry where kind = 'charge'"));
+        await using var sum = db.DataSource.CreateCommand("select sum(total) from statement");
+        Assert.Equal(draft.Total.Yuan, (decimal)(await sum.ExecuteScalarAsync())!);
+        Assert.Equal(households, await db.CountAsync("select count(*) from statement_pdf p join statement s on s.id = p.statement_id where p.pdf_sha256 = encode(sha256(p.pdf), 'hex')"));
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> explain)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, explain());
+            await Task.Delay(250);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>`Billing.Worker serve` as a child process, on the test's database.</summary>
@@ -94,7 +150,7 @@ public sealed class WorkerCrashTests : IDisposable
             }
         }
 
-        public static WorkerProcess Start(string connectionString, string name)
+        public static WorkerProcess Start(string connectionString, string name, IReadOnlyDictionary<string, string>? environment = null)
         {
             var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
@@ -109,6 +165,11 @@ public sealed class WorkerCrashTests : IDisposable
             }
 
             start.Environment["ConnectionStrings__Billing"] = connectionString;
+            foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[key] = value;
+            }
+
             var worker = new WorkerProcess(Process.Start(start)!);
             worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
             worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);

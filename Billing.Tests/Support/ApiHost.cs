@@ -25,11 +25,23 @@ public abstract class ApiHost : IAsyncLifetime
         {
             b.UseSetting("ConnectionStrings:Billing", Db.ConnectionString);
             b.UseSetting(AccessTokens.ConfigurationKey, SigningKey);
+
+            // Tests send many requests with one token in a moment; the limits have tests of their own.
+            b.UseSetting("RateLimits:PerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            b.UseSetting("RateLimits:PaymentsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Configure(b);
         });
+        if (OverKestrel)
+        {
+            // A real server: Kestrel refuses header values TestServer would pass through.
+            Factory.UseKestrel(0);
+            Factory.StartServer();
+        }
+
         ConfigureFactory(Factory);
     }
 
-    /// <summary>A hook for hosts that need more than the in-memory server (the browser tests put it on Kestrel).</summary>
+    /// <summary>A hook for hosts that need the started server (the browser tests ask it for its address).</summary>
     protected virtual void ConfigureFactory(WebApplicationFactory<Program> factory)
     {
     }
@@ -41,6 +53,17 @@ public abstract class ApiHost : IAsyncLifetime
         // The host's Hangfire log provider points at the logger factory just disposed; Hangfire keeps it process-wide.
         Hangfire.GlobalConfiguration.Configuration.UseLogProvider(new Hangfire.Logging.LogProviders.ColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Warn));
         await Db.DisposeAsync();
+    }
+
+    /// <summary>Requests a minute each token may make (RateLimits:PerMinute and :PaymentsPerMinute).</summary>
+    protected virtual int RateLimitPerMinute => 1_000_000;
+
+    /// <summary>Serve over Kestrel on a loopback port rather than in memory.</summary>
+    protected virtual bool OverKestrel => false;
+
+    /// <summary>More settings or services for the host under test.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>What the database holds before each test; null for an empty, migrated one.</summary>

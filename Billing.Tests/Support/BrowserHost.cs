@@ -18,10 +18,10 @@ public abstract class BrowserHost : ApiHost
     /// <summary>Where the app listens, e.g. http://127.0.0.1:41234.</summary>
     protected Uri BaseAddress { get; private set; } = null!;
 
+    protected override bool OverKestrel => true;
+
     protected override void ConfigureFactory(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory)
     {
-        factory.UseKestrel(0);
-        factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>() ?? throw new InvalidOperationException("Kestrel reports no address.");
         BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
