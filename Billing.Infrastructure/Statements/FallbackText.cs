@@ -103,8 +103,17 @@ public static class FallbackText
     /// <summary>Like <see cref="XGraphics.DrawString(string, XFont, XBrush, XRect, XStringFormat)"/>, with fallback.</summary>
     public static void DrawText(this XGraphics gfx, string text, XFont font, XBrush brush, XRect rect, XStringFormat format)
     {
+        var compact = CompactText.Of(gfx);
+        if (compact is not null && compact.CanDraw(text, font))
+        {
+            // Everyday text in a document with a compact font: nothing to fall back for.
+            compact.Draw(gfx, text, font, brush, rect, format);
+            return;
+        }
+
         var runs = Runs(text);
-        if (gfx.PdfPage?.Owner is { } document && runs.Any(r => r.Face != Face.Missing && r.Text.EnumerateRunes().Any(c => !c.IsBmp)))
+        if (gfx.PdfPage?.Owner is { } document && text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF')
+            && runs.Any(r => r.Face != Face.Missing && r.Text.EnumerateRunes().Any(c => !c.IsBmp)))
         {
             ToUnicodeRepair.Mark(document);
         }
@@ -117,7 +126,7 @@ public static class FallbackText
         }
 
         var shaped = runs.Select(r => Shape(r, font)).ToList();
-        var widths = shaped.Select(s => gfx.MeasureString(s.Drawn, s.Font, XStringFormats.Default).Width).ToList();
+        var widths = shaped.Select(s => Width(gfx, compact, s.Drawn, s.Font)).ToList();
         var x = format.Alignment switch
         {
             XStringAlignment.Center => rect.X + ((rect.Width - widths.Sum()) / 2),
@@ -130,7 +139,18 @@ public static class FallbackText
         {
             var (drawn, runFont) = shaped[i];
             var at = x;
-            void Draw() => gfx.DrawString(drawn, runFont, brush, at, baseline, XStringFormats.BaseLineLeft);
+            void Draw()
+            {
+                if (compact is not null && compact.CanDraw(drawn, runFont))
+                {
+                    compact.DrawAt(gfx, drawn, runFont, brush, at, baseline);
+                }
+                else
+                {
+                    gfx.DrawString(drawn, runFont, brush, at, baseline, XStringFormats.BaseLineLeft);
+                }
+            }
+
             if (runs[i].Face == Face.Missing)
             {
                 DrawReplaced(gfx, runs[i].Text, Draw);
@@ -145,8 +165,17 @@ public static class FallbackText
     }
 
     /// <summary>The width of the text as <see cref="DrawText(XGraphics, string, XFont, XBrush, XRect, XStringFormat)"/> draws it.</summary>
-    public static double MeasureText(this XGraphics gfx, string text, XFont font) =>
-        Runs(text).Select(r => Shape(r, font)).Sum(s => gfx.MeasureString(s.Drawn, s.Font, XStringFormats.Default).Width);
+    public static double MeasureText(this XGraphics gfx, string text, XFont font)
+    {
+        var compact = CompactText.Of(gfx);
+        return compact is not null && compact.CanDraw(text, font)
+            ? compact.Width(text, font)
+            : Runs(text).Select(r => Shape(r, font)).Sum(s => Width(gfx, compact, s.Drawn, s.Font));
+    }
+
+    // The compact font measures as PDFsharp does, without PDFsharp's font lock.
+    private static double Width(XGraphics gfx, CompactText? compact, string text, XFont font) =>
+        compact is not null && compact.CanDraw(text, font) ? compact.Width(text, font) : gfx.MeasureString(text, font, XStringFormats.Default).Width;
 
     /// <summary>
     /// Splits text into lines that fit <paramref name="width"/> as <see cref="DrawText(XGraphics, string, XFont, XBrush, double, double, XStringFormat)"/>

@@ -21,7 +21,8 @@ public static class PdfText
 
     internal static byte[] Save(PdfDocument document, bool repair)
     {
-        using var stream = new MemoryStream();
+        CompactText.Finish(document);
+        using var stream = new MemoryStream(32 * 1024);
         document.Save(stream, closeStream: false);
         var pdf = stream.ToArray();
         return repair && ToUnicodeRepair.IsNeeded(document) ? ToUnicodeRepair.Repair(pdf) : pdf;

@@ -31,6 +31,7 @@ public static class StatementFonts
     private static readonly Lock Gate = new();
     private static bool _configured;
     private static FontCoverage[] _coverage = [];
+    private static byte[] _commonFace = [];
 
     // The order of the files, of their coverage and of the resolver's face names.
     private const int Common = 0, Full = 1, Fallback = 2;
@@ -47,6 +48,7 @@ public static class StatementFonts
             PdfSharpLicense.SetAgplLicense();
             var faces = new[] { LoadFace("wqy-microhei-common.ttf"), LoadFace("wqy-microhei.ttf"), LoadFace("hanamin-fallback.ttf") };
             _coverage = [.. faces.Select(f => FontCoverage.Read(f))];
+            _commonFace = faces[Common];
             GlobalFontSettings.FontResolver = new ShippedFontResolver(faces);
             _configured = true;
         }
@@ -60,6 +62,16 @@ public static class StatementFonts
 
     /// <summary>The code points the fallback font has glyphs for.</summary>
     public static FontCoverage FallbackCoverage => Coverage(Fallback);
+
+    /// <summary>The common face's file, which <see cref="CompactFace"/> subsets itself.</summary>
+    internal static byte[] CommonFaceBytes
+    {
+        get
+        {
+            EnsureConfigured();
+            return _commonFace;
+        }
+    }
 
     private static FontCoverage Coverage(int face)
     {

@@ -28,6 +28,7 @@ public sealed class StatementPdfRenderer
     public byte[] Render(StatementModel statement)
     {
         using var document = new PdfDocument();
+        CompactText.Attach(document);
         document.Info.Title = $"物业服务费对账单 {statement.Household.Code} {ChineseDates.Month(statement.Period)}";
         document.Info.Author = statement.Community.OperatorName;
         document.Info.Creator = "RedProperty.Billing";
