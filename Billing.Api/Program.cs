@@ -1,24 +1,13 @@
 using Hangfire;
-using NodaTime;
 using RedProperty.Billing.Api;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Database;
-using RedProperty.Billing.Infrastructure.Rates;
-using RedProperty.Billing.Infrastructure.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
-var ratesDir = builder.Configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-builder.Services.AddSingleton(_ => BillingDatabase.Open(builder.Configuration, "demo", Console.Out));
-builder.Services.AddSingleton(sp => sp.GetRequiredService<BillingDatabase>().DataSource);
-builder.Services.AddSingleton(_ => RateDirectory.Load(ratesDir));
-builder.Services.AddSingleton(_ => RateDirectory.LoadSubsidies(ratesDir));
-builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
-builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
+builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddBillingAccess(builder.Configuration);
-builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
 // A body that cannot be read is the client's mistake (400), whatever the environment; anything else is ours (500).

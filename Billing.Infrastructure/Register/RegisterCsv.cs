@@ -440,17 +440,9 @@ public static partial class RegisterCsv
 
         private LocalDate? Date(string column, string text)
         {
-            // Excel often re-saves ISO dates as 2022/1/1; accept both spellings.
-            var iso = LocalDatePattern.Iso.Parse(text);
-            if (iso.Success)
+            if (CsvDates.TryParse(text, out var date))
             {
-                return iso.Value;
-            }
-
-            var slashed = LocalDatePattern.CreateWithInvariantCulture("uuuu'/'M'/'d").Parse(text);
-            if (slashed.Success)
-            {
-                return slashed.Value;
+                return date;
             }
 
             Error(column, "csv.date.invalid", $"'{text}' is not a date like 2022-01-01");
