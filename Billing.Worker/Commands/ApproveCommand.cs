@@ -48,7 +48,7 @@ public sealed class ApproveCommand : BillingCommand
         try
         {
             var run = await host.ApproveAndIssueAsync(runId, parse.GetRequiredValue(_by), ct);
-            return run.Status == "issued" ? 0 : 1;
+            return run.State == Core.Runs.RunState.Issued ? 0 : 1;
         }
         catch (RunStateException refused)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NodaTime;
+using RedProperty.Billing.Core.Runs;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Infrastructure.Statements;
 
@@ -42,7 +43,7 @@ public sealed class BillCommand : BillingCommand
         {
             clock.Restart();
             var issued = await host.ApproveAndIssueAsync(draft.Id, by, ct);
-            ok &= draft.Status == "draft" && issued.Status == "issued";
+            ok &= draft.State == RunState.Draft && issued.State == RunState.Issued;
             RunPrinter.Phases(issued, clock.Elapsed);
         }
 

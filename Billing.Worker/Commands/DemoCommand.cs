@@ -54,7 +54,7 @@ public sealed class DemoCommand : BillingCommand
         {
             foreach (var draft in await host.DraftAsync(services, period, null, null, "schedule-demo", RunTrigger.Command, renderPdfs: true, ct))
             {
-                issued &= draft.Status == "draft" && (await host.ApproveAndIssueAsync(draft.Id, "演示财务 (demo finance staff)", ct)).Status == "issued";
+                issued &= draft.State == RunState.Draft && (await host.ApproveAndIssueAsync(draft.Id, "演示财务 (demo finance staff)", ct)).State == RunState.Issued;
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class RunCommand : BillingCommand
         var (operatorCode, communities) = await Scope.CheckAsync(services, parse.GetValue(_operator), parse.GetValue(_communities), ct);
         await using var host = RunHost.Start(services);
         var runs = await host.DraftAsync(services, period, operatorCode, communities, parse.GetValue(_by) ?? Environment.UserName, RunTrigger.Command, renderPdfs: true, ct);
-        return runs.All(r => r.Communities.All(c => c.Status == "drafted")) ? 0 : 1;
+        return runs.All(r => r.Communities.All(c => c.State == Core.Runs.CommunityRunState.Drafted)) ? 0 : 1;
     }
 }
 

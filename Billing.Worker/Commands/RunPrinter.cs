@@ -51,10 +51,10 @@ public static class RunPrinter
     /// <summary>While issuing: only the communities under way (a city has hundreds), and a total for the rest.</summary>
     public static void Progress(RunView r)
     {
-        if (r.Status == "approved")
+        if (r.State == RunState.Approved)
         {
-            var underWay = r.Communities.Where(c => c.Status == "issuing" && c.HouseholdsDone < c.HouseholdsTotal).Select(c => $"{c.Community} {c.HouseholdsDone}/{c.HouseholdsTotal}");
-            var finished = r.Communities.Count(c => c.Status is "issued" or "failed");
+            var underWay = r.Communities.Where(c => c.State == CommunityRunState.Issuing && c.HouseholdsDone < c.HouseholdsTotal).Select(c => $"{c.Community} {c.HouseholdsDone}/{c.HouseholdsTotal}");
+            var finished = r.Communities.Count(c => c.State is CommunityRunState.Issued or CommunityRunState.Failed);
             Console.WriteLine($"  issuing: {r.HouseholdsDone}/{r.HouseholdsTotal} households, {finished}/{r.Communities.Count} communities done; under way: {string.Join(", ", underWay)}");
         }
     }
