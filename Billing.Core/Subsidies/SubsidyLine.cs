@@ -24,6 +24,9 @@ public sealed record SubsidyLineBasis(
     bool Capped,
     FenRounding Rounding) : LineBasis(Rounding)
 {
+    /// <summary>The property-fee line this subsidy pays part of; stored as a reference to that line, so reconciliation never guesses it from positions.</summary>
+    public ChargeLine? Fee { get; init; }
+
     public decimal Uncapped => Method switch
     {
         SubsidyBasis.PerArea => Quantity * Rate * Fraction * Share,
@@ -62,7 +65,7 @@ public static class SubsidyLines
         var share = policy.Basis == SubsidyBasis.PerArea ? basis.Share : 1m;
         var limit = Math.Max(0m, Math.Min(fee.Amount.Yuan, remainingCap));
         var line = new SubsidyLineBasis(policy.VersionId, fee.Amount, policy.Basis, policy.Rate, quantity, share, fraction, daysText,
-            limit, false, policy.Rounding);
+            limit, false, policy.Rounding) { Fee = fee };
         line = line with { Capped = line.Uncapped > limit };
         return new ChargeLine(Kind, Label, policy.VersionId, line.Amount, line);
     }
