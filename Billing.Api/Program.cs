@@ -1,15 +1,10 @@
 using Hangfire;
-using NodaTime;
 using RedProperty.Billing.Api;
 using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Database;
-using RedProperty.Billing.Infrastructure.Rates;
-using RedProperty.Billing.Infrastructure.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
-var ratesDir = builder.Configuration["BILLING_RATES_DIR"] ?? RepositoryPaths.Rates;
-
 // A project-local PostgreSQL cluster is for development; a deployed Api never starts one on its own.
 if (!builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Billing")))
 {
@@ -24,16 +19,9 @@ builder.Services.AddProblemDetails();
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddBillingRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
-builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-builder.Services.AddSingleton(_ => BillingDatabase.Open(builder.Configuration, "demo", Console.Out));
-builder.Services.AddSingleton(sp => sp.GetRequiredService<BillingDatabase>().DataSource);
-builder.Services.AddSingleton(_ => RateDirectory.Load(ratesDir));
-builder.Services.AddSingleton(_ => RateDirectory.LoadSubsidies(ratesDir));
-builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
-builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
+builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
-builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
 app.UseBillingErrors();

@@ -27,6 +27,9 @@ public sealed record SubsidyLineBasis(
     bool Capped,
     FenRounding Rounding) : LineBasis(Rounding)
 {
+    /// <summary>The property-fee line this subsidy pays part of; stored as a reference to that line, so reconciliation never guesses it from positions.</summary>
+    public ChargeLine? Fee { get; init; }
+
     /// <summary>The same order of arithmetic as the fee it belongs to (<see cref="Prorate"/>), so the two cannot round apart.</summary>
     public decimal Uncapped => Method switch
     {
@@ -81,7 +84,7 @@ public static class SubsidyLines
         var share = policy.Basis == SubsidyBasis.PerArea ? basis.Share : 1m;
         var limit = Math.Max(0m, Math.Min(fee.Amount.Yuan, remainingCap));
         var line = new SubsidyLineBasis(policy.VersionId, fee.Amount, policy.Basis, policy.Rate, quantity, share, basis.Days, basis.Denominator, basis.WholeMonth,
-            limit, false, policy.Rounding);
+            limit, false, policy.Rounding) { Fee = fee };
         line = line with { Capped = line.Uncapped > limit };
         return new ChargeLine(Kind, Label, policy.VersionId, line.Amount, line);
     }

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Npgsql;
-using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Access;
 
@@ -8,12 +6,6 @@ namespace RedProperty.Billing.Infrastructure.Access;
 public static class GrantScopes
 {
     /// <summary>Refuses (with the reason) a grant whose scope is not in the register; the database is the configured one.</summary>
-    public static void EnsureExists(IConfiguration configuration, AccessGrant grant)
-    {
-        using var database = BillingDatabase.Open(configuration, "demo", TextWriter.Null);
-        EnsureExistsAsync(database.DataSource, grant).GetAwaiter().GetResult();
-    }
-
     public static async Task EnsureExistsAsync(NpgsqlDataSource db, AccessGrant grant, CancellationToken ct = default)
     {
         var (sql, what) = grant.Role switch

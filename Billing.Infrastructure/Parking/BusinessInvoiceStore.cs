@@ -514,7 +514,7 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                PaymentChannels.TryParse(reader.GetString(1), out var channel);
+                var channel = Database.StoredValues.Channel(reader.GetString(1));
                 var reversal = reader.IsDBNull(6) ? null : new BusinessPaymentReversal(reader.GetString(6), reader.GetFieldValue<LocalDate>(7), reader.GetString(8));
                 payments.Add(new BusinessPayment(reader.GetInt64(0),
                     new BusinessPaymentInput(channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4)), reader.GetString(5), reversal));

@@ -224,7 +224,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
                 return null;
             }
 
-            PaymentChannels.TryParse(reader.GetString(1), out var channel);
+            var channel = Database.StoredValues.Channel(reader.GetString(1));
             input = new PaymentInput(reader.GetString(0), channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4));
             (communityName, operatorName, reversed) = (reader.GetString(5), reader.GetString(6), reader.GetBoolean(7));
         }
@@ -325,7 +325,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                PaymentChannels.TryParse(reader.GetString(2), out var channel);
+                var channel = Database.StoredValues.Channel(reader.GetString(2));
                 Add(payments, reader.GetString(0), new Payment(reader.GetInt64(1), channel, reader.GetString(3), reader.GetFieldValue<LocalDate>(4),
                     new Money(reader.GetDecimal(5)), reader.GetBoolean(6)));
             }

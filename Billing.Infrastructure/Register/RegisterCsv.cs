@@ -324,8 +324,15 @@ public static partial class RegisterCsv
         {
             TrimOptions = TrimOptions.Trim,
             DetectDelimiter = false,
-            BadDataFound = null,
             MissingFieldFound = null,
+        };
+        // A stray or unclosed quote shifts every later field, so the row is reported, not guessed at.
+        int? badRow = null;
+        config.BadDataFound = bad =>
+        {
+            badRow = bad.Context.Parser?.Row ?? 0;
+            errors.Add(new InputError(source, badRow.Value, null, "csv.quote.invalid",
+                $"bad quoting near {Shorten(bad.Field)}: a field with a quote must be quoted as a whole, with the quote doubled (\"\")"));
         };
         using var csv = new CsvReader(reader, config);
         if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null)
@@ -349,6 +356,11 @@ public static partial class RegisterCsv
         while (csv.Read())
         {
             var fields = csv.Parser.Record ?? [];
+            if (badRow == csv.Parser.Row)
+            {
+                continue;
+            }
+
             if (fields.All(string.IsNullOrWhiteSpace))
             {
                 continue;
@@ -356,6 +368,12 @@ public static partial class RegisterCsv
 
             yield return new CsvRow(source, csv.Parser.Row, fields, index, errors);
         }
+    }
+
+    private static string Shorten(string field)
+    {
+        var text = field.ReplaceLineEndings(" ");
+        return text.Length <= 40 ? $"'{text}'" : $"'{text[..40]}…'";
     }
 
     private sealed partial class CsvRow(string source, int number, string[] fields, Dictionary<string, int> index, List<InputError> errors)
@@ -440,17 +458,9 @@ public static partial class RegisterCsv
 
         private LocalDate? Date(string column, string text)
         {
-            // Excel often re-saves ISO dates as 2022/1/1; accept both spellings.
-            var iso = LocalDatePattern.Iso.Parse(text);
-            if (iso.Success)
+            if (CsvDates.TryParse(text, out var date))
             {
-                return iso.Value;
-            }
-
-            var slashed = LocalDatePattern.CreateWithInvariantCulture("uuuu'/'M'/'d").Parse(text);
-            if (slashed.Success)
-            {
-                return slashed.Value;
+                return date;
             }
 
             Error(column, "csv.date.invalid", $"'{text}' is not a date like 2022-01-01");

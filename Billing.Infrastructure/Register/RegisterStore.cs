@@ -135,7 +135,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         {
             while (await reader.ReadAsync(ct))
             {
-                BuildingTypes.TryParse(reader.GetString(2), out var type);
+                var type = Database.StoredValues.BuildingType(reader.GetString(2));
                 if (!buildings.TryGetValue(reader.GetString(0), out var map))
                 {
                     buildings[reader.GetString(0)] = map = new Dictionary<string, BuildingType>(StringComparer.Ordinal);
@@ -157,7 +157,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         while (await rows.ReadAsync(ct))
         {
             var code = rows.GetString(0);
-            BuildingTypes.TryParse(rows.GetString(9), out var defaultType);
+            var defaultType = Database.StoredValues.BuildingType(rows.GetString(9));
             result.Add(new Community(
                 new CommunityCode(code), rows.GetString(1), rows.GetString(2), rows.GetString(3),
                 rows.IsDBNull(4) ? null : rows.GetString(4), rows.GetString(5), rows.GetString(6), rows.GetString(7),
@@ -202,7 +202,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                Occupancies.TryParse(reader.GetString(2), out var status);
+                var status = Database.StoredValues.Occupancy(reader.GetString(2));
                 Add(occupancy, reader.GetString(0), new Dated<Occupancy>(reader.GetFieldValue<LocalDate>(1), status));
             }
         }

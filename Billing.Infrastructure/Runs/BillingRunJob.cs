@@ -68,9 +68,9 @@ public sealed class BillingRunJob(
     {
         var scope = new RunScope(runId, community);
         var (period, status, _) = await RunAsync(runId, ct);
-        if (status != "drafting")
+        if (status != RunState.Drafting)
         {
-            return $"run {runId} is {status}; nothing to draft";
+            return $"run {runId} is {RunLifecycle.Name(status)}; nothing to draft";
         }
 
         await using var heartbeat = await RunHeartbeat.StartAsync(dataSource, runId, community, liveness.Heartbeat, ct);
@@ -84,9 +84,9 @@ public sealed class BillingRunJob(
             var problem = bill is null ? $"community {community} is not in the register" : string.Join(Environment.NewLine, bill.Problems);
             await ExecuteAsync(connection, tx, scope,
                 """
-                update billing_run_community set status = 'failed', problem = @problem, worker = @worker, updated_at = now()
-                where run_id = @run and community_code = @c and status in ('pending', 'drafted', 'failed')
-                """, ct, ("problem", problem));
+                update billing_run_community set status = @to, problem = @problem, worker = @worker, updated_at = now()
+                where run_id = @run and community_code = @c and status = any(@from)
+                """, ct, ("problem", problem), To(CommunityRunState.Failed), DraftableFrom);
             outcome = $"{community}: failed: {problem}";
         }
         else
@@ -103,20 +103,20 @@ public sealed class BillingRunJob(
             await ExecuteAsync(connection, tx, scope,
                 """
                 update billing_run_community
-                set status = 'drafted', draft_fingerprint = @fingerprint, households_total = @households, households_done = @households,
+                set status = @to, draft_fingerprint = @fingerprint, households_total = @households, households_done = @households,
                     problem = null, worker = @worker, updated_at = now()
-                where run_id = @run and community_code = @c and status in ('pending', 'drafted', 'failed')
-                """, ct, ("fingerprint", draft.Fingerprint), ("households", draft.Households));
+                where run_id = @run and community_code = @c and status = any(@from)
+                """, ct, ("fingerprint", draft.Fingerprint), ("households", draft.Households), To(CommunityRunState.Drafted), DraftableFrom);
             outcome = $"{community}: {draft.Households} statements drafted, {draft.Total.ToFenString()} yuan";
         }
 
         // The last community to finish moves the run on; the guard makes that happen once.
         await ExecuteAsync(connection, tx, scope,
             """
-            update billing_run set status = 'draft', drafted_at = now()
-            where id = @run and status = 'drafting'
-              and not exists (select 1 from billing_run_community where run_id = @run and status = 'pending')
-            """, ct);
+            update billing_run set status = @to, drafted_at = now()
+            where id = @run and status = any(@from)
+              and not exists (select 1 from billing_run_community where run_id = @run and status = @pending)
+            """, ct, To(RunState.Draft), From(RunState.Draft), ("pending", RunLifecycle.Name(CommunityRunState.Pending)));
         await tx.CommitAsync(ct);
         return outcome;
     }
@@ -127,12 +127,12 @@ public sealed class BillingRunJob(
     {
         var scope = new RunScope(runId, community);
         var (period, status, renderPdfs) = await RunAsync(runId, ct);
-        if (status != "approved")
+        if (status != RunState.Approved)
         {
-            return $"run {runId} is {status}; nothing to issue";
+            return $"run {runId} is {RunLifecycle.Name(status)}; nothing to issue";
         }
 
-        var approved = await ApprovedFingerprintAsync(runId, community, ["drafted", "issuing"], ct);
+        var approved = await ApprovedFingerprintAsync(runId, community, RunLifecycle.From(CommunityRunState.Issuing), ct);
         if (approved is null)
         {
             return $"{community}: already issued or not approved";
@@ -175,8 +175,8 @@ public sealed class BillingRunJob(
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             await ExecuteAsync(connection, null, scope,
-                "update billing_run_community set status = 'issuing', problem = null, worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status in ('drafted', 'issuing')",
-                ct);
+                "update billing_run_community set status = @to, problem = null, worker = @worker, updated_at = now() where run_id = @run and community_code = @c and status = any(@from)",
+                ct, To(CommunityRunState.Issuing), From(CommunityRunState.Issuing));
         }
 
         var computing = System.Diagnostics.Stopwatch.StartNew();
@@ -188,8 +188,8 @@ public sealed class BillingRunJob(
             const string problem = "The register, rates, scores, points or parking changed since this draft was approved, so it was not issued. Draft the month again and approve the new run.";
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await ExecuteAsync(connection, null, scope,
-                "update billing_run_community set status = 'failed', problem = @problem, updated_at = now() where run_id = @run and community_code = @c and status = 'issuing'",
-                ct, ("problem", problem));
+                "update billing_run_community set status = @to, problem = @problem, updated_at = now() where run_id = @run and community_code = @c and status = @issuing",
+                ct, ("problem", problem), To(CommunityRunState.Failed), ("issuing", RunLifecycle.Name(CommunityRunState.Issuing)));
             return $"{community}: not issued: {problem}";
         }
 
@@ -206,21 +206,23 @@ public sealed class BillingRunJob(
             await ExecuteAsync(connection, tx, scope,
                 """
                 update billing_run_community rc
-                set status = 'issued', problem = null, statements_new = mine.n, statements_existing = rc.households_total - mine.n,
+                set status = @to, problem = null, statements_new = mine.n, statements_existing = rc.households_total - mine.n,
                     households_done = rc.households_total, worker = @worker, updated_at = now(),
                     compute_ms = @compute_ms, store_ms = @store_ms, render_ms = @render_ms
                 from (select count(*)::int as n from statement where run_id = @run and community_code = @c) mine
-                where rc.run_id = @run and rc.community_code = @c and rc.status = 'issuing'
+                where rc.run_id = @run and rc.community_code = @c and rc.status = any(@from)
                 """, ct,
+                To(CommunityRunState.Issued),
+                From(CommunityRunState.Issued),
                 ("compute_ms", (int)computing.ElapsedMilliseconds),
                 ("store_ms", (int)stored.Storing.TotalMilliseconds),
                 ("render_ms", (int)stored.Rendering.TotalMilliseconds));
             await ExecuteAsync(connection, tx, scope,
                 """
-                update billing_run set status = 'issued', issued_at = now()
-                where id = @run and status = 'approved'
-                  and not exists (select 1 from billing_run_community where run_id = @run and status <> 'issued')
-                """, ct);
+                update billing_run set status = @to, issued_at = now()
+                where id = @run and status = any(@from)
+                  and not exists (select 1 from billing_run_community where run_id = @run and status <> @issued)
+                """, ct, To(RunState.Issued), From(RunState.Issued), ("issued", RunLifecycle.Name(CommunityRunState.Issued)));
             await tx.CommitAsync(ct);
         }
 
@@ -238,12 +240,12 @@ public sealed class BillingRunJob(
     public async Task<string> RenderAsync(long runId, string community, CancellationToken ct)
     {
         var (period, status, _) = await RunAsync(runId, ct);
-        if (status != "issued")
+        if (status != RunState.Issued)
         {
-            return $"run {runId} is {status}; there are no issued statements to draw";
+            return $"run {runId} is {RunLifecycle.Name(status)}; there are no issued statements to draw";
         }
 
-        var approved = await ApprovedFingerprintAsync(runId, community, ["issued"], ct);
+        var approved = await ApprovedFingerprintAsync(runId, community, [CommunityRunState.Issued], ct);
         var bill = await BillAsync(period, community, ct);
         if (approved is null || !IsApproved(bill, approved))
         {
@@ -253,6 +255,17 @@ public sealed class BillingRunJob(
 
         return $"{community}: {await new StatementStore(dataSource).RenderAsync(bill, runId, renderer, ct)} PDFs drawn";
     }
+
+    // A draft (or its failure) may be recorded wherever drafting may happen: the states a community can become drafted from.
+    private static (string, object) DraftableFrom => From(CommunityRunState.Drafted);
+
+    private static (string, object) To(RunState state) => ("to", RunLifecycle.Name(state));
+
+    private static (string, object) To(CommunityRunState state) => ("to", RunLifecycle.Name(state));
+
+    private static (string, object) From(RunState to) => ("from", RunLifecycle.Names(RunLifecycle.From(to)));
+
+    private static (string, object) From(CommunityRunState to) => ("from", RunLifecycle.Names(RunLifecycle.From(to)));
 
     private async Task<CommunityBill?> BillAsync(YearMonth period, string community, CancellationToken ct)
     {
@@ -265,13 +278,13 @@ public sealed class BillingRunJob(
         return null;
     }
 
-    private async Task<(YearMonth Period, string Status, bool RenderPdfs)> RunAsync(long runId, CancellationToken ct)
+    private async Task<(YearMonth Period, RunState Status, bool RenderPdfs)> RunAsync(long runId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("select period, status, render_pdfs from billing_run where id = @id");
         cmd.Parameters.AddWithValue("id", runId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
-            ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), reader.GetString(1), reader.GetBoolean(2))
+            ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), RunLifecycle.ParseRun(reader.GetString(1)), reader.GetBoolean(2))
             : throw new InvalidOperationException($"There is no billing run {runId}.");
     }
 
@@ -284,13 +297,13 @@ public sealed class BillingRunJob(
     }
 
     /// <summary>The fingerprint finance staff approved for a community, while it is in one of <paramref name="statuses"/>.</summary>
-    private async Task<string?> ApprovedFingerprintAsync(long runId, string community, string[] statuses, CancellationToken ct)
+    private async Task<string?> ApprovedFingerprintAsync(long runId, string community, IReadOnlyList<CommunityRunState> statuses, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
             "select draft_fingerprint from billing_run_community where run_id = @run and community_code = @c and status = any(@statuses)");
         cmd.Parameters.AddWithValue("run", runId);
         cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("statuses", statuses);
+        cmd.Parameters.AddWithValue("statuses", RunLifecycle.Names(statuses));
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 

@@ -26,7 +26,7 @@ public sealed class RunStateException(string message) : Exception(message);
 
 public sealed record RunCommunityView(
     string Community,
-    string Status,
+    CommunityRunState State,
     int? HouseholdsTotal,
     int HouseholdsDone,
     int StatementsNew,
@@ -37,6 +37,9 @@ public sealed record RunCommunityView(
     int PdfsDone = 0,
     IssueTimings? Timings = null)
 {
+    /// <summary>The state's name, as stored and shown.</summary>
+    public string Status => RunLifecycle.Name(State);
+
     public Money Total => Money.Sum(Totals.Select(t => t.Amount));
 }
 
@@ -51,7 +54,7 @@ public sealed record RunView(
     long Id,
     string OperatorCode,
     YearMonth Period,
-    string Status,
+    RunState State,
     string Trigger,
     string RequestedBy,
     Instant StartedAt,
@@ -61,6 +64,9 @@ public sealed record RunView(
     Instant? IssuedAt,
     IReadOnlyList<RunCommunityView> Communities)
 {
+    /// <summary>The state's name, as stored and shown.</summary>
+    public string Status => RunLifecycle.Name(State);
+
     public int HouseholdsTotal => Communities.Sum(c => c.HouseholdsTotal ?? 0);
 
     public int HouseholdsDone => Communities.Sum(c => c.HouseholdsDone);
@@ -87,7 +93,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         await using (var cmd = new NpgsqlCommand(
             """
             insert into billing_run (period, operator_code, status, requested_by, trigger, render_pdfs)
-            values (@p, @o, 'drafting', @by, @trigger, @render)
+            values (@p, @o, @drafting, @by, @trigger, @render)
             on conflict (operator_code, period) where trigger = 'schedule' do nothing
             returning id
             """, connection, tx))
@@ -97,6 +103,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
             cmd.Parameters.AddWithValue("by", request.RequestedBy);
             cmd.Parameters.AddWithValue("trigger", request.Trigger.ToString().ToLowerInvariant());
             cmd.Parameters.AddWithValue("render", request.RenderPdfs);
+            cmd.Parameters.AddWithValue("drafting", RunLifecycle.Name(RunState.Drafting));
             runId = await cmd.ExecuteScalarAsync(ct) as long?;
         }
 
@@ -145,16 +152,18 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand(
             """
-            update billing_run set status = 'approved', approved_by = @by, approved_at = now()
-            where id = @id and status = 'draft'
-              and not exists (select 1 from billing_run_community where run_id = @id and status <> 'drafted')
+            update billing_run set status = @to, approved_by = @by, approved_at = now()
+            where id = @id and status = any(@from)
+              and not exists (select 1 from billing_run_community where run_id = @id and status <> @drafted)
             """, connection, tx))
         {
             cmd.Parameters.AddWithValue("id", runId);
             cmd.Parameters.AddWithValue("by", approvedBy);
+            Guard(cmd, RunState.Approved);
+            cmd.Parameters.AddWithValue("drafted", RunLifecycle.Name(CommunityRunState.Drafted));
             if (await cmd.ExecuteNonQueryAsync(ct) == 0)
             {
-                throw new RunStateException(await WhyNotAsync(connection, tx, runId, "approved", ct));
+                throw new RunStateException(await WhyNotAsync(connection, tx, runId, RunState.Approved, ct));
             }
         }
 
@@ -186,11 +195,12 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     public async Task CancelAsync(long runId, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("update billing_run set status = 'cancelled' where id = @id and status in ('drafting', 'draft', 'approved')", connection);
+        await using var cmd = new NpgsqlCommand("update billing_run set status = @to where id = @id and status = any(@from)", connection);
         cmd.Parameters.AddWithValue("id", runId);
+        Guard(cmd, RunState.Cancelled);
         if (await cmd.ExecuteNonQueryAsync(ct) == 0)
         {
-            throw new RunStateException(await WhyNotAsync(connection, null, runId, "cancelled", ct));
+            throw new RunStateException(await WhyNotAsync(connection, null, runId, RunState.Cancelled, ct));
         }
     }
 
@@ -208,7 +218,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
             check.Parameters.AddWithValue("id", runId);
             if (await check.ExecuteScalarAsync(ct) as string != "approved")
             {
-                throw new RunStateException(await WhyNotAsync(connection, tx, runId, "retried", ct));
+                throw new RunStateException($"Run {runId} is not approved: only the failed communities of an approved run can be issued again.");
             }
         }
 
@@ -284,7 +294,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         while (await reader.ReadAsync(ct))
         {
             var (runId, community) = (reader.GetInt64(0), reader.GetString(2));
-            if (reader.GetString(1) == "drafting")
+            if (RunLifecycle.ParseRun(reader.GetString(1)) == RunState.Drafting)
             {
                 EnqueueDrafts(jobs, runId, [community]);
             }
@@ -427,7 +437,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     }
 
     /// <summary>A run has finished its draft phase when no community is still pending.</summary>
-    public static bool Drafted(RunView run) => run.Status != "drafting";
+    public static bool Drafted(RunView run) => RunLifecycle.IsDrafted(run.State);
 
     /// <summary>The issued runs and communities of a month whose statements still have no PDF, with how many lack one.</summary>
     public async Task<IReadOnlyList<(long RunId, string Community, int Missing)>> UndrawnAsync(YearMonth period, string? operatorCode, CancellationToken ct = default)
@@ -452,8 +462,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         return result;
     }
 
-    public static bool Issued(RunView run) =>
-        run.Status is "issued" or "cancelled" || (run.Status == "approved" && run.Communities.All(c => c.Status is "issued" or "failed"));
+    public static bool Issued(RunView run) => RunLifecycle.IsSettled(run.State, run.Communities.Select(c => c.State));
 
     /// <summary>One operator's latest runs, newest first (what its finance staff see on the dashboard).</summary>
     public async Task<IReadOnlyList<RunView>> RecentAsync(string operatorCode, int limit, CancellationToken ct = default) =>
@@ -527,7 +536,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
 
                 list.Add(new RunCommunityView(
                     code,
-                    reader.GetString(2),
+                    RunLifecycle.ParseCommunity(reader.GetString(2)),
                     reader.IsDBNull(3) ? null : reader.GetInt32(3),
                     reader.GetInt32(4),
                     reader.GetInt32(5),
@@ -558,7 +567,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
                     id,
                     reader.GetString(1),
                     reader.GetFieldValue<LocalDate>(2).ToYearMonth(),
-                    reader.GetString(3),
+                    RunLifecycle.ParseRun(reader.GetString(3)),
                     reader.GetString(4),
                     reader.GetString(5),
                     reader.GetFieldValue<Instant>(6),
@@ -623,25 +632,42 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         return wanted.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
-    private static async Task<string> WhyNotAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long runId, string wanted, CancellationToken ct)
+    /// <summary>The update moves the run to <paramref name="to"/> only from a state the lifecycle allows it from.</summary>
+    private static void Guard(NpgsqlCommand cmd, RunState to)
+    {
+        cmd.Parameters.AddWithValue("to", RunLifecycle.Name(to));
+        cmd.Parameters.AddWithValue("from", RunLifecycle.Names(RunLifecycle.From(to)));
+    }
+
+    /// <summary>Why a guarded update moved nothing, in the lifecycle's words.</summary>
+    private static async Task<string> WhyNotAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long runId, RunState wanted, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             """
-            select r.status, string_agg(c.community_code || ' ' || c.status || coalesce(': ' || c.problem, ''), '; ' order by c.community_code)
-                filter (where c.status <> 'drafted')
+            select r.status, coalesce(array_agg(c.status order by c.community_code) filter (where c.status is not null), '{}'),
+                   string_agg(c.community_code || ' ' || c.status || coalesce(': ' || c.problem, ''), '; ' order by c.community_code)
+                       filter (where c.status <> @drafted)
             from billing_run r left join billing_run_community c on c.run_id = r.id
             where r.id = @id group by r.status
             """, connection, tx);
         cmd.Parameters.AddWithValue("id", runId);
+        cmd.Parameters.AddWithValue("drafted", RunLifecycle.Name(CommunityRunState.Drafted));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return $"There is no billing run {runId}.";
         }
 
-        var status = reader.GetString(0);
-        return status == "draft" && !reader.IsDBNull(1)
-            ? $"Run {runId} cannot be {wanted}: not every community drafted ({reader.GetString(1)}). Fix the data and start a new run, or start one without those communities."
-            : $"Run {runId} is {status}; it cannot be {wanted} now.";
+        var state = RunLifecycle.ParseRun(reader.GetString(0));
+        var communities = reader.GetFieldValue<string[]>(1).Select(RunLifecycle.ParseCommunity).ToList();
+        var refused = RunLifecycle.Check(runId, state, wanted, communities);
+        if (refused is null)
+        {
+            return $"Run {runId} changed meanwhile; look at it again.";
+        }
+
+        return state == RunState.Draft && !reader.IsDBNull(2)
+            ? $"{refused.Reason.TrimEnd('.')} ({reader.GetString(2)}). Fix the data and start a new run, or start one without those communities."
+            : refused.Reason;
     }
 }

@@ -176,7 +176,7 @@ internal static class StatementRows
 
         await using var copy = await connection.BeginBinaryImportAsync(
             """
-            copy district_invoice_line (statement_id, line_no, household_code, community_code, district, period, policy_version,
+            copy district_invoice_line (statement_id, line_no, fee_line_no, household_code, community_code, district, period, policy_version,
                 standard_amount, district_amount, formula) from stdin (format binary)
             """, ct);
         foreach (var (s, id, lines) in subsidised)
@@ -187,6 +187,7 @@ internal static class StatementRows
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(no, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(FeeLineNo(s, subsidy), NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(s.Household.Code.Value, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(s.Community.Code.Value, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(s.Community.District, NpgsqlDbType.Text, ct);
@@ -199,5 +200,19 @@ internal static class StatementRows
         }
 
         await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>The number of the fee line a subsidy line pays part of, as the statement stores it (1-based).</summary>
+    private static int FeeLineNo(StatementModel statement, Core.Subsidies.SubsidyLineBasis subsidy)
+    {
+        for (var i = 0; i < statement.Lines.Count; i++)
+        {
+            if (subsidy.Fee is not null && statement.Lines[i].Equals(subsidy.Fee))
+            {
+                return i + 1;
+            }
+        }
+
+        throw new InvalidOperationException($"Statement {statement.Number} has a subsidy line whose property-fee line is not on it.");
     }
 }

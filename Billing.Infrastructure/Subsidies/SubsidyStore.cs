@@ -235,7 +235,7 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
                    count(*) filter (where f.amount is distinct from d.standard_amount or f.kind is distinct from 'property_fee'),
                    max(d.policy_version)
             from district_invoice_line d
-            left join statement_line f on f.statement_id = d.statement_id and f.line_no = d.line_no - 1
+            left join statement_line f on f.statement_id = d.statement_id and f.line_no = d.fee_line_no
             where d.community_code = @c and d.period = @p
             """, connection, tx))
         {

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RedProperty.Billing.Infrastructure.Runs;
+
+namespace RedProperty.Billing.Worker.Commands;
+
+/// <summary>`cancel`: drop a run not yet issued, or an approved one stuck on a failed community; what it issued stays issued.</summary>
+public sealed class CancelCommand : BillingCommand
+{
+    private readonly Option<long> _run = CommandOptions.RunNumber();
+
+    public CancelCommand()
+        : base("cancel", "drop a run not yet issued (what it issued stays issued)")
+    {
+        Options.Add(_run);
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, IServiceProvider services, CancellationToken ct)
+    {
+        var runId = parse.GetValue(_run);
+        var runs = new BillingRuns(services.GetRequiredService<NpgsqlDataSource>());
+        if (await runs.GetAsync(runId, ct) is null)
+        {
+            throw new CommandException($"There is no run {runId}; `Billing.Worker runs` lists them.");
+        }
+
+        try
+        {
+            await runs.CancelAsync(runId, ct);
+        }
+        catch (RunStateException refused)
+        {
+            throw new CommandException(refused.Message);
+        }
+
+        RunPrinter.Run((await runs.GetAsync(runId, ct))!);
+        return 0;
+    }
+}

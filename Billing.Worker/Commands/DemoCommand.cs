@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NodaTime;
+using RedProperty.Billing.Core.Runs;
+using RedProperty.Billing.Infrastructure;
+using RedProperty.Billing.Infrastructure.Accounts;
+using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Runs;
+using RedProperty.Billing.Infrastructure.Statements;
+
+namespace RedProperty.Billing.Worker.Commands;
+
+/// <summary>
+/// `demo`: the whole month on the Heze sample communities, as finance staff would do it: import,
+/// bill through Hangfire, statements, subsidy reconciliation, payments, arrears and accounts.
+/// </summary>
+public sealed class DemoCommand : BillingCommand
+{
+    private readonly Option<YearMonth?> _period = CommandOptions.OptionalPeriod("the month to bill, yyyy-MM (default: last month)");
+    private readonly Option<string> _out = CommandOptions.OutDirectory("statements");
+
+    public DemoCommand()
+        : base("demo", "import the sample communities, bill a month through Hangfire, write the PDF statements and print a summary")
+    {
+        Options.Add(_period);
+        Options.Add(_out);
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, IServiceProvider services, CancellationToken ct)
+    {
+        var total = Stopwatch.StartNew();
+        var clock = services.GetRequiredService<IClock>();
+        var period = parse.GetValue(_period) ?? BillingDay.LastMonth(clock);
+        var outDir = parse.GetRequiredValue(_out);
+        Console.WriteLine($"RedProperty.Billing demo: billing {BillingPeriod.Format(period)} for the Heze sample communities");
+
+        var rates = services.GetRequiredService<Core.Rates.RateCatalog>();
+        RunPrinter.Rates(rates);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var register = new RegisterStore(dataSource);
+        var imported = await register.ImportAsync(RegisterFiles.ReadFolder(Path.Combine(RepositoryPaths.Samples, "heze")), BillingDay.Today(clock), rates, ct);
+        RunPrinter.Import(imported);
+
+        await DemoSamples.PointsAsync(services, period);
+        await DemoSamples.ParkingAsync(services, period);
+        RunPrinter.Subsidies(services.GetRequiredService<Core.Subsidies.SubsidyCatalog>());
+
+        // Two Hangfire servers share the run's community jobs, as two Worker processes on two machines would.
+        var issued = true;
+        await using (var host = RunHost.Start(services, ["worker-a", "worker-b"], workersPerServer: 1))
+        {
+            foreach (var draft in await host.DraftAsync(services, period, null, null, "schedule-demo", RunTrigger.Command, renderPdfs: true, ct))
+            {
+                issued &= draft.State == RunState.Draft && (await host.ApproveAndIssueAsync(draft.Id, "演示财务 (demo finance staff)", ct)).State == RunState.Issued;
+            }
+        }
+
+        var store = new StatementStore(dataSource);
+        var written = await store.ExportPdfsAsync(period, outDir, ct);
+        RunPrinter.Summary(period, await store.TotalsAsync(period, ct), written, outDir);
+
+        await ScoresCommand.RecordAsync(services, Path.Combine(RepositoryPaths.Samples, "heze", "scores.csv"));
+        var communities = await register.CommunitiesAsync(ct);
+        foreach (var district in communities.Select(c => c.District).Distinct())
+        {
+            await ReconcileCommand.WriteAsync(services, district, period, Path.Combine(RepositoryPaths.Root, "out", "reconciliation"));
+        }
+
+        // The sample payments are for October 2026's statements; for other months they are simply early credit.
+        var (recorded, duplicates) = await PaymentsCommand.ImportAsync(services, Path.Combine(RepositoryPaths.Samples, "heze", "payments.csv"), null, ct);
+        Console.WriteLine();
+        Console.WriteLine($"Payments: {recorded} recorded, {duplicates} already recorded and ignored");
+        var asOf = BillingDay.Today(clock);
+        await CollectionCommand.PrintAsync(services, period, asOf, ct);
+        Console.WriteLine();
+        Console.WriteLine($"Arrears as of {asOf:yyyy-MM-dd}");
+        foreach (var community in communities)
+        {
+            await ArrearsCommand.WriteAsync(services, community, asOf, Path.Combine(RepositoryPaths.Root, "out", "arrears"), ct);
+        }
+
+        // The notice-board accounts (明白账) of the month, as finance staff would publish them.
+        var accountsDir = Path.Combine(RepositoryPaths.Root, "out", "accounts");
+        Directory.CreateDirectory(accountsDir);
+        Console.WriteLine();
+        Console.WriteLine($"Community accounts (明白账) for {BillingPeriod.Format(period)} -> {accountsDir}");
+        foreach (var community in communities)
+        {
+            var accounts = (await new CommunityAccountsStore(dataSource).ReadAsync(community.Code.Value, period, ct))!;
+            await File.WriteAllBytesAsync(Path.Combine(accountsDir, $"{community.Code.Value}-{BillingPeriod.Format(period)}-accounts.pdf"), CommunityAccountsPdf.Render(accounts), ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {community.Code.Value,-12} income {accounts.TotalIncome.Yuan,10:0.00}  spending {accounts.TotalSpending.Yuan,10:0.00}  balance {accounts.Balance.Yuan,10:0.00}"));
+        }
+
+        Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
+        return issued ? 0 : 1;
+    }
+}
