@@ -49,7 +49,7 @@ public class BadArgumentTests
         { "accounts --community HZ-FXY", "Option '--period' is required." },
         { "generate --communities 0 --out x", "--communities: '0' is not a whole number of at least 1." },
         { "generate --communities 3", "Option '--out' is required." },
-        { "token --role finance --scope TCJY --days 400", "--days: '400' is not a whole number from 1 to 366." },
+        { "token --role finance --scope TCJY --days 400", "--days: '400' is not a whole number from 1 to 30." },
         { "token --role financ --scope TCJY", "--role: 'financ' is not finance or resident or district. Did you mean 'finance'?" },
         { "serve --workers many", "--workers: 'many' is not a whole number from 1 to 256." },
         { "migrate --force", "Unknown option '--force' for 'migrate'." },

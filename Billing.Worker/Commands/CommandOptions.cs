@@ -187,6 +187,24 @@ public static class CommandOptions
         r.AddError($"--period: '{text}' is not a month like 2026-10.");
         return null;
     }
+
+    /// <summary>A run number as `run` and `runs` print it.</summary>
+    public static Option<long> RunNumber() => new("--run")
+    {
+        Description = "the run number `run` printed",
+        Required = true,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                return id;
+            }
+
+            r.AddError($"--run: '{text}' is not a run number like 12.");
+            return 0;
+        },
+    };
 }
 
 /// <summary>Options whose values are a fixed set of words, parsed by the domain's own parser.</summary>
@@ -209,21 +227,4 @@ public static class ChoiceOptions
         },
     };
 
-    /// <summary>A run number as `run` and `runs` print it.</summary>
-    public static Option<long> RunNumber() => new("--run")
-    {
-        Description = "the run number `run` printed",
-        Required = true,
-        CustomParser = r =>
-        {
-            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
-            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
-            {
-                return id;
-            }
-
-            r.AddError($"--run: '{text}' is not a run number like 12.");
-            return 0;
-        },
-    };
 }
