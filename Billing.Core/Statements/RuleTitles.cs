@@ -1,0 +1,59 @@
+using NodaTime;
+
+namespace RedProperty.Billing.Core.Statements;
+
+/// <summary>
+/// The Chinese names of the rules a line was priced from, as residents should read them
+/// ("菏泽开发区老旧小区物业服务收费标准（星级）"), in place of the version ids the data uses
+/// ("heze-kaifaqu@2022-01-01"). The id itself stays in small print and in the stored line.
+/// </summary>
+public sealed class RuleTitles
+{
+    private readonly Dictionary<string, string> byVersion = new(StringComparer.Ordinal);
+    private readonly Points.PointsCatalogues points;
+
+    public RuleTitles(Rates.RateCatalog? rates, Subsidies.SubsidyCatalog? subsidies, Points.PointsCatalogues? points, Parking.ParkingRateBook? parking)
+    {
+        foreach (var v in rates?.Versions ?? [])
+        {
+            byVersion[v.VersionId] = v.Title;
+        }
+
+        foreach (var v in subsidies?.Versions ?? [])
+        {
+            byVersion[v.VersionId] = v.Title;
+        }
+
+        foreach (var v in points?.Versions ?? [])
+        {
+            byVersion[v.VersionId] = v.Title;
+        }
+
+        foreach (var v in parking?.Versions ?? [])
+        {
+            byVersion[v.VersionId] = v.Title ?? "共享停车收费标准";
+        }
+
+        this.points = points ?? Points.PointsCatalogues.Empty;
+    }
+
+    public static RuleTitles None { get; } = new(null, null, null, null);
+
+    /// <summary>What a line's source is called on a document; never an id.</summary>
+    public string Of(Fees.ChargeLine line, string operatorCode, LocalDate on)
+    {
+        if (byVersion.TryGetValue(line.RateVersion, out var title))
+        {
+            return title;
+        }
+
+        return line.Kind switch
+        {
+            Points.PointsCredit.Kind => points.For(operatorCode, on)?.Title ?? "志愿积分兑换目录",
+            Corrections.StatementAdjustments.Kind => "财务更正记录",
+            Subsidies.SubsidyLines.Kind => "政府补贴政策",
+            Parking.ParkingLines.PermitKind or Parking.ParkingLines.ReductionKind => "共享停车收费标准",
+            _ => "物业服务收费标准",
+        };
+    }
+}
