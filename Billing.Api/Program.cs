@@ -43,6 +43,7 @@ app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "RedProp
 app.MapHealthApi();
 app.MapRegisterApi();
 app.MapDistrictFinanceApi();
+app.MapDistrictDeskApi();
 app.MapPaymentsApi();
 app.MapPointsApi();
 app.MapReadApi();

@@ -521,12 +521,7 @@ public static partial class Cli
 
     private static async Task WriteArrearsAsync(BillingDatabase database, string community, LocalDate asOf, string outDir)
     {
-        var store = new Infrastructure.Payments.PaymentStore(database.DataSource);
-        var arrears = await store.ArrearsAsync(community, asOf);
-        var info = (await new RegisterStore(database.DataSource).CommunitiesAsync()).Single(c => c.Code.Value == community);
-        Directory.CreateDirectory(outDir);
-        await File.WriteAllTextAsync(Path.Combine(outDir, $"{community}-arrears.csv"), Infrastructure.Payments.PaymentDocuments.ArrearsCsv(arrears), new System.Text.UTF8Encoding(true));
-        await File.WriteAllBytesAsync(Path.Combine(outDir, $"{community}-reminders.pdf"), Infrastructure.Payments.PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, asOf, arrears));
+        var arrears = await Infrastructure.Payments.ArrearsFiles.WriteAsync(database.DataSource, community, asOf, outDir);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {community,-12} {arrears.Count,4} households overdue, {Core.Money.Sum(arrears.Select(a => a.Position.Open)).Yuan,10:0.00} yuan open -> {outDir}/{community}-arrears.csv, -reminders.pdf"));
     }

@@ -9,29 +9,33 @@ namespace RedProperty.Billing.Core.Statements;
 /// </summary>
 public sealed class RuleTitles
 {
-    private readonly Dictionary<string, string> byVersion = new(StringComparer.Ordinal);
+    // Kept apart by kind of rule: a rate book and a subsidy policy may share a name and a date.
+    private readonly Dictionary<string, string> rateBooks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> policies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> catalogues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> parkingBooks = new(StringComparer.Ordinal);
     private readonly Points.PointsCatalogues points;
 
     public RuleTitles(Rates.RateCatalog? rates, Subsidies.SubsidyCatalog? subsidies, Points.PointsCatalogues? points, Parking.ParkingRateBook? parking)
     {
         foreach (var v in rates?.Versions ?? [])
         {
-            byVersion[v.VersionId] = v.Title;
+            rateBooks[v.VersionId] = v.Title;
         }
 
         foreach (var v in subsidies?.Versions ?? [])
         {
-            byVersion[v.VersionId] = v.Title;
+            policies[v.VersionId] = v.Title;
         }
 
         foreach (var v in points?.Versions ?? [])
         {
-            byVersion[v.VersionId] = v.Title;
+            catalogues[v.VersionId] = v.Title;
         }
 
         foreach (var v in parking?.Versions ?? [])
         {
-            byVersion[v.VersionId] = v.Title ?? "共享停车收费标准";
+            parkingBooks[v.VersionId] = v.Title ?? "共享停车收费标准";
         }
 
         this.points = points ?? Points.PointsCatalogues.Empty;
@@ -42,18 +46,13 @@ public sealed class RuleTitles
     /// <summary>What a line's source is called on a document; never an id.</summary>
     public string Of(Fees.ChargeLine line, string operatorCode, LocalDate on)
     {
-        if (byVersion.TryGetValue(line.RateVersion, out var title))
-        {
-            return title;
-        }
-
         return line.Kind switch
         {
-            Points.PointsCredit.Kind => points.For(operatorCode, on)?.Title ?? "志愿积分兑换目录",
+            Points.PointsCredit.Kind => catalogues.GetValueOrDefault(line.RateVersion) ?? points.For(operatorCode, on)?.Title ?? "志愿积分兑换目录",
             Corrections.StatementAdjustments.Kind => "财务更正记录",
-            Subsidies.SubsidyLines.Kind => "政府补贴政策",
-            Parking.ParkingLines.PermitKind or Parking.ParkingLines.ReductionKind => "共享停车收费标准",
-            _ => "物业服务收费标准",
+            Subsidies.SubsidyLines.Kind => policies.GetValueOrDefault(line.RateVersion) ?? "政府补贴政策",
+            Parking.ParkingLines.PermitKind or Parking.ParkingLines.ReductionKind => parkingBooks.GetValueOrDefault(line.RateVersion) ?? "共享停车收费标准",
+            _ => rateBooks.GetValueOrDefault(line.RateVersion) ?? "物业服务收费标准",
         };
     }
 }

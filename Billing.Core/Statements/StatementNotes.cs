@@ -57,7 +57,7 @@ public static class StatementNotes
         {
             // Never billed before this date: the home was handed over (交付) rather than moved back into.
             var everBilled = s.Household.Occupancy.Entries.Any(e => e.From < fee.From && e.Value != Occupancy.NotBilled && e.From > LocalDate.MinIsoValue);
-            return everBilled ? "自该日迁入，" : "房屋自该日交付入住，";
+            return everBilled ? $"{Day(fee.From)}迁入，" : $"房屋于{Day(fee.From)}交付入住，";
         }
 
         if (fee.To < monthEnd && after == Occupancy.NotBilled)
