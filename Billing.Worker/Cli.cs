@@ -24,8 +24,10 @@ public static partial class Cli
         """
         Billing.Worker <command> [options]
 
-          demo    [--period yyyy-MM] [--out DIR]     import the sample communities, bill a month through Hangfire,
-                                                     write the PDF statements and print a summary
+          demo    [--period yyyy-MM] [--out DIR]     import the sample communities and bill the month their story
+                                                     tells (samples/heze/story.json) through Hangfire; write the
+                                                     statements, receipts, arrears and reminders, parking invoices,
+                                                     the 明白账 and the reconciliation under DIR (default out/)
           import  --dir DIR | [--communities F] [--buildings F] [--households F] [--occupancy F] [--meters F]
                                                      import or update the register from CSV (all or nothing);
                                                      changes are effective-dated, history is kept. With --dir,
@@ -159,8 +161,11 @@ public static partial class Cli
     private static async Task<int> DemoAsync(IConfiguration configuration, IClock clock, Options options)
     {
         var total = Stopwatch.StartNew();
-        var period = options.Period ?? LastMonth(clock);
-        var outDir = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out", "statements");
+        // The sample tells one month's story (samples/heze/story.json); --period bills another month instead.
+        var story = Infrastructure.Demo.DemoStory.Load(Path.Combine(RepositoryPaths.Samples, "heze"));
+        var period = options.Period ?? story.Period;
+        var outRoot = options.Get("out") ?? Path.Combine(RepositoryPaths.Root, "out");
+        var outDir = Path.Combine(outRoot, "statements");
         Console.WriteLine($"RedProperty.Billing demo: billing {BillingPeriod.Format(period)} for the Heze sample communities");
 
         var rates = LoadRates(configuration);
@@ -196,34 +201,19 @@ public static partial class Cli
 
         foreach (var district in (await new RegisterStore(database.DataSource).CommunitiesAsync()).Select(c => c.District).Distinct())
         {
-            await WriteReconciliationAsync(subsidyStore, district, period, Path.Combine(RepositoryPaths.Root, "out", "reconciliation"));
+            await WriteReconciliationAsync(subsidyStore, district, period, Path.Combine(outRoot, "reconciliation"));
         }
 
         // The sample payments are for October 2026's statements; for other months they are simply early credit.
         var (recorded, duplicates) = await ImportPaymentsAsync(database, Path.Combine(RepositoryPaths.Samples, "heze", "payments.csv"), null);
         Console.WriteLine();
         Console.WriteLine($"Payments: {recorded} recorded, {duplicates} already recorded and ignored");
-        var asOf = Today(clock);
+        var asOf = options.Period is null ? story.AsOf : Today(clock);
         await PrintCollectionAsync(database, period, asOf);
+        // Receipts, arrears and reminders, parking invoices, the 明白账 and the reconciliation, all under --out.
         Console.WriteLine();
-        Console.WriteLine($"Arrears as of {asOf:yyyy-MM-dd}");
-        foreach (var community in await new RegisterStore(database.DataSource).CommunitiesAsync())
-        {
-            await WriteArrearsAsync(database, community.Code.Value, asOf, Path.Combine(RepositoryPaths.Root, "out", "arrears"));
-        }
-
-        // The notice-board accounts (明白账) of the month, as finance staff would publish them.
-        var accountsDir = Path.Combine(RepositoryPaths.Root, "out", "accounts");
-        Directory.CreateDirectory(accountsDir);
-        Console.WriteLine();
-        Console.WriteLine($"Community accounts (明白账) for {BillingPeriod.Format(period)} -> {accountsDir}");
-        foreach (var community in await new RegisterStore(database.DataSource).CommunitiesAsync())
-        {
-            var accounts = (await new Infrastructure.Accounts.CommunityAccountsStore(database.DataSource).ReadAsync(community.Code.Value, period))!;
-            await File.WriteAllBytesAsync(Path.Combine(accountsDir, $"{community.Code.Value}-{BillingPeriod.Format(period)}-accounts.pdf"), Infrastructure.Accounts.CommunityAccountsPdf.Render(accounts));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {community.Code.Value,-12} income {accounts.TotalIncome.Yuan,10:0.00}  spending {accounts.TotalSpending.Yuan,10:0.00}  balance {accounts.Balance.Yuan,10:0.00}"));
-        }
+        Console.WriteLine($"Documents of the story (arrears as of {asOf:yyyy-MM-dd}) -> {outRoot}");
+        await (story with { Period = period, AsOf = asOf }).WriteDocumentsAsync(database.DataSource, subsidies, outRoot, Console.Out);
 
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return issued ? 0 : 1;

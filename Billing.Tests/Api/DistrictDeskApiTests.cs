@@ -80,7 +80,7 @@ public sealed class DistrictDeskApiTests : ApiHost
         Assert.Contains("物业服务企业：菏泽天创金源物业服务有限公司", PdfReadBack.TextOf(document.GetPage(1)), StringComparison.Ordinal);
         Assert.Contains("区财政部门（盖章）", last, StringComparison.Ordinal);
         Assert.Contains("经办人签字", last, StringComparison.Ordinal);
-        Assert.Contains("申报金额+物业公司承担差额=区财政承担", last, StringComparison.Ordinal);
+        Assert.Contains("居民承担+区财政承担=标准物业费：4个小区校验，全部通过", last, StringComparison.Ordinal);
         Assert.Contains("已申报（金额已冻结）：0个小区", last, StringComparison.Ordinal);
     }
 
@@ -95,7 +95,9 @@ public sealed class DistrictDeskApiTests : ApiHost
 
         using var document = PdfDocument.Open(pdf);
         Assert.Contains("2026年1月（旧）", PdfReadBack.TextOf(document.GetPage(1)), StringComparison.Ordinal);
-        Assert.Contains("丰鑫园小区：采用2026年1月的考核得分93！已是9个月前的得分（超过6个月）", PdfReadBack.TextOf(document.GetPage(document.NumberOfPages)), StringComparison.Ordinal);
+        var last = PdfReadBack.TextOf(document.GetPage(document.NumberOfPages));
+        Assert.Contains("丰鑫园小区：采用2026年1月的考核得分93！已是9个月前的得分（超过6个月）", last, StringComparison.Ordinal);
+        Assert.Contains("申报金额+物业公司承担差额=区财政承担：1个小区校验，全部通过", last, StringComparison.Ordinal);
     }
 
     [Fact]
