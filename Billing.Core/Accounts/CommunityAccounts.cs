@@ -55,7 +55,11 @@ public sealed record CommunityAccountsInput(
     ResidentFeeFigures ResidentFees,
     SubsidyFigures Subsidy,
     ParkingPoolFigures? Parking,
-    IReadOnlyList<AccountsEntry> Entries);
+    IReadOnlyList<AccountsEntry> Entries)
+{
+    /// <summary>The operator's code, which finds its profile (service centre, complaint line) for the notice.</summary>
+    public string OperatorCode { get; init; } = string.Empty;
+}
 
 /// <summary>One income source on the notice: the amount counted, how it was arrived at, and where the figures are kept.</summary>
 public sealed record IncomeLine(IncomeSource Source, string Label, Money Amount, IReadOnlyList<string> Basis, string Trace);
@@ -125,7 +129,8 @@ public static class CommunityAccounts
         }
 
         basis.Add("计入收入：本月实际收到的缴费 − 冲正 − 停车费部分");
-        basis.Add("与收缴率报表的区别：收缴率报表统计的是某月对账单已收回多少（不论何时缴纳）；本表统计的是本月内实际收到的款项，其中可能有补缴以前月份或预存的钱。");
+        basis.Add("与收缴率报表的区别：收缴率报表统计某月对账单收回了多少（不论何时缴纳）；");
+        basis.Add("本表统计本月内实际收到的款项，其中可能有补缴以前月份的欠费或预存的钱，所以两者可以不同。");
         return new IncomeLine(IncomeSource.ResidentFees, "居民物业服务费", f.Collected - f.CollectedParking, basis,
             $"本月对账单（{Month(input.Period)}）、缴费及冲正记录（{Range(input.Period)}）");
     }

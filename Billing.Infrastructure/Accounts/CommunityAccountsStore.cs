@@ -206,8 +206,8 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
 
         // One snapshot for every figure, so the notice adds up even while payments are being recorded.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        string name, operatorName;
-        await using (var cmd = new NpgsqlCommand("select c.name, coalesce(o.name, c.operator_name) from community c left join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
+        string name, operatorName, operatorCode;
+        await using (var cmd = new NpgsqlCommand("select c.name, coalesce(o.name, c.operator_name), c.operator_code from community c left join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
         {
             cmd.Parameters.AddWithValue("c", community);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -216,7 +216,7 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
                 return null;
             }
 
-            (name, operatorName) = (reader.GetString(0), reader.GetString(1));
+            (name, operatorName, operatorCode) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
         }
 
         ResidentFeeFigures fees;
@@ -314,7 +314,7 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
         }
 
         await tx.CommitAsync(ct);
-        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries);
+        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries) { OperatorCode = operatorCode };
         return CommunityAccounts.Assemble(input);
     }
 
