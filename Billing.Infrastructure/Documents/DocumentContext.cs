@@ -10,6 +10,9 @@ namespace RedProperty.Billing.Infrastructure.Documents;
 /// </summary>
 public sealed record DocumentContext(OperatorProfiles Profiles, RuleTitles Titles, IStatementPaymentLink PaymentLink, string? RatesDir)
 {
+    /// <summary>The parking books, for the time windows a business invoice names.</summary>
+    public Core.Parking.ParkingRateBook Parking { get; init; } = Core.Parking.ParkingRateBook.Empty;
+
     private static readonly Lazy<DocumentContext> FromCheckout = new(() => Load(RepositoryPaths.Rates));
 
     /// <summary>The checkout's rates/ folder, read once: what the commands, the Api and the tests use unless told otherwise.</summary>
@@ -19,7 +22,10 @@ public sealed record DocumentContext(OperatorProfiles Profiles, RuleTitles Title
         OperatorDirectory.Load(ratesDir),
         new RuleTitles(RateDirectory.Load(ratesDir), RateDirectory.LoadSubsidies(ratesDir), RateDirectory.LoadPoints(ratesDir), RateDirectory.LoadParking(ratesDir)),
         link ?? OperatorPaymentLink.Instance,
-        ratesDir);
+        ratesDir)
+    {
+        Parking = RateDirectory.LoadParking(ratesDir),
+    };
 
     public DocumentContext WithPaymentLink(IStatementPaymentLink link) => this with { PaymentLink = link };
 

@@ -89,7 +89,11 @@ public static class BusinessInvoiceDocument
 
                 gfx.DrawText(line.Amount.ToFenString(), body, XBrushes.Black, Right, y, XStringFormats.TopRight);
                 y += ((formula.Count - 1) * 14) + 16;
-                gfx.DrawText($"收费标准：{line.RateVersion}（租约 {line.LeaseId}）", note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
+                // The book's name and the daytime window the space is leased in; version and lease ids stay in the stored line.
+                var book = Documents.DocumentContext.Default.Parking.Versions.FirstOrDefault(v => v.VersionId == line.RateVersion);
+                var window = book is null ? string.Empty
+                    : $"；出租时段：{(book.Daytime.WorkingDaysOnly ? "工作日" : "每日")} {book.Daytime.From:HH:mm}–{book.Daytime.To:HH:mm}";
+                gfx.DrawText($"收费标准：{book?.Title ?? "共享停车收费标准"}{window}", note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
                 y += 20;
             }
 
