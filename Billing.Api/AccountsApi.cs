@@ -153,6 +153,7 @@ public static class AccountsApi
         private static string SourceCode(IncomeSource source) => source switch
         {
             IncomeSource.ResidentFees => "resident-fees",
+            IncomeSource.ResidentParking => "resident-parking",
             IncomeSource.DistrictSubsidy => "district-subsidy",
             IncomeSource.ParkingLeases => "parking-leases",
             IncomeSource.Charging => "charging",

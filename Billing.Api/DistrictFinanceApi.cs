@@ -119,9 +119,17 @@ public static class DistrictFinanceApi
         string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         var (rows, problem) = await RowsAsync(district, period, db, policies, scopes, http.User.Grant(), ct);
-        return problem is not null
-            ? problem
-            : TypedResults.File(ReconciliationReport.Pdf(district, BillingPeriod.Parse(period), rows!), "application/pdf", $"reconciliation-{period}.pdf");
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // Headed with the operators and district finance's sign-off, as the desk's own download is.
+        var month = BillingPeriod.Parse(period);
+        var desk = new DistrictDesk(db);
+        var heading = new ReconciliationHeading(district, month, await desk.OperatorNamesAsync(district, Infrastructure.Documents.DocumentContext.Default, ct),
+            await desk.SignOffsAsync(district, month, ct), null, DistrictDeskApi.DefaultStaleScoreMonths);
+        return TypedResults.File(ReconciliationReport.Pdf(heading, rows!), "application/pdf", $"reconciliation-{period}.pdf");
     }
 
     private static async Task<Results<Created<ReconciliationResponse.Row>, ProblemHttpResult>> SubmitClaim(

@@ -23,6 +23,7 @@ public static class PaymentsApi
         app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
         app.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt).RequireAuthorization(Access.FinanceOrResident);
+        app.MapGet("/api/payments/{id:long}/reversal.pdf", ReversalNotice).RequireAuthorization(Access.FinanceOrResident);
         app.MapGet("/api/households/{household}/ledger", Ledger).RequireAuthorization(Access.FinanceOrResident);
         app.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv).RequireAuthorization(Access.FinanceStaff);
         app.MapGet("/api/communities/{community}/arrears.pdf", ArrearsPdf).RequireAuthorization(Access.FinanceStaff);
@@ -170,12 +171,38 @@ public static class PaymentsApi
         }
     }
 
+    /// <summary>
+    /// The receipt as issued: the first request issues it (numbered, stored with its SHA-256) and
+    /// every later one returns the same bytes. A cash or bank payment is issued by the finance staff
+    /// member asking; an online payment first fetched by its payer is issued by the payment system.
+    /// </summary>
     private static async Task<IResult> Receipt(long id, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
-        var receipt = await new PaymentStore(db).ReceiptAsync(id, ct);
-        return receipt is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), receipt.Payment.Household, ct)
-            ? Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No payment {id} among yours.", "id")
-            : TypedResults.File(PaymentDocuments.Receipt(receipt), "application/pdf", $"receipt-{id}.pdf");
+        var model = await new PaymentStore(db).ReceiptAsync(id, ct);
+        if (model is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), model.Payment.Household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No payment {id} among yours.", "id");
+        }
+
+        var grant = http.User.Grant();
+        var cashier = grant.Role == AccessRole.FinanceStaff ? grant.Subject : "线上缴费系统";
+        var receipt = (await new ReceiptStore(db).IssueAsync(id, cashier, ct))!;
+        return TypedResults.File(receipt.Pdf, "application/pdf", $"receipt-{receipt.ReceiptNo}.pdf");
+    }
+
+    /// <summary>The reversal notice of a reversed payment (404 when it was not reversed): the receipt itself is never changed.</summary>
+    private static async Task<IResult> ReversalNotice(long id, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    {
+        var model = await new PaymentStore(db).ReceiptAsync(id, ct);
+        if (model is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), model.Payment.Household, ct))
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No payment {id} among yours.", "id");
+        }
+
+        var notice = await new ReceiptStore(db).ReversalNoticeAsync(id, ct);
+        return notice is null
+            ? Problems.Field(StatusCodes.Status404NotFound, "Not reversed", $"Payment {id} has not been reversed.", "id")
+            : TypedResults.File(notice.Pdf, "application/pdf", $"reversal-{id}.pdf");
     }
 
     private static async Task<IResult> Ledger(string household, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
@@ -253,8 +280,11 @@ public static class PaymentsApi
         }
 
         var info = (await new RegisterStore(db).CommunitiesAsync(ct)).Single(c => c.Code.Value == community);
-        return TypedResults.File(PaymentDocuments.ReminderNotices(info.Name, info.OperatorName, date, rows!,
-            Core.Payments.ReminderRule.FromSetting(configuration["Reminders:MinimumOverdue"])), "application/pdf", $"reminders-{community}.pdf");
+        var kinds = await StatementFeeKinds.OnlyPropertyFeeAsync(db, community, ct);
+        return TypedResults.File(
+            PaymentDocuments.ReminderNotices(ReminderCommunity.Of(info), date, rows!, kinds, Infrastructure.Documents.DocumentContext.Default,
+                Core.Payments.ReminderRule.FromSetting(configuration["Reminders:MinimumOverdue"])),
+            "application/pdf", $"reminders-{community}.pdf");
     }
 
     private static async Task<(IReadOnlyList<HouseholdArrears>? Rows, LocalDate AsOf, ProblemHttpResult? Problem)> ArrearsAsync(

@@ -46,6 +46,7 @@ app.MapHealthApi();
 var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>();
 api.MapRegisterApi();
 api.MapDistrictFinanceApi();
+api.MapDistrictDeskApi();
 api.MapPaymentsApi();
 api.MapPointsApi();
 api.MapReadApi();

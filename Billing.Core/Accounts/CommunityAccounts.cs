@@ -8,6 +8,7 @@ namespace RedProperty.Billing.Core.Accounts;
 public enum IncomeSource
 {
     ResidentFees,
+    ResidentParking,
     DistrictSubsidy,
     ParkingLeases,
     Charging,
@@ -21,10 +22,23 @@ public enum IncomeSource
 public sealed record ResidentFeeFigures(int Statements, Money Billed, int Payments, Money Paid, int Reversals, Money Reversed)
 {
     public Money Collected => Paid - Reversed;
+
+    /// <summary>The parking permits (net of the pool reduction) within <see cref="Billed"/>.</summary>
+    public Money BilledParking { get; init; } = Money.Zero;
+
+    /// <summary>The part of the month's payments that settled parking on statements, split by each statement's fees.</summary>
+    public Money CollectedParking { get; init; } = Money.Zero;
 }
 
 /// <summary>The district's share billed on the month's invoice lines, and the claim when one was submitted.</summary>
-public sealed record SubsidyFigures(int Lines, Money StandardFee, Money DistrictShare, SubsidyClaimFigures? Claim);
+public sealed record SubsidyFigures(int Lines, Money StandardFee, Money DistrictShare, SubsidyClaimFigures? Claim)
+{
+    /// <summary>The evaluation score in force and its payout factor, before a claim is submitted; absent until the community is scored.</summary>
+    public SubsidyExpectation? Expected { get; init; }
+}
+
+/// <summary>What the district will pay on the score in force: the district share × the payout factor, rounded once.</summary>
+public sealed record SubsidyExpectation(decimal Score, YearMonth ScorePeriod, decimal Factor, Money Payable);
 
 /// <summary>A submitted claim: the district share × the payout factor of the evaluation score; the rest is the company's.</summary>
 public sealed record SubsidyClaimFigures(long ClaimId, decimal Score, decimal Factor, Money Claimed, Money Shortfall);
@@ -41,7 +55,11 @@ public sealed record CommunityAccountsInput(
     ResidentFeeFigures ResidentFees,
     SubsidyFigures Subsidy,
     ParkingPoolFigures? Parking,
-    IReadOnlyList<AccountsEntry> Entries);
+    IReadOnlyList<AccountsEntry> Entries)
+{
+    /// <summary>The operator's code, which finds its profile (service centre, complaint line) for the notice.</summary>
+    public string OperatorCode { get; init; } = string.Empty;
+}
 
 /// <summary>One income source on the notice: the amount counted, how it was arrived at, and where the figures are kept.</summary>
 public sealed record IncomeLine(IncomeSource Source, string Label, Money Amount, IReadOnlyList<string> Basis, string Trace);
@@ -79,6 +97,7 @@ public static class CommunityAccounts
         var income = new List<IncomeLine>
         {
             ResidentFees(input),
+            ResidentParking(input),
             Subsidy(input),
             Parking(input),
             Entered(IncomeSource.Charging, AccountsCategory.Charging, entries, input),
@@ -101,23 +120,38 @@ public static class CommunityAccounts
         var f = input.ResidentFees;
         var basis = new List<string>
         {
-            $"本月对账单应收 {Fen(f.Billed)} 元（{f.Statements} 张）",
-            $"本月实收 {Fen(f.Paid)} 元（{f.Payments} 笔缴费）",
+            $"本月对账单应收物业服务费 {Fen(f.Billed - f.BilledParking)} 元（{f.Statements} 张对账单，停车费另列）",
+            $"本月收到居民缴费 {Fen(f.Paid)} 元（{f.Payments} 笔），其中冲抵停车费 {Fen(f.CollectedParking)} 元另列",
         };
         if (f.Reversals > 0)
         {
             basis.Add($"本月冲正退回 {Fen(f.Reversed)} 元（{f.Reversals} 笔）");
         }
 
-        basis.Add("计入收入：实收 − 冲正");
-        return new IncomeLine(IncomeSource.ResidentFees, "居民物业费", f.Collected, basis,
-            $"statement（{Month(input.Period)}），ledger_entry（payment / reversal，{Range(input.Period)}）");
+        basis.Add("计入收入：本月实际收到的缴费 − 冲正 − 停车费部分");
+        basis.Add("与收缴率报表的区别：收缴率报表统计某月对账单收回了多少（不论何时缴纳）；");
+        basis.Add("本表统计本月内实际收到的款项，其中可能有补缴以前月份的欠费或预存的钱，所以两者可以不同。");
+        return new IncomeLine(IncomeSource.ResidentFees, "居民物业服务费", f.Collected - f.CollectedParking, basis,
+            $"本月对账单（{Month(input.Period)}）、缴费及冲正记录（{Range(input.Period)}）");
+    }
+
+    private static IncomeLine ResidentParking(CommunityAccountsInput input)
+    {
+        var f = input.ResidentFees;
+        var basis = new List<string>
+        {
+            $"本月对账单应收居民停车费（已扣共享停车收益） {Fen(f.BilledParking)} 元",
+            $"本月缴费中冲抵停车费 {Fen(f.CollectedParking)} 元（按每张对账单各项费用的比例拆分）",
+            "计入收入：本月缴费中冲抵停车费的部分",
+        };
+        return new IncomeLine(IncomeSource.ResidentParking, "居民停车费", f.CollectedParking, basis,
+            $"本月对账单（{Month(input.Period)}）、缴费记录（{Range(input.Period)}）");
     }
 
     private static IncomeLine Subsidy(CommunityAccountsInput input)
     {
         var s = input.Subsidy;
-        var basis = new List<string> { $"补贴明细 {s.Lines} 行：标准物业费 {Fen(s.StandardFee)} 元，区财政承担 {Fen(s.DistrictShare)} 元" };
+        var basis = new List<string> { $"补贴明细 {s.Lines} 户次：标准物业费 {Fen(s.StandardFee)} 元，其中区财政承担 {Fen(s.DistrictShare)} 元" };
         if (s.Claim is { } claim)
         {
             basis.Add($"已申报：考核得分 {claim.Score.ToString("0.##", CultureInfo.InvariantCulture)}，拨付比例 {claim.Factor.ToString("0.##%", CultureInfo.InvariantCulture)}，申报 {Fen(claim.Claimed)} 元");
@@ -128,18 +162,34 @@ public static class CommunityAccounts
 
             basis.Add("计入收入：申报金额");
             return new IncomeLine(IncomeSource.DistrictSubsidy, "区财政补贴", claim.Claimed, basis,
-                $"district_invoice_line（{Month(input.Period)}），subsidy_claim #{claim.ClaimId}");
+                $"区财政补贴明细（{Month(input.Period)}）、补贴申报单（第 {claim.ClaimId} 号）");
         }
 
-        basis.Add("尚未申报：计入收入的是区财政承担额，申报后按考核结果拨付");
-        return new IncomeLine(IncomeSource.DistrictSubsidy, "区财政补贴", s.DistrictShare, basis, $"district_invoice_line（{Month(input.Period)}）");
+        if (s.Expected is { } e)
+        {
+            basis.Add($"按现行考核得分 {e.Score.ToString("0.##", CultureInfo.InvariantCulture)}（{e.ScorePeriod.Year}年{e.ScorePeriod.Month}月考核），拨付比例 {e.Factor.ToString("0.##%", CultureInfo.InvariantCulture)}，预计拨付 {Fen(e.Payable)} 元");
+            if (s.DistrictShare > e.Payable)
+            {
+                basis.Add($"不拨付的 {Fen(s.DistrictShare - e.Payable)} 元由物业公司承担，不向居民收取");
+            }
+
+            basis.Add("计入收入：预计拨付金额（尚未申报）");
+            return new IncomeLine(IncomeSource.DistrictSubsidy, "区财政补贴", e.Payable, basis, $"区财政补贴明细（{Month(input.Period)}）、考核得分记录");
+        }
+
+        if (s.DistrictShare > Money.Zero)
+        {
+            basis.Add("待考核：本小区尚无考核得分，区财政按考核结果拨付，得分公布前不计入收入");
+        }
+
+        return new IncomeLine(IncomeSource.DistrictSubsidy, s.DistrictShare > Money.Zero ? "区财政补贴（待考核）" : "区财政补贴", Money.Zero, basis, $"区财政补贴明细（{Month(input.Period)}）");
     }
 
     private static IncomeLine Parking(CommunityAccountsInput input)
     {
         if (input.Parking is not { } p)
         {
-            return new IncomeLine(IncomeSource.ParkingLeases, "共享停车租金", Money.Zero, ["本月无共享停车收益池记录"], $"parking_pool（{Month(input.Period)}）");
+            return new IncomeLine(IncomeSource.ParkingLeases, "共享停车租金", Money.Zero, ["本月无共享停车收益"], $"共享停车收益池（{Month(input.Period)}）");
         }
 
         var basis = new List<string>
@@ -148,7 +198,7 @@ public static class CommunityAccounts
             $"用于降低居民停车费 {Fen(p.UsedForPermits)} 元，结转下月 {Fen(p.CarryOut)} 元",
             "计入收入：本月出租收入",
         };
-        return new IncomeLine(IncomeSource.ParkingLeases, "共享停车租金", p.LeaseIncome, basis, $"parking_pool（{Month(input.Period)}，{p.RateVersion}）");
+        return new IncomeLine(IncomeSource.ParkingLeases, "共享停车租金", p.LeaseIncome, basis, $"共享停车收益池（{Month(input.Period)}）");
     }
 
     private static IncomeLine Entered(IncomeSource source, AccountsCategory category, IReadOnlyList<AccountsEntry> entries, CommunityAccountsInput input)
@@ -173,8 +223,8 @@ public static class CommunityAccounts
 
     private static string EntriesTrace(IReadOnlyList<AccountsEntry> entries, CommunityAccountsInput input) =>
         entries.Count == 0
-            ? $"community_account_entry（{Month(input.Period)}，无）"
-            : $"community_account_entry #{string.Join(", #", entries.Select(e => e.Id))}";
+            ? $"财务收支登记（{Month(input.Period)}，无）"
+            : $"财务收支登记，凭证号 {string.Join("、", entries.Select(e => e.Reference))}";
 
     private static void RequireWholeFen(CommunityAccountsInput input)
     {
@@ -205,8 +255,8 @@ public static class CommunityAccounts
 
     private static string Fen(Money amount) => amount.ToFenString();
 
-    private static string Month(YearMonth period) => $"{period.Year:D4}-{period.Month:D2}";
+    private static string Month(YearMonth period) => $"{period.Year}年{period.Month}月";
 
     private static string Range(YearMonth period) =>
-        $"{period.OnDayOfMonth(1):yyyy-MM-dd}–{period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month)):yyyy-MM-dd}";
+        $"{period.Month}月1日–{period.Month}月{period.Calendar.GetDaysInMonth(period.Year, period.Month)}日";
 }

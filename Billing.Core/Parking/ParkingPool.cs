@@ -131,7 +131,9 @@ public sealed record PermitBasis(string Permit, Money MonthlyPrice, decimal Shar
     };
 
     public override string Describe() =>
-        Share == 1m ? $"居民月卡 {Permit}：{MonthlyPrice.ToFenString()} 元/月" : $"居民月卡 {Permit}：{MonthlyPrice.ToFenString()} 元/月 × {Share:0.####}";
+        Share == 1m
+            ? $"{ParkingLines.SpaceOf(Permit)} 车位居民月卡：{MonthlyPrice.ToFenString()} 元/月"
+            : $"{ParkingLines.SpaceOf(Permit)} 车位居民月卡：{MonthlyPrice.ToFenString()} 元/月 × {Share:0.####}（按持卡天数）";
 }
 
 /// <summary>A permit's share of the community's daytime-lease pool, shown as a negative line with where it came from.</summary>
@@ -152,11 +154,14 @@ public sealed record PoolReductionBasis(string Permit, Money Pool, int Permits, 
     };
 
     public override string Describe() =>
-        $"白天错峰出租收入池 {Pool.ToFenString()} 元，{Permits} 张月卡均摊，月卡 {Permit} 减 {Reduction.ToFenString()} 元（不低于 {Floor.ToFenString()} 元/月）";
+        $"白天错峰出租收入池 {Pool.ToFenString()} 元，{Permits} 张月卡均摊，{ParkingLines.SpaceOf(Permit)} 车位月卡减 {Reduction.ToFenString()} 元（不低于 {Floor.ToFenString()} 元/月）";
 }
 
 public static class ParkingLines
 {
     public const string PermitKind = "parking_permit";
     public const string ReductionKind = "parking_pool_reduction";
+
+    /// <summary>The space number residents know ("A-001") from a permit key ("A-001#17"), whose number after '#' is internal.</summary>
+    public static string SpaceOf(string permit) => permit.Split('#')[0];
 }

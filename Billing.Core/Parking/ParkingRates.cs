@@ -22,6 +22,9 @@ public sealed record ParkingRates(
     string Source)
 {
     public string VersionId { get; } = $"{Book}@{LocalDatePattern.Iso.Format(EffectiveFrom)}";
+
+    /// <summary>The book's Chinese name, which documents print instead of its version id.</summary>
+    public string? Title { get; init; }
 }
 
 public static class ParkingRatesParser
@@ -107,7 +110,7 @@ public static class ParkingRatesParser
             ? (null, errors)
             : (new ParkingRates(dto.ParkingBook!, dto.Operators!.ToHashSet(StringComparer.Ordinal), from.Value,
                 new Money(dto.ResidentPermitMonthly!.Value), new Money(dto.FloorMonthly!.Value), new Money(dto.LeaseHourly!.Value),
-                new Money(dto.LeaseMonthly!.Value), window, calendar, dto.Source ?? string.Empty), []);
+                new Money(dto.LeaseMonthly!.Value), window, calendar, dto.Source ?? string.Empty) { Title = dto.Title }, []);
     }
 
     private sealed class Dto

@@ -129,11 +129,12 @@ public sealed record AgingBuckets(Money NotYetDue, Money Days0To30, Money Days31
         decimal notDue = 0, d30 = 0, d90 = 0, d180 = 0, over = 0;
         foreach (var c in position.Charges.Where(c => !c.IsSettled))
         {
+            // Overdue only after the due date: on the due date itself a charge is still 未到期.
             var days = Period.DaysBetween(c.Charge.DueDate, asOf);
             var open = c.Open.Yuan;
             switch (days)
             {
-                case < 0: notDue += open; break;
+                case <= 0: notDue += open; break;
                 case <= 30: d30 += open; break;
                 case <= 90: d90 += open; break;
                 case <= 180: d180 += open; break;

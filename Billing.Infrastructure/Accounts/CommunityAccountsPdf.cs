@@ -180,7 +180,16 @@ public static class CommunityAccountsPdf
                 var gfx = _pages[i];
                 var y = PageHeight - Margin;
                 gfx.DrawLine(Typography.ThinRule, Margin, y - 14, Right, y - 14);
-                gfx.DrawText($"{accounts.Input.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+                var profile = Documents.DocumentContext.Default.Profile(accounts.Input.OperatorCode);
+                if (profile is null)
+                {
+                    gfx.DrawText($"{accounts.Input.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+                }
+                else
+                {
+                    gfx.DrawText($"如有疑问请联系：{Documents.DocumentBlocks.ContactLine(profile, accounts.Input.Community.Value)}", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+                    gfx.DrawText($"{profile.LegalName}　{Documents.DocumentBlocks.ComplaintLine(profile)}", Typography.Note, XBrushes.DimGray, Margin, y + 1, XStringFormats.TopLeft);
+                }
                 gfx.DrawText($"第 {i + 1} 页 / 共 {_pages.Count} 页", Typography.Note, XBrushes.DimGray, Right, y - 10, XStringFormats.TopRight);
             }
         }

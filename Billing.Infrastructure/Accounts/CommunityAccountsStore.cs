@@ -19,8 +19,85 @@ public sealed record RecordedEntry(AccountsEntry Entry, bool Duplicate);
 /// month's figures read from statements, the payment ledger, subsidy lines and claims and the
 /// parking pool, assembled by <see cref="CommunityAccounts.Assemble"/>.
 /// </summary>
-public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
+public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Subsidies.SubsidyCatalog? subsidies = null)
 {
+    private static readonly Lazy<Core.Subsidies.SubsidyCatalog> CheckoutSubsidies = new(() => Rates.RateDirectory.LoadSubsidies(RepositoryPaths.Rates));
+
+    private Core.Subsidies.SubsidyCatalog Subsidies => subsidies ?? CheckoutSubsidies.Value;
+
+    /// <summary>Parking permits net of the pool reduction on the month's statements.</summary>
+    private static async Task<Money> BilledParkingAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string community, LocalDate first, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            select coalesce(sum(l.amount), 0) from statement s join statement_line l on l.statement_id = s.id
+            where s.community_code = @c and s.period = @p and l.kind in ('parking_permit', 'parking_pool_reduction')
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("c", community);
+        cmd.Parameters.AddWithValue("p", first);
+        return Money.Of((decimal)(await cmd.ExecuteScalarAsync(ct))!);
+    }
+
+    /// <summary>
+    /// What the month's payments settled of parking: each payment is allocated to statements as the
+    /// ledger does (oldest first), and what it settled of a statement is split over that statement's fees.
+    /// </summary>
+    private async Task<Money> CollectedParkingAsync(string community, YearMonth period, CancellationToken ct)
+    {
+        var first = period.OnDayOfMonth(1);
+        var last = period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month));
+        var positions = await new Payments.PaymentStore(dataSource).CommunityPositionsAsync(community, last, ct);
+        var inMonth = new HashSet<long>();
+        await using (var cmd = dataSource.CreateCommand(
+            "select p.id from payment p join household h on h.code = p.household_code where h.community_code = @c and p.paid_on between @f and @l"))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("f", first);
+            cmd.Parameters.AddWithValue("l", last);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                inMonth.Add(reader.GetInt64(0));
+            }
+        }
+
+        var settled = positions
+            .SelectMany(p => p.Value.Charges.Select(c => (Household: p.Key, c.Charge.Period, Amount: Money.Sum(c.SettledBy.Where(x => inMonth.Contains(x.PaymentId)).Select(x => x.Amount)))))
+            .Where(x => x.Amount > Money.Zero)
+            .ToList();
+        if (settled.Count == 0)
+        {
+            return Money.Zero;
+        }
+
+        var lines = new Dictionary<(string, YearMonth), List<Core.Payments.BilledLine>>();
+        await using (var cmd = dataSource.CreateCommand(
+            "select s.household_code, s.period, l.kind, l.label, l.amount from statement s join statement_line l on l.statement_id = s.id where s.community_code = @c order by s.id, l.line_no"))
+        {
+            cmd.Parameters.AddWithValue("c", community);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (reader.GetString(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth());
+                if (!lines.TryGetValue(key, out var list))
+                {
+                    lines[key] = list = [];
+                }
+
+                list.Add(new Core.Payments.BilledLine(reader.GetString(2), reader.GetString(3), Money.Of(reader.GetDecimal(4))));
+            }
+        }
+
+        var parking = Money.Zero;
+        foreach (var (household, p, amount) in settled)
+        {
+            var split = Core.Payments.ReceiptLines.Split([(p, amount)], m => lines.TryGetValue((household, m), out var l) ? l : []);
+            parking += Money.Sum(split.Where(l => l.FeeKind == Core.Payments.ReceiptLines.Parking).Select(l => l.Amount));
+        }
+
+        return parking;
+    }
+
     private const string Source = "accounts entry";
 
     /// <summary>
@@ -129,8 +206,8 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
 
         // One snapshot for every figure, so the notice adds up even while payments are being recorded.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        string name, operatorName;
-        await using (var cmd = new NpgsqlCommand("select c.name, coalesce(o.name, c.operator_name) from community c left join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
+        string name, operatorName, operatorCode;
+        await using (var cmd = new NpgsqlCommand("select c.name, coalesce(o.name, c.operator_name), c.operator_code from community c left join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
         {
             cmd.Parameters.AddWithValue("c", community);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -139,7 +216,7 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
                 return null;
             }
 
-            (name, operatorName) = (reader.GetString(0), reader.GetString(1));
+            (name, operatorName, operatorCode) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
         }
 
         ResidentFeeFigures fees;
@@ -175,8 +252,9 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
         }
 
         SubsidyFigures subsidy;
+        string? policyVersion;
         await using (var cmd = new NpgsqlCommand(
-            "select count(*), coalesce(sum(standard_amount), 0), coalesce(sum(district_amount), 0) from district_invoice_line where community_code = @c and period = @p",
+            "select count(*), coalesce(sum(standard_amount), 0), coalesce(sum(district_amount), 0), max(policy_version) from district_invoice_line where community_code = @c and period = @p",
             connection, tx))
         {
             cmd.Parameters.AddWithValue("c", community);
@@ -184,7 +262,30 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             subsidy = new SubsidyFigures((int)reader.GetInt64(0), Money.Of(reader.GetDecimal(1)), Money.Of(reader.GetDecimal(2)), claim);
+            policyVersion = reader.IsDBNull(3) ? null : reader.GetString(3);
         }
+
+        // Before a claim, the subsidy counts as the district will pay it: on the score in force, or not at all until scored.
+        if (claim is null && policyVersion is not null && Subsidies.Versions.FirstOrDefault(v => v.VersionId == policyVersion) is { } policy)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "select score, period from evaluation_score where community_code = @c and period <= @p order by period desc limit 1", connection, tx);
+            cmd.Parameters.AddWithValue("c", community);
+            cmd.Parameters.AddWithValue("p", first);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                var (score, scorePeriod) = (reader.GetDecimal(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth());
+                var factor = policy.FactorFor(score);
+                subsidy = subsidy with { Expected = new SubsidyExpectation(score, scorePeriod, factor, Core.Subsidies.SubsidyClaims.Claim(subsidy.DistrictShare, factor, policy.Rounding)) };
+            }
+        }
+
+        fees = fees with
+        {
+            BilledParking = await BilledParkingAsync(connection, tx, community, first, ct),
+            CollectedParking = await CollectedParkingAsync(community, period, ct),
+        };
 
         ParkingPoolFigures? parking = null;
         await using (var cmd = new NpgsqlCommand("select lease_income, carry_in, used, carry_out, rate_version from parking_pool where community_code = @c and period = @p", connection, tx))
@@ -213,7 +314,7 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource)
         }
 
         await tx.CommitAsync(ct);
-        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries);
+        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries) { OperatorCode = operatorCode };
         return CommunityAccounts.Assemble(input);
     }
 

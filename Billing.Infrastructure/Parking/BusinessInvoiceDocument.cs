@@ -89,7 +89,11 @@ public static class BusinessInvoiceDocument
 
                 gfx.DrawText(line.Amount.ToFenString(), body, XBrushes.Black, Right, y, XStringFormats.TopRight);
                 y += ((formula.Count - 1) * 14) + 16;
-                gfx.DrawText($"收费标准：{line.RateVersion}（租约 {line.LeaseId}）", note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
+                // The book's name and the daytime window the space is leased in; version and lease ids stay in the stored line.
+                var book = Documents.DocumentContext.Default.Parking.Versions.FirstOrDefault(v => v.VersionId == line.RateVersion);
+                var window = book is null ? string.Empty
+                    : $"；出租时段：{(book.Daytime.WorkingDaysOnly ? "工作日" : "每日")} {book.Daytime.From:HH:mm}–{book.Daytime.To:HH:mm}";
+                gfx.DrawText($"收费标准：{book?.Title ?? "共享停车收费标准"}{window}", note, XBrushes.DimGray, FormulaColumn, y, XStringFormats.TopLeft);
                 y += 20;
             }
 
@@ -138,6 +142,26 @@ public static class BusinessInvoiceDocument
             gfx.DrawText("说明：包月按月收费；计时按当月实际时段小时数 × 小时单价，每行四舍五入到分，合计为各行之和。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
             y += 13;
             gfx.DrawText("所收停车费全部计入小区共享停车收益池，用于降低居民停车费。本账单为收费通知，不是增值税发票。", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+            if (Documents.DocumentContext.Default.Profile(m.OperatorCode) is { } profile)
+            {
+                // Who to pay and whom to call: the operator's account and the community's service centre.
+                y += 20;
+                if (y + 60 > Bottom)
+                {
+                    gfx = NewPage();
+                    y = Margin;
+                }
+
+                gfx.DrawText("收款账户", bold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                y += 16;
+                gfx.DrawText($"户名：{profile.Bank.AccountName}　开户行：{profile.Bank.Bank}", body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                y += 15;
+                gfx.DrawText($"账号：{profile.Bank.Number}（转账请附言账单号 {m.InvoiceNo}）", body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                y += 18;
+                gfx.DrawText($"联系：{Documents.DocumentBlocks.ContactLine(profile, m.Community)}", note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                y += 12;
+                gfx.DrawText($"{profile.LegalName}（统一社会信用代码 {profile.CreditCode}）　{Documents.DocumentBlocks.ComplaintLine(profile)}", note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+            }
             for (var i = 0; i < pages.Count; i++)
             {
                 pages[i].DrawText($"{m.OperatorName}　{m.InvoiceNo}", note, XBrushes.DimGray, Margin, PageHeight - Margin - 10, XStringFormats.TopLeft);

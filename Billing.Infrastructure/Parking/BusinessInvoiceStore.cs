@@ -16,6 +16,9 @@ public sealed record BusinessInvoiceModel(
     string InvoiceNo, long Business, string BusinessName, string CreditCode, string Community, string CommunityName, string OperatorName,
     YearMonth Period, LocalDate IssueDate, LocalDate DueDate, IReadOnlyList<BusinessInvoiceLine> Lines)
 {
+    /// <summary>The operator's code, which finds its profile (payee account, contact) for the document.</summary>
+    public string OperatorCode { get; init; } = string.Empty;
+
     /// <summary>The lease charges: the sum of the lines, what the residents' pool counts.</summary>
     public Money Total => Money.Sum(Lines.Select(l => l.Amount));
 
@@ -114,7 +117,7 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             // Dated like statements (the first of the next month, due 15 days later), so a rerun draws the same page.
             var model = new BusinessInvoiceModel(
                 InvoiceNumber(community, period, draft.Business), draft.Business, name, code, community, info.Name, info.OperatorName,
-                period, StatementCalendar.Default.IssueDate(period), StatementCalendar.Default.DueDate(period), draft.Lines);
+                period, StatementCalendar.Default.IssueDate(period), StatementCalendar.Default.DueDate(period), draft.Lines) { OperatorCode = info.Operator };
 
             // Credit left by earlier overpayments is taken off here, in the transaction that creates
             // the invoice: an invoice that already exists was skipped above, so it is taken once.

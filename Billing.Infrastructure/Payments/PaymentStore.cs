@@ -17,7 +17,12 @@ public sealed record HouseholdArrears(string Household, HouseholdDetails Details
 /// <summary>What a receipt shows: the payment, whose it is, which months it settled and the balance after it.</summary>
 public sealed record ReceiptModel(
     long PaymentId, PaymentInput Payment, string CommunityName, string OperatorName, HouseholdDetails Details,
-    IReadOnlyList<(YearMonth Period, Money Amount)> Settled, Money CreditLeft, Money BalanceAfter, bool Reversed);
+    IReadOnlyList<(YearMonth Period, Money Amount)> Settled, Money CreditLeft, Money BalanceAfter, bool Reversed)
+{
+    public string OperatorCode { get; init; } = string.Empty;
+
+    public string CommunityCode { get; init; } = string.Empty;
+}
 
 /// <summary>The result of checking the ledger against the records it is built from.</summary>
 public sealed record LedgerCheck(int Households, IReadOnlyList<string> Mismatches, Money LedgerTotal, Money ChargesTotal, Money PaymentsTotal, Money ReversalsTotal)
@@ -208,14 +213,14 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand(
             """
-            select p.household_code, p.channel, p.reference, p.amount, p.paid_on, c.name, o.name, (r.payment_id is not null)
+            select p.household_code, p.channel, p.reference, p.amount, p.paid_on, c.name, o.name, (r.payment_id is not null), c.code, o.code
             from payment p join household h on h.code = p.household_code join community c on c.code = h.community_code
             join operator o on o.code = c.operator_code left join payment_reversal r on r.payment_id = p.id
             where p.id = @id
             """);
         cmd.Parameters.AddWithValue("id", paymentId);
         PaymentInput input;
-        string communityName, operatorName;
+        string communityName, operatorName, communityCode, operatorCode;
         bool reversed;
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -227,18 +232,24 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
             var channel = Database.StoredValues.Channel(reader.GetString(1));
             input = new PaymentInput(reader.GetString(0), channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4));
             (communityName, operatorName, reversed) = (reader.GetString(5), reader.GetString(6), reader.GetBoolean(7));
+            (communityCode, operatorCode) = (reader.GetString(8), reader.GetString(9));
         }
 
-        // The receipt shows the ledger as it stood once this payment was made, so printing it again gives the same page.
+        // The receipt shows the ledger as it stood once this payment was made, on its date: statements
+        // issued later and payments made later are not part of it, so it is the same whenever it is drawn.
         var (charges, payments) = await LedgerAsync("h.code = @key", input.Household, ct);
         var before = payments.GetValueOrDefault(input.Household, []).Where(p => p.Id == paymentId || (p.PaidOn, p.Id).CompareTo((input.PaidOn, paymentId)) < 0).Select(p => p with { Reversed = false });
-        var position = Allocation.Fifo(charges.GetValueOrDefault(input.Household, []), before);
+        var position = Allocation.Fifo(charges.GetValueOrDefault(input.Household, []).Where(c => c.IssueDate <= input.PaidOn), before);
         var settled = position.Charges
             .SelectMany(c => c.SettledBy.Where(s => s.PaymentId == paymentId).Select(s => (c.Charge.Period, s.Amount)))
             .ToList();
         var details = (await DetailsOfAsync(input.Household, input.PaidOn, ct))!;
         return new ReceiptModel(paymentId, input, communityName, operatorName, details, settled,
-            input.Amount - Money.Sum(settled.Select(s => s.Amount)), position.Balance, reversed);
+            input.Amount - Money.Sum(settled.Select(s => s.Amount)), position.Balance, reversed)
+        {
+            OperatorCode = operatorCode,
+            CommunityCode = communityCode,
+        };
     }
 
     /// <summary>

@@ -89,3 +89,53 @@ public static class RateDirectory
         return errors.Count > 0 ? throw new InputRejectedException(errors) : values;
     }
 }
+
+/// <summary>Loads rates/operators/&lt;code&gt;.json: who the documents are from and how to reach and pay them.</summary>
+public static class OperatorDirectory
+{
+    /// <summary>Every profile, or every problem with its file, line and field; a checkout without the folder has none.</summary>
+    public static Core.Operators.OperatorProfiles Load(string ratesDir)
+    {
+        var dir = Path.Combine(ratesDir, "operators");
+        if (!Directory.Exists(dir))
+        {
+            return Core.Operators.OperatorProfiles.Empty;
+        }
+
+        var errors = new List<InputError>();
+        var profiles = new List<Core.Operators.OperatorProfile>();
+        foreach (var file in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            var shown = Path.Combine("operators", name);
+            if (name.StartsWith('.') || name.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
+                || name.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!name.EndsWith(".json", StringComparison.Ordinal))
+            {
+                errors.Add(new InputError(shown, null, null, "operator.file.name", "files here are named operators/<operator code>.json"));
+                continue;
+            }
+
+            var (profile, fileErrors) = Core.Operators.OperatorProfileParser.Parse(shown, File.ReadAllText(file), Path.GetFileNameWithoutExtension(name));
+            errors.AddRange(fileErrors);
+            if (profile?.SealImage is { } seal && !File.Exists(Path.Combine(dir, seal)))
+            {
+                errors.Add(new InputError(shown, null, "sealImage", "operator.seal.missing", $"the seal image '{seal}' is not in rates/operators/"));
+            }
+            else if (profile is not null)
+            {
+                profiles.Add(profile);
+            }
+        }
+
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : new Core.Operators.OperatorProfiles(profiles);
+    }
+
+    /// <summary>The seal image's bytes, when the profile names one.</summary>
+    public static byte[]? SealImage(string ratesDir, Core.Operators.OperatorProfile profile) =>
+        profile.SealImage is { } seal ? File.ReadAllBytes(Path.Combine(ratesDir, "operators", seal)) : null;
+}

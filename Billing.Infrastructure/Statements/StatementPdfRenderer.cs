@@ -2,7 +2,9 @@ using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Fees;
+using RedProperty.Billing.Core.Operators;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Infrastructure.Documents;
 
 namespace RedProperty.Billing.Infrastructure.Statements;
 
@@ -21,17 +23,30 @@ public sealed class StatementPdfRenderer
     private const double FormulaLineHeight = 14;
     private const double FormulaWidth = AmountColumn - 70 - FormulaColumn;
     private const double TotalBlockHeight = 150;
+    private const double NoteLineHeight = 11;
     private const double ContentBottom = PageHeight - Margin - 24;
 
-    public StatementPdfRenderer() => StatementFonts.EnsureConfigured();
+    private readonly DocumentContext context;
+
+    /// <param name="context">Operator profiles, rule names and the payment link; the checkout's rates/ when not given.</param>
+    public StatementPdfRenderer(DocumentContext? context = null)
+    {
+        StatementFonts.EnsureConfigured();
+        this.context = context ?? DocumentContext.Default;
+    }
 
     public byte[] Render(StatementModel statement)
     {
         using var document = new PdfDocument();
         CompactText.Attach(document);
+        var profile = context.Profile(statement.Community.OperatorCode);
         document.Info.Title = $"物业服务费对账单 {statement.Household.Code} {ChineseDates.Month(statement.Period)}";
-        document.Info.Author = statement.Community.OperatorName;
+        document.Info.Author = profile?.LegalName ?? statement.Community.OperatorName;
         document.Info.Creator = "RedProperty.Billing";
+
+        // The rule versions that priced the lines, for staff and auditors; residents read their names.
+        document.Info.Keywords = string.Join(" ", statement.Lines.Select(l => l.RateVersion).Distinct(StringComparer.Ordinal));
+        var notes = StatementNotes.For(statement);
 
         // Pages are filled first and their footers drawn last, once the page count is known.
         var pages = new List<XGraphics>();
@@ -48,7 +63,7 @@ public sealed class StatementPdfRenderer
         try
         {
             var gfx = NewPage();
-            var y = ComposeHeader(gfx, statement);
+            var y = ComposeHeader(gfx, statement, profile?.LegalName ?? statement.Community.OperatorName);
             foreach (var line in statement.Lines)
             {
                 var formula = gfx.Wrap(line.Formula, Typography.Body, FormulaWidth);
@@ -58,21 +73,36 @@ public sealed class StatementPdfRenderer
                     y = ComposeContinuationHeader(gfx, statement);
                 }
 
-                y = ComposeLine(gfx, line, formula, y);
+                y = ComposeLine(gfx, line, formula, context.Titles.Of(line, statement.Community.OperatorCode, statement.IssueDate), y);
             }
 
             gfx.DrawLine(Typography.Rule, Margin, y, RightEdge, y);
             y += 10;
-            if (y + TotalBlockHeight > ContentBottom)
+            var wrappedNotes = notes.SelectMany(n => gfx.Wrap("※ " + n, Typography.Note, RightEdge - Margin)).ToList();
+            var closing = TotalBlockHeight + (wrappedNotes.Count * NoteLineHeight) + (profile is null ? 0 : DocumentBlocks.PaymentHeight + 10);
+            if (y + closing > ContentBottom)
             {
                 gfx = NewPage();
                 y = ComposeContinuationHeader(gfx, statement);
             }
 
-            ComposeTotal(gfx, statement, y);
+            y = ComposeTotal(gfx, statement, y);
+            foreach (var note in wrappedNotes)
+            {
+                gfx.DrawText(note, Typography.Note, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+                y += NoteLineHeight;
+            }
+
+            if (profile is not null)
+            {
+                y += 6;
+                var link = context.PaymentLink.For(profile, statement.Household.Code.Value, statement.Number);
+                DocumentBlocks.Payment(gfx, profile, link, $"对账单号 {statement.Number}", Margin, RightEdge, y);
+            }
+
             for (var i = 0; i < pages.Count; i++)
             {
-                ComposeFooter(pages[i], statement, i + 1, pages.Count);
+                ComposeFooter(pages[i], statement, profile, i + 1, pages.Count);
             }
         }
         finally
@@ -86,12 +116,12 @@ public sealed class StatementPdfRenderer
         return PdfText.Save(document);
     }
 
-    private static double ComposeHeader(XGraphics gfx, StatementModel s)
+    private static double ComposeHeader(XGraphics gfx, StatementModel s, string operatorName)
     {
         var y = Margin;
         gfx.DrawText("物业服务费对账单", Typography.Title, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 24), XStringFormats.TopCenter);
         y += 34;
-        gfx.DrawText($"{s.Community.OperatorName} · {s.Community.Name}", Typography.Heading, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 16), XStringFormats.TopCenter);
+        gfx.DrawText($"{operatorName} · {s.Community.Name}", Typography.Heading, XBrushes.Black, new XRect(Margin, y, RightEdge - Margin, 16), XStringFormats.TopCenter);
         y += 30;
 
         var rows = new (string Label, string Value, string Label2, string Value2)[]
@@ -126,7 +156,7 @@ public sealed class StatementPdfRenderer
 
     private static double LineHeight(IReadOnlyList<string> formula) => (formula.Count * FormulaLineHeight) + 22;
 
-    private static double ComposeLine(XGraphics gfx, ChargeLine line, IReadOnlyList<string> formula, double y)
+    private static double ComposeLine(XGraphics gfx, ChargeLine line, IReadOnlyList<string> formula, string source, double y)
     {
         gfx.DrawText(line.Label, Typography.Body, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
         for (var i = 0; i < formula.Count; i++)
@@ -137,14 +167,7 @@ public sealed class StatementPdfRenderer
         gfx.DrawText(line.Amount.ToFenString(), Typography.Body, XBrushes.Black, AmountColumn, y, XStringFormats.TopRight);
         y += (formula.Count - 1) * FormulaLineHeight;
         var rounding = line.Basis.Rounding.Name == "half-to-even" ? "银行家舍入到分" : "四舍五入到分";
-        var source = line.Kind switch
-        {
-            Core.Subsidies.SubsidyLines.Kind => "补贴政策",
-            Core.Points.PointsCredit.Kind => "积分兑换",
-            Core.Corrections.StatementAdjustments.Kind => "更正记录",
-            _ => "收费标准",
-        };
-        gfx.DrawText($"{source}：{line.RateVersion}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
+        gfx.DrawText($"依据：{source}（{rounding}）", Typography.Note, XBrushes.DimGray, FormulaColumn, y + 16, XStringFormats.TopLeft);
         return y + 36;
     }
 
@@ -157,7 +180,7 @@ public sealed class StatementPdfRenderer
         return ComposeTableHead(gfx, y);
     }
 
-    private static void ComposeTotal(XGraphics gfx, StatementModel s, double y)
+    private static double ComposeTotal(XGraphics gfx, StatementModel s, double y)
     {
         if (s.Account is { } account)
         {
@@ -187,10 +210,12 @@ public sealed class StatementPdfRenderer
             y += 14;
         }
 
-        y += 6;
+        gfx.DrawText($"请于 {ChineseDates.Day(s.DueDate)} 前缴纳。", Typography.BodyBold, XBrushes.Black, Margin, y, XStringFormats.TopLeft);
+        y += 18;
         gfx.DrawText(
             "说明：物业服务费 = 建筑面积 × 服务等级单价 × 计费天数 / 当月天数，每行金额四舍五入到分，合计为各行之和。",
             Typography.Note, XBrushes.DimGray, Margin, y, XStringFormats.TopLeft);
+        return y + NoteLineHeight + 2;
     }
 
     /// <summary>The account block of an issued statement: this month's charges, then how the amount due is reached.</summary>
@@ -225,11 +250,20 @@ public sealed class StatementPdfRenderer
         return y + 4;
     }
 
-    private static void ComposeFooter(XGraphics gfx, StatementModel s, int pageNumber, int pageCount)
+    private static void ComposeFooter(XGraphics gfx, StatementModel s, OperatorProfile? profile, int pageNumber, int pageCount)
     {
         var y = PageHeight - Margin;
         gfx.DrawLine(Typography.ThinRule, Margin, y - 14, RightEdge, y - 14);
-        gfx.DrawText($"{s.Community.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+        if (profile is null)
+        {
+            gfx.DrawText($"{s.Community.OperatorName}　如有疑问请联系物业服务中心", Typography.Note, XBrushes.DimGray, Margin, y - 10, XStringFormats.TopLeft);
+        }
+        else
+        {
+            gfx.DrawText($"如有疑问请联系：{DocumentBlocks.ContactLine(profile, s.Community.Code.Value)}", Typography.Note, XBrushes.Black, Margin, y - 10, XStringFormats.TopLeft);
+            gfx.DrawText($"{profile.LegalName}（统一社会信用代码 {profile.CreditCode}）　{DocumentBlocks.ComplaintLine(profile)}", Typography.Note, XBrushes.DimGray, Margin, y + 1, XStringFormats.TopLeft);
+        }
+
         gfx.DrawText($"第 {pageNumber} 页 / 共 {pageCount} 页", Typography.Note, XBrushes.DimGray, RightEdge, y - 10, XStringFormats.TopRight);
     }
 

@@ -41,11 +41,11 @@ public class CommunityAccountsProperties
 
         var entered = (AccountsCategory c) => input.Entries.Where(e => e.Category == c).Sum(e => e.Amount.Yuan);
         var expectedIncome = input.ResidentFees.Paid.Yuan - input.ResidentFees.Reversed.Yuan
-            + (input.Subsidy.Claim?.Claimed ?? input.Subsidy.DistrictShare).Yuan
+            + (input.Subsidy.Claim?.Claimed ?? Money.Zero).Yuan // before a score, nothing counts (待考核)
             + (input.Parking?.LeaseIncome.Yuan ?? 0m)
             + AccountsCategory.Income.Sum(entered);
         var expectedSpending = AccountsCategory.Spending.Sum(entered);
-        return accounts.Income.Count == 5
+        return accounts.Income.Count == 6
             && accounts.Income.Sum(l => l.Amount.Yuan) == accounts.TotalIncome.Yuan
             && accounts.Spending.Sum(l => l.Amount.Yuan) == accounts.TotalSpending.Yuan
             && accounts.TotalIncome.Yuan == expectedIncome

@@ -86,19 +86,34 @@ public sealed class CommunityAccountsStoreTests : IAsyncLifetime
 
         var income = accounts.Income.ToDictionary(l => l.Source, l => l.Amount.Yuan);
         Assert.Equal(83.51m, income[IncomeSource.ResidentFees]);
-        Assert.Equal(districtShare, income[IncomeSource.DistrictSubsidy]);
+        Assert.Equal(0.00m, income[IncomeSource.DistrictSubsidy]); // no score yet: 待考核, nothing counted
+        Assert.Equal(0.00m, income[IncomeSource.ResidentParking]);
         Assert.Equal(invoiceLines, accounts.Input.Subsidy.Lines);
         Assert.Equal(320.00m, income[IncomeSource.ParkingLeases]);
         Assert.Equal(45.60m, income[IncomeSource.Charging]);
         Assert.Equal(100.00m, income[IncomeSource.Other]);
         Assert.Equal(120.00m, accounts.CarriedToNextMonth.Yuan);
 
-        Assert.Equal(83.51m + districtShare + 320.00m + 45.60m + 100.00m, accounts.TotalIncome.Yuan);
+        Assert.Equal(83.51m + 320.00m + 45.60m + 100.00m, accounts.TotalIncome.Yuan);
         Assert.Equal(3000.00m + 379.50m, accounts.TotalSpending.Yuan);
         Assert.Equal(accounts.TotalIncome.Yuan - 3379.50m, accounts.Balance.Yuan);
         Assert.Equal(
             await SumAsync("select sum(amount) from community_account_entry where community_code = 'HZ-FXY' and period = '2026-10-01' and direction = 'spending'"),
             accounts.TotalSpending.Yuan);
+    }
+
+    [Fact]
+    public async Task Before_a_claim_the_subsidy_counts_what_the_score_in_force_pays()
+    {
+        var subsidies = new SubsidyStore(_db.DataSource, RateDirectory.LoadSubsidies(RepositoryPaths.Rates));
+        await subsidies.RecordScoresAsync([(new ScoreRow(Community, new YearMonth(2026, 1), 85m), "test", 1)]);
+        var share = await SumAsync("select sum(district_amount) from district_invoice_line where community_code = 'HZ-FXY' and period = '2026-10-01'");
+
+        var subsidy = (await Store.ReadAsync(Community, October))!.Income.Single(l => l.Source == IncomeSource.DistrictSubsidy);
+
+        // 85 points pays 90 % in the 2024 bands: the share × 0.9, rounded once.
+        Assert.Equal(decimal.Round(share * 0.9m, 2, MidpointRounding.AwayFromZero), subsidy.Amount.Yuan);
+        Assert.Contains(subsidy.Basis, b => b.Contains("2026年1月考核", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -114,7 +129,7 @@ public sealed class CommunityAccountsStoreTests : IAsyncLifetime
         Assert.Equal(claim.Claim!.Value.Yuan, subsidy.Amount.Yuan);
         Assert.Equal(await SumAsync("select claim_amount from subsidy_claim where community_code = 'HZ-FXY' and period = '2026-10-01'"), subsidy.Amount.Yuan);
         Assert.True(subsidy.Amount < accounts.Input.Subsidy.DistrictShare, "a score of 85 pays less than the whole district share");
-        Assert.Contains("subsidy_claim #", subsidy.Trace, StringComparison.Ordinal);
+        Assert.Contains("补贴申报单（第", subsidy.Trace, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,16 +138,17 @@ public sealed class CommunityAccountsStoreTests : IAsyncLifetime
         await FillOctoberAsync();
         var accounts = (await Store.ReadAsync(Community, October))!;
 
-        var pdf = CommunityAccountsPdf.Render(accounts);
-        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "redproperty-accounts-HZ-FXY-2026-10.pdf"), pdf);
+        var pdf = Keep.Document("accounts-HZ-FXY-2026-10.pdf", CommunityAccountsPdf.Render(accounts));
 
         var text = PdfReadBack.TextOf(pdf);
+        Assert.All(Documents.StatementDocumentTests.InternalWords, w => Assert.DoesNotContain(w, text, StringComparison.Ordinal));
         foreach (var expected in new[]
         {
             "丰鑫园小区收支明白账", "2026年10月", "天创金源物业公司",
-            "居民物业费", "83.51", $"本月对账单应收{accounts.Input.ResidentFees.Billed.ToFenString()}元",
-            "区财政补贴", accounts.Input.Subsidy.DistrictShare.ToFenString(), "district_invoice_line",
-            "共享停车租金", "320.00", "结转下月：120.00元", "parking_pool",
+            "居民物业服务费", "83.51", $"本月对账单应收物业服务费{accounts.Input.ResidentFees.Billed.ToFenString()}元", "居民停车费",
+            "区财政补贴（待考核）", accounts.Input.Subsidy.DistrictShare.ToFenString(), "数据来源：区财政补贴明细（2026年10月）",
+            "共享停车租金", "320.00", "结转下月：120.00元", "数据来源：共享停车收益池（2026年10月）", "数据来源：本月对账单（2026年10月）、缴费及冲正记录",
+            "与收缴率报表的区别",
             "充电收入", "45.60", "其他收入", "100.00",
             "人员工资", "3000.00", "维修", "379.50", "-120.50", "更正第", "保洁", "绿化", "水电公摊",
             "收入合计", accounts.TotalIncome.ToFenString(), "支出合计", "3379.50",

@@ -23,19 +23,29 @@ public class CommunityAccountsTests
         var fees = CommunityAccounts.Assemble(Input()).Income.Single(l => l.Source == IncomeSource.ResidentFees);
 
         Assert.Equal(60.00m, fees.Amount.Yuan);
-        Assert.Contains("本月对账单应收 120.00 元（3 张）", fees.Basis);
+        Assert.Contains("本月对账单应收物业服务费 120.00 元（3 张对账单，停车费另列）", fees.Basis);
         Assert.Contains("本月冲正退回 20.00 元（1 笔）", fees.Basis);
     }
 
     [Fact]
-    public void The_subsidy_counts_the_claim_once_submitted_and_the_district_share_before()
+    public void The_subsidy_counts_nothing_until_scored_what_the_score_in_force_pays_and_the_claim_once_submitted()
     {
         var before = CommunityAccounts.Assemble(Input()).Income.Single(l => l.Source == IncomeSource.DistrictSubsidy);
+        var scoredInput = Input();
+        scoredInput = scoredInput with { Subsidy = scoredInput.Subsidy with { Expected = new SubsidyExpectation(58m, new YearMonth(2026, 1), 0m, Money.Zero) } };
+        var scoredZero = CommunityAccounts.Assemble(scoredInput).Income.Single(l => l.Source == IncomeSource.DistrictSubsidy);
+        var ninety = scoredInput with { Subsidy = scoredInput.Subsidy with { Expected = new SubsidyExpectation(85m, new YearMonth(2026, 1), 0.9m, Money.Of(72.00m)) } };
+        var scoredNinety = CommunityAccounts.Assemble(ninety).Income.Single(l => l.Source == IncomeSource.DistrictSubsidy);
         var after = CommunityAccounts.Assemble(Input(new SubsidyClaimFigures(7, 85m, 0.9m, Money.Of(72.00m), Money.Of(8.00m)))).Income.Single(l => l.Source == IncomeSource.DistrictSubsidy);
 
-        Assert.Equal(80.00m, before.Amount.Yuan);
+        // 80.00 district share: nothing before a score, 0 % at 58 points, 80.00 × 0.9 = 72.00 at 85 points or as claimed.
+        Assert.Equal((0.00m, "区财政补贴（待考核）"), (before.Amount.Yuan, before.Label));
+        Assert.Contains("待考核：本小区尚无考核得分，区财政按考核结果拨付，得分公布前不计入收入", before.Basis);
+        Assert.Equal(0.00m, scoredZero.Amount.Yuan);
+        Assert.Contains("不拨付的 80.00 元由物业公司承担，不向居民收取", scoredZero.Basis);
+        Assert.Equal(72.00m, scoredNinety.Amount.Yuan);
         Assert.Equal(72.00m, after.Amount.Yuan);
-        Assert.Contains("subsidy_claim #7", after.Trace, StringComparison.Ordinal);
+        Assert.Contains("补贴申报单（第 7 号）", after.Trace, StringComparison.Ordinal);
         Assert.Contains("未拨付 8.00 元由物业公司承担，不向居民收取", after.Basis);
     }
 
@@ -60,10 +70,10 @@ public class CommunityAccountsTests
             Entry(4, AccountsCategory.Salaries, 3000.00m)));
 
         Assert.Equal(379.50m, accounts.Spending.Single(l => l.Category == AccountsCategory.Repairs).Amount.Yuan);
-        // 60.00 fees + 80.00 subsidy + 0 parking + 45.60 charging = 185.60; spending 379.50 + 3000.00
-        Assert.Equal(185.60m, accounts.TotalIncome.Yuan);
+        // 60.00 fees + 0 subsidy (not scored yet) + 0 parking + 45.60 charging = 105.60; spending 379.50 + 3000.00
+        Assert.Equal(105.60m, accounts.TotalIncome.Yuan);
         Assert.Equal(3379.50m, accounts.TotalSpending.Yuan);
-        Assert.Equal(-3193.90m, accounts.Balance.Yuan);
+        Assert.Equal(-3273.90m, accounts.Balance.Yuan);
     }
 
     [Fact]

@@ -18,6 +18,13 @@ public sealed class AccessTests : ApiHost
 
     public static readonly TheoryData<string, string> ProtectedEndpoints = new()
     {
+        { "GET", "/api/payments/1/reversal.pdf" },
+        { "GET", "/api/districts/%E5%BC%80%E5%8F%91%E5%8C%BA/subsidy-lines/2026-10" },
+        { "GET", "/api/districts/%E5%BC%80%E5%8F%91%E5%8C%BA/claims/2026-10" },
+        { "GET", "/api/districts/%E5%BC%80%E5%8F%91%E5%8C%BA/signoff/2026-10" },
+        { "POST", "/api/districts/%E5%BC%80%E5%8F%91%E5%8C%BA/signoff/2026-10" },
+        { "GET", "/api/districts/%E5%BC%80%E5%8F%91%E5%8C%BA/reconciliation/2026-10.xlsx" },
+        { "GET", "/api/districts/%E5%BC%80%E5%8F%91%E5%8C%BA/reconciliation/2026-10/signed.pdf" },
         { "GET", "/api/households/HZ-FXY-01-1-101/statements/2026-10.pdf" },
         { "GET", "/api/communities/HZ-FXY/billing-preview/2026-10" },
         { "POST", "/api/register/households" },

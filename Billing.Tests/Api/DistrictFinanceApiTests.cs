@@ -75,7 +75,7 @@ public sealed class DistrictFinanceApiTests : ApiHost
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var text = await csv.Content.ReadAsStringAsync();
-        Assert.StartsWith("district,community_code,community_name,period,households", text.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.StartsWith("区县,小区编号,小区名称,账期,户数", text.TrimStart('\uFEFF'), StringComparison.Ordinal);
         Assert.Contains("HZ-FXY,丰鑫园小区,2026-10,144", text, StringComparison.Ordinal);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
         using var document = PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync());

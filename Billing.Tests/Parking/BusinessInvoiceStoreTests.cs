@@ -157,7 +157,7 @@ public class BusinessInvoiceStoreTests
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(pdf)), sha);
         Assert.Equal(1, document.NumberOfPages);
-        foreach (var expected in new[] { "共享停车费账单", number, "鑫源便利店", "91350100M000100Y43", "2026年10月", "车位A-001包月", "300.00", "¥600.00", "陆佰元整", "tcjy-parking@2022-01-01", "不是增值税发票" })
+        foreach (var expected in new[] { "共享停车费账单", number, "鑫源便利店", "91350100M000100Y43", "2026年10月", "车位A-001包月", "300.00", "¥600.00", "陆佰元整", "收费标准：天创金源物业共享停车收费标准；出租时段：工作日08:00–18:00", "不是增值税发票", "收款账户", "账号：15430101040012345", "电话0530-5311001" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
         }

@@ -139,7 +139,9 @@ public class PaymentStoreTests
 
         var arrears = await store.ArrearsAsync("HZ-FXY", new LocalDate(2026, 11, 23));
         var csv = PaymentDocuments.ArrearsCsv(arrears);
-        using var reminders = PdfDocument.Open(PaymentDocuments.ReminderNotices("丰鑫园小区", "天创金源物业公司", new LocalDate(2026, 11, 23), arrears));
+        using var reminders = PdfDocument.Open(PaymentDocuments.ReminderNotices(
+            ReminderCommunity.Of(SampleRegister.Communities().Single(c => c.Code.Value == "HZ-FXY")), new LocalDate(2026, 11, 23), arrears,
+            await StatementFeeKinds.OnlyPropertyFeeAsync(db.DataSource, "HZ-FXY"), Infrastructure.Documents.DocumentContext.Default));
         using var receipt = PdfDocument.Open(PaymentDocuments.Receipt((await store.ReceiptAsync(paid[0].Id))!));
 
         // 144 homes, one paid in full: 143 overdue 7 days (due 2026-11-16), in the 0–30 bucket, building 1 first.
@@ -147,15 +149,15 @@ public class PaymentStoreTests
         Assert.DoesNotContain(arrears, a => a.Household == Household);
         Assert.Equal(("1", "1"), (arrears[0].Details.Building, arrears[0].Details.Unit));
         Assert.All(arrears, a => Assert.Equal(a.Position.Open, a.Aging.Days0To30));
-        Assert.StartsWith("building,unit,room,household_code", csv, StringComparison.Ordinal);
+        Assert.StartsWith("楼栋,单元,房号,户号", csv, StringComparison.Ordinal);
         Assert.Equal(143, reminders.NumberOfPages);
         var notice = PdfReadBack.TextOf(reminders.GetPage(1));
         Assert.Contains("物业服务费缴费温馨提醒", notice, StringComparison.Ordinal);
         Assert.Contains("已逾期7天", notice, StringComparison.Ordinal);
         var receiptText = PdfReadBack.TextOf(receipt.GetPage(1));
-        Assert.Contains("物业服务费收据", receiptText, StringComparison.Ordinal);
+        Assert.Contains("收款收据", receiptText, StringComparison.Ordinal);
         Assert.Contains(ChineseAmount.Capital(new Money(owed + 14.08m)), receiptText, StringComparison.Ordinal);
-        Assert.Contains("转为预存：14.08元", receiptText, StringComparison.Ordinal);
-        Assert.Contains("收款后余额：预存14.08元", receiptText, StringComparison.Ordinal);
+        Assert.Contains("预存（抵扣以后账单）—14.08", receiptText, StringComparison.Ordinal);
+        Assert.Contains("本次收款后余额：预存14.08元", receiptText, StringComparison.Ordinal);
     }
 }

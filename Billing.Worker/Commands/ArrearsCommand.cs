@@ -37,10 +37,7 @@ public sealed class ArrearsCommand : BillingCommand
     public static async Task WriteAsync(IServiceProvider services, Community community, LocalDate asOf, string outDir, CancellationToken ct, Core.Payments.ReminderRule? reminders = null)
     {
         var code = community.Code.Value;
-        var arrears = await new PaymentStore(services.GetRequiredService<NpgsqlDataSource>()).ArrearsAsync(code, asOf, ct);
-        Directory.CreateDirectory(outDir);
-        await File.WriteAllTextAsync(Path.Combine(outDir, $"{code}-arrears.csv"), PaymentDocuments.ArrearsCsv(arrears), new System.Text.UTF8Encoding(true), ct);
-        await File.WriteAllBytesAsync(Path.Combine(outDir, $"{code}-reminders.pdf"), PaymentDocuments.ReminderNotices(community.Name, community.OperatorName, asOf, arrears, reminders), ct);
+        var arrears = await ArrearsFiles.WriteAsync(services.GetRequiredService<NpgsqlDataSource>(), code, asOf, outDir, ct, reminders);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {code,-12} {arrears.Count,4} households overdue, {Core.Money.Sum(arrears.Select(a => a.Position.Open)).Yuan,10:0.00} yuan open -> {outDir}/{code}-arrears.csv, -reminders.pdf"));
     }

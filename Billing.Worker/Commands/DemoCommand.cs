@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core.Runs;
 using RedProperty.Billing.Infrastructure;
-using RedProperty.Billing.Infrastructure.Accounts;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Runs;
 using RedProperty.Billing.Infrastructure.Statements;
@@ -19,11 +17,11 @@ namespace RedProperty.Billing.Worker.Commands;
 /// </summary>
 public sealed class DemoCommand : BillingCommand
 {
-    private readonly Option<YearMonth?> _period = CommandOptions.OptionalPeriod("the month to bill, yyyy-MM (default: last month)");
-    private readonly Option<string> _out = CommandOptions.OutDirectory("statements");
+    private readonly Option<YearMonth?> _period = CommandOptions.OptionalPeriod("the month to bill, yyyy-MM (default: the month the sample's story tells, samples/heze/story.json)");
+    private readonly Option<string> _out = CommandOptions.OutDirectory();
 
     public DemoCommand()
-        : base("demo", "import the sample communities, bill a month through Hangfire, write the PDF statements and print a summary")
+        : base("demo", "import the sample communities, bill the month their story tells through Hangfire, and write every document of it under --out")
     {
         Options.Add(_period);
         Options.Add(_out);
@@ -33,8 +31,11 @@ public sealed class DemoCommand : BillingCommand
     {
         var total = Stopwatch.StartNew();
         var clock = services.GetRequiredService<IClock>();
-        var period = parse.GetValue(_period) ?? BillingDay.LastMonth(clock);
-        var outDir = parse.GetRequiredValue(_out);
+        // The sample tells one month's story (samples/heze/story.json); --period bills another month instead.
+        var story = Infrastructure.Demo.DemoStory.Load(Path.Combine(RepositoryPaths.Samples, "heze"));
+        var period = parse.GetValue(_period) ?? story.Period;
+        var outRoot = parse.GetRequiredValue(_out);
+        var outDir = Path.Combine(outRoot, "statements");
         Console.WriteLine($"RedProperty.Billing demo: billing {BillingPeriod.Format(period)} for the Heze sample communities");
 
         var rates = services.GetRequiredService<Core.Rates.RateCatalog>();
@@ -66,34 +67,20 @@ public sealed class DemoCommand : BillingCommand
         var communities = await register.CommunitiesAsync(ct);
         foreach (var district in communities.Select(c => c.District).Distinct())
         {
-            await ReconcileCommand.WriteAsync(services, district, period, Path.Combine(RepositoryPaths.Root, "out", "reconciliation"));
+            await ReconcileCommand.WriteAsync(services, district, period, Path.Combine(outRoot, "reconciliation"));
         }
 
         // The sample payments are for October 2026's statements; for other months they are simply early credit.
         var (recorded, duplicates) = await PaymentsCommand.ImportAsync(services, Path.Combine(RepositoryPaths.Samples, "heze", "payments.csv"), null, ct);
         Console.WriteLine();
         Console.WriteLine($"Payments: {recorded} recorded, {duplicates} already recorded and ignored");
-        var asOf = BillingDay.Today(clock);
+        var asOf = parse.GetValue(_period) is null ? story.AsOf : BillingDay.Today(clock);
         await CollectionCommand.PrintAsync(services, period, asOf, ct);
-        Console.WriteLine();
-        Console.WriteLine($"Arrears as of {asOf:yyyy-MM-dd}");
-        foreach (var community in communities)
-        {
-            await ArrearsCommand.WriteAsync(services, community, asOf, Path.Combine(RepositoryPaths.Root, "out", "arrears"), ct);
-        }
 
-        // The notice-board accounts (明白账) of the month, as finance staff would publish them.
-        var accountsDir = Path.Combine(RepositoryPaths.Root, "out", "accounts");
-        Directory.CreateDirectory(accountsDir);
+        // Receipts, arrears and reminders, parking invoices, the 明白账 and the reconciliation, all under --out.
         Console.WriteLine();
-        Console.WriteLine($"Community accounts (明白账) for {BillingPeriod.Format(period)} -> {accountsDir}");
-        foreach (var community in communities)
-        {
-            var accounts = (await new CommunityAccountsStore(dataSource).ReadAsync(community.Code.Value, period, ct))!;
-            await File.WriteAllBytesAsync(Path.Combine(accountsDir, $"{community.Code.Value}-{BillingPeriod.Format(period)}-accounts.pdf"), CommunityAccountsPdf.Render(accounts), ct);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {community.Code.Value,-12} income {accounts.TotalIncome.Yuan,10:0.00}  spending {accounts.TotalSpending.Yuan,10:0.00}  balance {accounts.Balance.Yuan,10:0.00}"));
-        }
+        Console.WriteLine($"Documents of the story (arrears as of {asOf:yyyy-MM-dd}) -> {outRoot}");
+        await (story with { Period = period, AsOf = asOf }).WriteDocumentsAsync(dataSource, services.GetRequiredService<Core.Subsidies.SubsidyCatalog>(), outRoot, Console.Out, ct);
 
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return issued ? 0 : 1;

@@ -1,0 +1,175 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NodaTime;
+using NodaTime.Text;
+using RedProperty.Billing.Core.Runs;
+using RedProperty.Billing.Core.Subsidies;
+using RedProperty.Billing.Infrastructure.Access;
+using RedProperty.Billing.Infrastructure.Documents;
+using RedProperty.Billing.Infrastructure.Subsidies;
+
+namespace RedProperty.Billing.Api;
+
+/// <summary>
+/// The district desk (区财政): household-level subsidy detail to check against the statements,
+/// claims by status, the sign-off of a month (审核通过 / 退回 with a reason) and an Excel download.
+/// District finance of that district only; the access rule sits next to the endpoints.
+/// </summary>
+public static class DistrictDeskApi
+{
+    /// <summary>A score older than this many months before the billed month is flagged on the reconciliation.</summary>
+    public const int DefaultStaleScoreMonths = 6;
+
+    public static IEndpointRouteBuilder MapDistrictDeskApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/districts/{district}/subsidy-lines/{period}", SubsidyLines).RequireAuthorization(Access.DistrictFinance);
+        app.MapGet("/api/districts/{district}/claims/{period}", Claims).RequireAuthorization(Access.DistrictFinance);
+        app.MapGet("/api/districts/{district}/signoff/{period}", SignOffs).RequireAuthorization(Access.FinanceOrDistrict);
+        app.MapPost("/api/districts/{district}/signoff/{period}", SignOff).RequireAuthorization(Access.DistrictFinance);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}.xlsx", Excel).RequireAuthorization(Access.DistrictFinance);
+        app.MapGet("/api/districts/{district}/reconciliation/{period}/signed.pdf", SignedPdf).RequireAuthorization(Access.FinanceOrDistrict);
+        return app;
+    }
+
+    public sealed record SignOffRequest(string? Decision, string? Reason);
+
+    public sealed record SignOffResponse(long Id, string District, string Period, string Decision, string DecisionText, string? Reason, string SignedBy, string SignedAt);
+
+    private static SignOffResponse Response(DistrictSignOff s) =>
+        new(s.Id, s.District, BillingPeriod.Format(s.Period), s.Decision, s.DecisionText, s.Reason, s.SignedBy, InstantPattern.ExtendedIso.Format(s.SignedAt));
+
+    private static async Task<IResult> SubsidyLines(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var (month, problem) = await CheckAsync(district, period, db, http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var lines = await new DistrictDesk(db).SubsidyLinesAsync(district, month, ct);
+        return TypedResults.Ok(new
+        {
+            district,
+            period,
+            households = lines.Select(l => l.Household).Distinct().Count(),
+            districtTotal = Core.Money.Sum(lines.Select(l => l.DistrictAmount)).Yuan,
+            mismatches = lines.Count(l => !l.MatchesStatement),
+            lines = lines.Select(l => new
+            {
+                community = l.Community,
+                household = l.Household,
+                statement = l.StatementNo,
+                policyVersion = l.PolicyVersion,
+                standardAmount = l.StandardAmount.Yuan,
+                districtAmount = l.DistrictAmount.Yuan,
+                statementFee = l.StatementFee.Yuan,
+                statementSubsidy = l.StatementSubsidy.Yuan,
+                matchesStatement = l.MatchesStatement,
+                formula = l.Formula,
+            }),
+        });
+    }
+
+    private static async Task<IResult> Claims(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, HttpContext http, CancellationToken ct)
+    {
+        var (month, problem) = await CheckAsync(district, period, db, http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var rows = await new SubsidyStore(db, policies).ReconcileAsync(district, month, ct);
+        return TypedResults.Ok(rows.GroupBy(r => r.Status).ToDictionary(
+            g => g.Key,
+            g => new
+            {
+                communities = g.Count(),
+                total = g.Key == "awaiting-score" ? (decimal?)null : Core.Money.Sum(g.Select(r => r.TotalClaim ?? Core.Money.Zero)).Yuan,
+                rows = g.Select(ReconciliationResponse.Row.From),
+            }));
+    }
+
+    private static async Task<IResult> SignOffs(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var (month, problem) = await CheckAsync(district, period, db, http, ct);
+        return problem ?? TypedResults.Ok((await new DistrictDesk(db).SignOffsAsync(district, month, ct)).Select(Response));
+    }
+
+    private static async Task<IResult> SignOff(string district, string period, SignOffRequest? body, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var (month, problem) = await CheckAsync(district, period, db, http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var decision = body?.Decision?.Trim() switch
+        {
+            "approved" or "审核通过" => DistrictSignOff.Approved,
+            "returned" or "退回" => DistrictSignOff.Returned,
+            _ => null,
+        };
+        if (decision is null)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Invalid decision", "decision is 'approved' (审核通过) or 'returned' (退回).", "decision");
+        }
+
+        if (decision == DistrictSignOff.Returned && string.IsNullOrWhiteSpace(body!.Reason))
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reason required", "A return says why, so the operator knows what to correct.", "reason");
+        }
+
+        if (body!.Reason is { Length: > 500 })
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, "Reason too long", "Keep the reason within 500 characters.", "reason");
+        }
+
+        var signed = await new DistrictDesk(db).SignOffAsync(district, month, decision, body.Reason, http.User.Grant().Subject, ct);
+        return TypedResults.Created($"/api/districts/{district}/signoff/{period}", Response(signed));
+    }
+
+    /// <summary>The month as a workbook: the reconciliation by community and every household's subsidy line, Chinese heads.</summary>
+    private static async Task<IResult> Excel(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, HttpContext http, CancellationToken ct)
+    {
+        var (month, problem) = await CheckAsync(district, period, db, http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var rows = await new SubsidyStore(db, policies).ReconcileAsync(district, month, ct);
+        var lines = await new DistrictDesk(db).SubsidyLinesAsync(district, month, ct);
+        var bytes = DistrictWorkbook.Build(rows, lines);
+        return TypedResults.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"reconciliation-{district}-{period}.xlsx");
+    }
+
+    private static async Task<IResult> SignedPdf(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, HttpContext http, CancellationToken ct)
+    {
+        var (month, problem) = await CheckAsync(district, period, db, http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return TypedResults.File(await DistrictReconciliation.PdfAsync(db, policies, district, month, DocumentContext.Default, DefaultStaleScoreMonths, ct), "application/pdf", $"reconciliation-{district}-{period}.pdf");
+    }
+
+    /// <summary>District finance sees its own district only (403 for another); an unknown district is 404, never an empty 通过.</summary>
+    private static async Task<(YearMonth Month, IResult? Problem)> CheckAsync(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        if (!ApiInput.TryPeriod(period, out var month, out var problem))
+        {
+            return (default, problem);
+        }
+
+        var grant = http.User.Grant();
+        if (grant.Role == AccessRole.DistrictFinance && grant.Scope != district)
+        {
+            return (month, Problems.Field(StatusCodes.Status403Forbidden, "Another district", $"Your token is for district {grant.Scope}.", "district"));
+        }
+
+        return await new DistrictDesk(db).KnowsDistrictAsync(district, ct)
+            ? (month, null)
+            : (month, Problems.Field(StatusCodes.Status404NotFound, "District not found", $"No community belongs to district '{district}'.", "district"));
+    }
+}

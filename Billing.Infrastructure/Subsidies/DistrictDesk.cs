@@ -1,0 +1,129 @@
+using Npgsql;
+using NodaTime;
+using RedProperty.Billing.Core;
+
+namespace RedProperty.Billing.Infrastructure.Subsidies;
+
+/// <summary>District finance's decision on a month: 审核通过 or 退回 with a reason, with who and when.</summary>
+public sealed record DistrictSignOff(long Id, string District, YearMonth Period, string Decision, string? Reason, string SignedBy, Instant SignedAt)
+{
+    public const string Approved = "approved";
+    public const string Returned = "returned";
+
+    public string DecisionText => Decision == Approved ? "审核通过" : "退回";
+}
+
+/// <summary>One household's subsidy line as district finance checks it against the statement it came from.</summary>
+public sealed record HouseholdSubsidyLine(
+    string Community, string CommunityName, string Household, string StatementNo, int LineNo, string PolicyVersion,
+    Money StandardAmount, Money DistrictAmount, Money StatementFee, Money StatementSubsidy, string Formula)
+{
+    /// <summary>The district line's standard fee is the statement's fee line, and its share is the statement's subsidy line.</summary>
+    public bool MatchesStatement => StandardAmount == StatementFee && DistrictAmount == -StatementSubsidy;
+}
+
+/// <summary>The district desk's data: household-level subsidy detail and the sign-off of a month.</summary>
+public sealed class DistrictDesk(NpgsqlDataSource dataSource)
+{
+    /// <summary>Whether any community is in the district: an unknown district is an error, never an empty 通过.</summary>
+    public async Task<bool> KnowsDistrictAsync(string district, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("select exists (select 1 from community where district = @d)");
+        cmd.Parameters.AddWithValue("d", district);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Records a decision; a return needs a reason.</summary>
+    public async Task<DistrictSignOff> SignOffAsync(string district, YearMonth period, string decision, string? reason, string signedBy, CancellationToken ct = default)
+    {
+        if (decision is not (DistrictSignOff.Approved or DistrictSignOff.Returned))
+        {
+            throw new ArgumentException($"decision is '{DistrictSignOff.Approved}' or '{DistrictSignOff.Returned}'", nameof(decision));
+        }
+
+        if (decision == DistrictSignOff.Returned && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("a return says why", nameof(reason));
+        }
+
+        await using var cmd = dataSource.CreateCommand(
+            """
+            insert into district_signoff (district, period, decision, reason, signed_by) values (@d, @p, @decision, @reason, @by)
+            returning id, signed_at
+            """);
+        cmd.Parameters.AddWithValue("d", district);
+        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
+        cmd.Parameters.AddWithValue("decision", decision);
+        cmd.Parameters.AddWithValue("reason", (object?)reason?.Trim() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("by", signedBy);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new DistrictSignOff(reader.GetInt64(0), district, period, decision, reason?.Trim(), signedBy, reader.GetFieldValue<Instant>(1));
+    }
+
+    /// <summary>Every decision on the month, oldest first; the last one stands.</summary>
+    public async Task<IReadOnlyList<DistrictSignOff>> SignOffsAsync(string district, YearMonth period, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select id, decision, reason, signed_by, signed_at from district_signoff where district = @d and period = @p order by id");
+        cmd.Parameters.AddWithValue("d", district);
+        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
+        var list = new List<DistrictSignOff>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new DistrictSignOff(reader.GetInt64(0), district, period, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetFieldValue<Instant>(4)));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Every household's subsidy line of the month with the statement lines it must equal: the fee
+    /// line it subsidises and the subsidy line the resident sees, so the district can verify them itself.
+    /// </summary>
+    public async Task<IReadOnlyList<HouseholdSubsidyLine>> SubsidyLinesAsync(string district, YearMonth period, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            select d.community_code, c.name, d.household_code, s.statement_no, d.line_no, d.policy_version, d.standard_amount, d.district_amount,
+                   coalesce(f.amount, 0), coalesce(l.amount, 0), d.formula
+            from district_invoice_line d
+            join statement s on s.id = d.statement_id
+            join community c on c.code = d.community_code
+            left join statement_line l on l.statement_id = d.statement_id and l.line_no = d.line_no
+            left join statement_line f on f.statement_id = d.statement_id and f.line_no = d.line_no - 1
+            where d.district = @d and d.period = @p
+            order by d.community_code, d.household_code, d.line_no
+            """);
+        cmd.Parameters.AddWithValue("d", district);
+        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
+        var list = new List<HouseholdSubsidyLine>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new HouseholdSubsidyLine(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                reader.GetString(5), Money.Of(reader.GetDecimal(6)), Money.Of(reader.GetDecimal(7)), Money.Of(reader.GetDecimal(8)),
+                Money.Of(reader.GetDecimal(9)), reader.GetString(10)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The operators whose communities are in the district, by name, for the reconciliation's heading.</summary>
+    public async Task<string> OperatorNamesAsync(string district, Documents.DocumentContext documents, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select distinct c.operator_code, coalesce(o.name, c.operator_name) from community c left join operator o on o.code = c.operator_code where c.district = @d order by 1");
+        cmd.Parameters.AddWithValue("d", district);
+        var names = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            names.Add(documents.Profile(reader.GetString(0))?.LegalName ?? reader.GetString(1));
+        }
+
+        return string.Join("、", names);
+    }
+}
