@@ -3,6 +3,7 @@ using NodaTime;
 using RedProperty.Billing.Api;
 using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
+using RedProperty.Billing.Infrastructure.Channels;
 using RedProperty.Billing.Infrastructure.Database;
 using RedProperty.Billing.Infrastructure.Rates;
 using RedProperty.Billing.Infrastructure.Runs;
@@ -20,6 +21,7 @@ builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
+builder.Services.AddPaymentChannels(builder.Configuration);
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
@@ -52,6 +54,7 @@ app.MapResidentStatementsApi();
 app.MapRunsApi();
 app.MapAccountsApi();
 app.MapAdjustmentsApi();
+app.MapOnlinePaymentsApi();
 app.MapBillingWebPages();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

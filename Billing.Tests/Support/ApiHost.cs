@@ -25,8 +25,14 @@ public abstract class ApiHost : IAsyncLifetime
         {
             b.UseSetting("ConnectionStrings:Billing", Db.ConnectionString);
             b.UseSetting(AccessTokens.ConfigurationKey, SigningKey);
+            ConfigureHost(b);
         });
         ConfigureFactory(Factory);
+    }
+
+    /// <summary>A hook for hosts that need more settings (the payment channels' gateways and keys).</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>A hook for hosts that need more than the in-memory server (the browser tests put it on Kestrel).</summary>
