@@ -479,6 +479,65 @@ public sealed class FakeGateway : IAsyncDisposable
 
     private static string AlipayTime(DateTimeOffset at) => at.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
+    // ---------------------------------------------------------------- daily statements
+
+    /// <summary>
+    /// WeChat Pay's trade bill for a Beijing day, as /v3/bill/tradebill's download gives it: a header,
+    /// one row per trade with every value behind a backquote, then the summary block.
+    /// </summary>
+    public string WeChatTradeBill(DateOnly day, params (string TransactionId, string OrderNo, decimal Yuan)[] planted)
+    {
+        var header = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注";
+        var rows = Trades.Values.Where(t => t.Channel == "wechat" && t.PaidAt is { } at && DateOnly.FromDateTime(at.ToOffset(Beijing).DateTime) == day)
+            .Select(t => (t.TransactionId!, t.OrderNo, long.Parse(t.Amount, CultureInfo.InvariantCulture) / 100m, t.PaidAt!.Value))
+            .Concat(planted.Select(p => (p.TransactionId, p.OrderNo, p.Yuan, new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), Beijing))))
+            .ToList();
+        var text = new StringBuilder(header).Append("\r\n");
+        foreach (var (transaction, order, yuan, at) in rows)
+        {
+            var amount = yuan.ToString("0.00", CultureInfo.InvariantCulture);
+            string[] values =
+            [
+                at.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), FakeGatewayKeys.AppId, FakeGatewayKeys.MchId, "0", "",
+                transaction, order, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "NATIVE", "SUCCESS", "OTHERS", "CNY", amount, "0.00", "0", "0", "0.00", "0.00", "", "",
+                "物业服务费", "", "0.00000", "0.60%", amount, "0.00", "",
+            ];
+            text.Append(string.Join(",", values.Select(v => "`" + v))).Append("\r\n");
+        }
+
+        var total = rows.Sum(r => r.Item3).ToString("0.00", CultureInfo.InvariantCulture);
+        text.Append("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\r\n");
+        text.Append($"`{rows.Count},`{total},`0.00,`0.00,`0.00000,`{total},`0.00\r\n");
+        return text.ToString();
+    }
+
+    /// <summary>Alipay's business-detail bill for a Beijing day: '#' comment lines, a header, tab-padded rows, the end marker and totals.</summary>
+    public string AlipayBill(DateOnly day, params (string TransactionId, string OrderNo, decimal Yuan)[] planted)
+    {
+        var rows = Trades.Values.Where(t => t.Channel == "alipay" && t.PaidAt is { } at && DateOnly.FromDateTime(at.ToOffset(Beijing).DateTime) == day)
+            .Select(t => (t.TransactionId!, t.OrderNo, decimal.Parse(t.Amount, CultureInfo.InvariantCulture), t.PaidAt!.Value))
+            .Concat(planted.Select(p => (p.TransactionId, p.OrderNo, p.Yuan, new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), Beijing))))
+            .ToList();
+        var text = new StringBuilder();
+        text.Append("#支付宝业务明细查询\r\n");
+        text.Append($"#账号：[{FakeGatewayKeys.AlipaySellerId}0156]\r\n");
+        text.Append($"#起始日期：[{day:yyyy年MM月dd日} 00:00:00]   终止日期：[{day.AddDays(1):yyyy年MM月dd日} 00:00:00]\r\n");
+        text.Append("#-----------------------------------------业务明细列表----------------------------------------\r\n");
+        text.Append("支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\r\n");
+        foreach (var (transaction, order, yuan, at) in rows)
+        {
+            var amount = yuan.ToString("0.00", CultureInfo.InvariantCulture);
+            var time = at.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            string[] values = [transaction, order, "交易", "物业服务费", time, time, "", "", "", "", "住户（***）", amount, amount, "0.00", "0.00", "0.00", "0.00", "0.00", "", "0.00", "0.00", "", "0.00", "0.00", ""];
+            text.Append(string.Join(",", values.Select(v => v + "\t"))).Append("\r\n");
+        }
+
+        text.Append("#-----------------------------------------业务明细列表结束------------------------------------\r\n");
+        text.Append($"#交易合计：{rows.Count}笔，商家实收共{rows.Sum(r => r.Item3):0.00}元\r\n");
+        text.Append($"#导出时间：[{DateTimeOffset.UtcNow.ToOffset(Beijing):yyyy年MM月dd日 HH:mm:ss}]\r\n");
+        return text.ToString();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _notifier.Dispose();
