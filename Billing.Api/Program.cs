@@ -22,6 +22,7 @@ builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
 builder.Services.AddPaymentChannels(builder.Configuration);
+builder.Services.AddResidentAccess(builder.Configuration);
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
@@ -33,6 +34,8 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+// The residents' phone check is rate-limited per client address (ResidentAccess).
+app.UseRateLimiter();
 
 // Fail fast: a broken rate file or an unreachable database stops start-up, not the first request.
 app.Services.GetRequiredService<RedProperty.Billing.Core.Rates.RateCatalog>();
@@ -55,6 +58,8 @@ app.MapRunsApi();
 app.MapAccountsApi();
 app.MapAdjustmentsApi();
 app.MapOnlinePaymentsApi();
+app.MapChannelStatementsApi();
+app.MapResidentFiles();
 app.MapBillingWebPages();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
