@@ -16,6 +16,7 @@ public abstract class OnlinePaymentsHost : BrowserHost
 {
     public const string Household = "HZ-FXY-01-1-101";
     public const string Neighbour = "HZ-FXY-01-1-102";
+    public const string LinkKey = "test-resident-link-key-0123456789abcdef";
 
     protected OnlinePaymentsHost()
     {
@@ -41,6 +42,8 @@ public abstract class OnlinePaymentsHost : BrowserHost
         {
             builder.UseSetting(key, value);
         }
+
+        builder.UseSetting(RedProperty.Billing.Infrastructure.Residents.ResidentLinks.ConfigurationKey, LinkKey);
     }
 
     /// <summary>What the household owes by the ledger, summed in SQL (independent of the allocation code).</summary>
