@@ -69,7 +69,7 @@ public sealed class HomeModel(ResidentAccount account, NpgsqlDataSource db, Onli
                 // Page pay is signed with its return address, so the order is asked for again with it.
                 var paged = await payments.ChannelFor(PaymentChannel.Alipay)!.CreateOrderAsync(
                     new OrderRequest(created.Order.OrderNo, mode, created.Order.Amount, $"物业服务费 {household}", notify, back, null), ct);
-                return Redirect(paged.RedirectUrl!.ToString());
+                return Redirect(paged.RedirectUrl!.AbsoluteUri); // AbsoluteUri keeps the escaping the signature was made over
             }
 
             TempData["qr"] = created.Start.QrPayload;
