@@ -2,6 +2,7 @@ using Hangfire;
 using RedProperty.Billing.Api;
 using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
+using RedProperty.Billing.Infrastructure.Channels;
 using RedProperty.Billing.Infrastructure.Database;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,8 @@ builder.Services.AddOpenApi();
 builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
+builder.Services.AddPaymentChannels(builder.Configuration);
+builder.Services.AddResidentAccess(builder.Configuration);
 
 var app = builder.Build();
 app.UseBillingErrors();
@@ -57,6 +60,11 @@ api.MapRunsApi();
 api.MapAccountsApi();
 api.MapAdjustmentsApi();
 api.MapTokensApi();
+
+// Channel notifications and statements carry the gateways' own formats (long ciphertext, files), checked by their handlers.
+app.MapOnlinePaymentsApi();
+app.MapChannelStatementsApi();
+app.MapResidentFiles();
 app.MapBillingWebPages();
 
 // The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.

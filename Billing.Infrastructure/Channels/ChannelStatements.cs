@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using MiniExcelLibs;
+using Npgsql;
+using NodaTime;
+using NodaTime.Text;
+using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Payments;
+using RedProperty.Billing.Core.Validation;
+
+namespace RedProperty.Billing.Infrastructure.Channels;
+
+/// <summary>
+/// The channels' daily statements (对账单) read and set against our recorded payments: WeChat Pay's
+/// trade bill (CSV whose every value starts with a backquote, a summary block at the end) and
+/// Alipay's business-detail bill (CSV between '#' comment lines, values padded with tabs).
+/// </summary>
+public sealed class ChannelStatements(NpgsqlDataSource db)
+{
+    private static readonly LocalDateTimePattern TradeTime = LocalDateTimePattern.CreateWithInvariantCulture("yyyy-MM-dd HH:mm:ss");
+
+    static ChannelStatements() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Reads a statement file's bytes: UTF-8 (with or without BOM) or, as Alipay sends it, GB18030.</summary>
+    public static string Decode(byte[] bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.GetEncoding("GB18030").GetString(bytes);
+        }
+    }
+
+    public static IReadOnlyList<ChannelBillLine> Parse(PaymentChannel channel, string text, string source) => channel switch
+    {
+        PaymentChannel.WeChatPay => ParseWeChatTradeBill(text, source),
+        PaymentChannel.Alipay => ParseAlipayBill(text, source),
+        _ => throw new ArgumentException($"{channel.Name()} has no daily statement", nameof(channel)),
+    };
+
+    /// <summary>WeChat Pay's trade bill: successful payments (交易状态 SUCCESS) with 微信订单号, 商户订单号 and 应结订单金额.</summary>
+    public static IReadOnlyList<ChannelBillLine> ParseWeChatTradeBill(string text, string source)
+    {
+        var rows = ReadCsv(text);
+        var errors = new List<InputError>();
+        var result = new List<ChannelBillLine>();
+        if (rows.Count == 0)
+        {
+            throw new InputRejectedException([new InputError(source, 1, null, "bill.empty", "the file is empty")]);
+        }
+
+        var header = rows[0].Fields.Select(Clean).ToList();
+        int Column(string name)
+        {
+            var i = header.IndexOf(name);
+            if (i < 0)
+            {
+                errors.Add(new InputError(source, 1, name, "bill.column.missing", $"the header has no '{name}' column: is this a WeChat Pay trade bill?"));
+            }
+
+            return i;
+        }
+
+        var (time, transaction, order, state, amount) = (Column("交易时间"), Column("微信订单号"), Column("商户订单号"), Column("交易状态"), Column("应结订单金额"));
+        if (errors.Count > 0)
+        {
+            throw new InputRejectedException(errors);
+        }
+
+        foreach (var (fields, row) in rows.Skip(1))
+        {
+            if (Clean(fields[0]) == "总交易单数")
+            {
+                break; // the summary block
+            }
+
+            if (fields.Length < header.Count)
+            {
+                errors.Add(new InputError(source, row, null, "bill.row.short", $"{fields.Length} values where the header has {header.Count}"));
+                continue;
+            }
+
+            if (Clean(fields[state]) != "SUCCESS")
+            {
+                continue; // refunds and revoked trades are not payments
+            }
+
+            if (Line(source, row, Clean(fields[transaction]), Clean(fields[order]), Clean(fields[amount]), "应结订单金额", Clean(fields[time]), "交易时间", errors) is { } line)
+            {
+                result.Add(line);
+            }
+        }
+
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
+    }
+
+    /// <summary>Alipay's business-detail bill: 交易 rows with 支付宝交易号, 商户订单号, 订单金额（元） and 完成时间.</summary>
+    public static IReadOnlyList<ChannelBillLine> ParseAlipayBill(string text, string source)
+    {
+        var rows = ReadCsv(text);
+        var errors = new List<InputError>();
+        var result = new List<ChannelBillLine>();
+        var headerAt = rows.FindIndex(r => Clean(r.Fields[0]) == "支付宝交易号");
+        if (headerAt < 0)
+        {
+            throw new InputRejectedException([new InputError(source, null, "支付宝交易号", "bill.column.missing", "no header row starting with 支付宝交易号: is this an Alipay business-detail bill?")]);
+        }
+
+        var header = rows[headerAt].Fields.Select(Clean).ToList();
+        int Column(string name)
+        {
+            var i = header.IndexOf(name);
+            if (i < 0)
+            {
+                errors.Add(new InputError(source, rows[headerAt].Row, name, "bill.column.missing", $"the header has no '{name}' column"));
+            }
+
+            return i;
+        }
+
+        var (transaction, order, kind, finished, amount) = (Column("支付宝交易号"), Column("商户订单号"), Column("业务类型"), Column("完成时间"), Column("订单金额（元）"));
+        if (errors.Count > 0)
+        {
+            throw new InputRejectedException(errors);
+        }
+
+        foreach (var (fields, row) in rows.Skip(headerAt + 1))
+        {
+            if (fields[0].StartsWith('#'))
+            {
+                break; // 业务明细列表结束 and the totals
+            }
+
+            if (fields.Length < header.Count)
+            {
+                errors.Add(new InputError(source, row, null, "bill.row.short", $"{fields.Length} values where the header has {header.Count}"));
+                continue;
+            }
+
+            if (Clean(fields[kind]) != "交易")
+            {
+                continue; // 退款 rows are refunds, not payments
+            }
+
+            if (Line(source, row, Clean(fields[transaction]), Clean(fields[order]), Clean(fields[amount]), "订单金额（元）", Clean(fields[finished]), "完成时间", errors) is { } line)
+            {
+                result.Add(line);
+            }
+        }
+
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
+    }
+
+    /// <summary>Reconciles a channel's statement for a day with the payments an operator's households made through it.</summary>
+    public async Task<ChannelReconciliationResult> ReconcileAsync(
+        PaymentChannel channel, LocalDate date, IReadOnlyList<ChannelBillLine> theirs, string operatorCode, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            """
+            select p.id, p.reference, p.household_code, p.amount, p.paid_on
+            from payment p join household h on h.code = p.household_code join community c on c.code = h.community_code
+            where p.channel = @ch and c.operator_code = @op and (p.paid_on = @d or p.reference = any(@refs))
+            """);
+        cmd.Parameters.AddWithValue("ch", channel.Name());
+        cmd.Parameters.AddWithValue("op", operatorCode);
+        cmd.Parameters.AddWithValue("d", date);
+        cmd.Parameters.AddWithValue("refs", theirs.Select(t => t.TransactionId).ToArray());
+        var ours = new List<RecordedChannelPayment>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                ours.Add(new RecordedChannelPayment(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4)));
+            }
+        }
+
+        return ChannelReconciliation.Reconcile(channel, date, theirs, ours);
+    }
+
+    /// <summary>The reconciliation as a workbook: a summary sheet and one row per transaction, in Chinese for finance staff.</summary>
+    public static byte[] Excel(ChannelReconciliationResult result)
+    {
+        var summary = new List<Dictionary<string, object?>>
+        {
+            Row(("项目", "渠道"), ("值", result.Channel.Display())),
+            Row(("项目", "日期"), ("值", result.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
+            Row(("项目", "相符"), ("值", result.Count(ReconciliationOutcome.Matched))),
+            Row(("项目", "我方缺少（渠道有、我方无）"), ("值", result.Count(ReconciliationOutcome.MissingOnOurSide))),
+            Row(("项目", "渠道缺少（我方有、渠道无）"), ("值", result.Count(ReconciliationOutcome.MissingOnTheirs))),
+            Row(("项目", "金额不符"), ("值", result.Count(ReconciliationOutcome.AmountDiffers))),
+            Row(("项目", "渠道合计（元）"), ("值", result.TheirTotal.Yuan)),
+            Row(("项目", "我方合计（元）"), ("值", result.OurTotal.Yuan)),
+        };
+        var lines = result.Lines.Select(l => Row(
+            ("结果", Outcome(l.Outcome)), ("交易号", l.TransactionId), ("商户订单号", l.OrderNo), ("对账单行", l.Row),
+            ("渠道金额（元）", l.TheirAmount?.Yuan), ("我方收款编号", l.PaymentId), ("户号", l.Household), ("我方金额（元）", l.OurAmount?.Yuan))).ToList();
+        using var stream = new MemoryStream();
+        stream.SaveAs(new Dictionary<string, object> { ["汇总"] = summary, ["明细"] = lines });
+        return stream.ToArray();
+    }
+
+    public static string Outcome(ReconciliationOutcome outcome) => outcome switch
+    {
+        ReconciliationOutcome.Matched => "相符",
+        ReconciliationOutcome.MissingOnOurSide => "我方缺少",
+        ReconciliationOutcome.MissingOnTheirs => "渠道缺少",
+        _ => "金额不符",
+    };
+
+    private static Dictionary<string, object?> Row(params (string Key, object? Value)[] cells) => cells.ToDictionary(c => c.Key, c => c.Value);
+
+    private static ChannelBillLine? Line(string source, int row, string transaction, string order, string amountText, string amountField, string timeText, string timeField, List<InputError> errors)
+    {
+        var before = errors.Count;
+        if (transaction.Length == 0)
+        {
+            errors.Add(new InputError(source, row, "transaction_id", "bill.transaction.missing", "the channel's transaction number is empty"));
+        }
+
+        if (!decimal.TryParse(amountText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan) || decimal.Round(yuan, 2) != yuan)
+        {
+            errors.Add(new InputError(source, row, amountField, "bill.amount.invalid", $"'{amountText}' is not an amount in yuan"));
+        }
+
+        var time = TradeTime.Parse(timeText);
+        if (!time.Success)
+        {
+            errors.Add(new InputError(source, row, timeField, "bill.time.invalid", $"'{timeText}' is not yyyy-MM-dd HH:mm:ss"));
+        }
+
+        return errors.Count > before ? null : new ChannelBillLine(transaction, order, new Money(yuan), time.Value, row);
+    }
+
+    /// <summary>The values WeChat writes with a leading backquote (so spreadsheets keep long numbers as text) and Alipay pads with tabs.</summary>
+    private static string Clean(string value) => value.Trim().TrimStart('`').Trim();
+
+    private static List<(string[] Fields, int Row)> ReadCsv(string text)
+    {
+        var rows = new List<(string[], int)>();
+        using var parser = new CsvParser(new StringReader(text), new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, Mode = CsvMode.RFC4180 });
+        while (parser.Read())
+        {
+            var fields = parser.Record ?? [];
+            if (fields.Length == 0 || fields.All(f => f.Trim().Length == 0))
+            {
+                continue;
+            }
+
+            rows.Add((fields, parser.Row));
+        }
+
+        return rows;
+    }
+}
