@@ -1,6 +1,7 @@
 using Hangfire;
 using NodaTime;
 using RedProperty.Billing.Api;
+using RedProperty.Billing.Api.FinanceConsole;
 using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Database;
@@ -20,6 +21,7 @@ builder.Services.AddSingleton(_ => RateDirectory.LoadPoints(ratesDir));
 builder.Services.AddSingleton(_ => RateDirectory.LoadParking(ratesDir));
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
+builder.Services.AddBillingConsole();
 builder.Services.AddHangfire((sp, config) => config.UseStorage(BillingHangfire.CreateStorage(sp.GetRequiredService<BillingDatabase>().ConnectionString)));
 
 var app = builder.Build();
@@ -54,10 +56,11 @@ app.MapAccountsApi();
 app.MapAdjustmentsApi();
 app.MapBillingWebPages();
 
-// The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
+// The dashboard shows every job and its arguments, so only finance staff see it (a finance token, or an
+// administrator signed in to the console), and nobody can act from it.
 RunsDashboardPage.Register();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], IsReadOnlyFunc = _ => true })
-    .RequireAuthorization(Access.FinanceStaff);
+    .RequireAuthorization(ConsoleAccess.DashboardPolicy);
 app.Run();
 
 /// <summary>Entry point marker for WebApplicationFactory in the tests.</summary>
