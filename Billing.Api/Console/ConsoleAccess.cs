@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using RedProperty.Billing.Infrastructure.Access;
 using RedProperty.Billing.Infrastructure.Staff;
