@@ -50,6 +50,9 @@ public static partial class Cli
           render  --period yyyy-MM [--operator CODE]  draw the PDFs a run left for later (checked against the
                                                      approved figures first)
           export  --period yyyy-MM [--out DIR]       write the month's stored PDF statements to a folder
+          staff-admin --operator CODE --user NAME [--name 显示名] [--password P]
+                                                     the operator's first console administrator (password also
+                                                     from BILLING_ADMIN_PASSWORD); other accounts are made in the console
           pay     --household CODE --channel cash|wechat|alipay|bank --reference REF --amount YUAN --date yyyy-MM-dd
                                                      record one payment (a repeated reference is ignored)
           payments --file FILE [--channel CHANNEL]   import a channel's payment export (idempotent)
@@ -133,6 +136,7 @@ public static partial class Cli
                 "parking-invoices" => await ParkingInvoicesAsync(configuration, options),
                 "accounts" => await AccountsAsync(configuration, options),
                 "migrate" => Migrate(configuration),
+                "staff-admin" => await StaffAdminAsync(configuration, options),
                 _ => Fail($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}"),
             };
         }
@@ -225,6 +229,7 @@ public static partial class Cli
                 $"  {community.Code.Value,-12} income {accounts.TotalIncome.Yuan,10:0.00}  spending {accounts.TotalSpending.Yuan,10:0.00}  balance {accounts.Balance.Yuan,10:0.00}"));
         }
 
+        await PrintConsoleAsync(database);
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return issued ? 0 : 1;
     }
