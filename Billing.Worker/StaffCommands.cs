@@ -22,7 +22,7 @@ public static partial class Cli
     private static async Task PrintConsoleAsync(BillingDatabase database)
     {
         Console.WriteLine();
-        Console.WriteLine("Finance console: run `dotnet run --project Billing.Api`, open http://localhost:5000/console and sign in as");
+        Console.WriteLine($"Finance console: run `Auth__SigningKey='a secret of at least 32 characters' dotnet run --project Billing.Api`,{Environment.NewLine}  open http://localhost:5000/console and sign in as");
         foreach (var op in await new Infrastructure.Runs.BillingRuns(database.DataSource).OperatorsAsync())
         {
             foreach (var (user, name, role) in await StaffSetup.DemoAccountsAsync(database.DataSource, op))

@@ -25,12 +25,13 @@ public sealed record KindTotal(string Community, string Kind, Money Amount);
 /// </summary>
 public sealed class ConsoleQueries(NpgsqlDataSource db)
 {
-    private const string HouseholdColumns = "h.code, h.community_code, c.name, h.building, h.unit, h.room, h.building_area, h.owner_name, v.occupant_name, h.phone";
+    private const string HouseholdColumns = "h.code, h.community_code, c.name, v.building, v.unit, v.room, v.building_area, v.owner_name, v.occupant_name, v.phone";
 
+    // The register keeps every version of a household; the console shows the latest one.
     private const string HouseholdFrom =
         """
         from household h join community c on c.code = h.community_code
-        left join lateral (select occupant_name from household_version v where v.household_code = h.code order by effective_from desc limit 1) v on true
+        join lateral (select * from household_version v where v.household_code = h.code order by effective_from desc limit 1) v on true
         """;
 
     /// <summary>By household code, owner or occupant name, phone, or building-unit-room ("3-2-501", "3栋2单元501").</summary>
@@ -43,8 +44,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
             $"""
             select {HouseholdColumns} {HouseholdFrom}
             where c.operator_code = @o and (
-                h.code ilike @prefix or h.owner_name like @contains or v.occupant_name like @contains or h.phone like @contains
-                or (@b::text is not null and ltrim(h.building, '0') = ltrim(@b, '0') and (@u::text is null or h.unit = @u) and (@r::text is null or h.room = @r)))
+                h.code ilike @prefix or v.owner_name like @contains or v.occupant_name like @contains or v.phone like @contains
+                or (@b::text is not null and ltrim(v.building, '0') = ltrim(@b, '0') and (@u::text is null or v.unit = @u) and (@r::text is null or v.room = @r)))
             order by h.code limit @n
             """);
         cmd.Parameters.AddWithValue("o", operatorCode);

@@ -44,7 +44,7 @@ public sealed class ConsoleMonthTests : ConsoleHost
         await clerk.ClickAsync("#upload");
         Assert.Contains("已导入 households.xlsx", await clerk.InnerTextAsync(".notice"), StringComparison.Ordinal);
         Assert.Equal(305, await Db.CountAsync("select count(*) from household"));
-        Assert.Equal(1, await Db.CountAsync("select count(*) from household where code = 'HZ-FXY-09-1-101' and building_area = 88.00 and owner_name = '王芳'"));
+        Assert.Equal(1, await Db.CountAsync("select count(*) from household_version where household_code = 'HZ-FXY-09-1-101' and building_area = 88.00 and owner_name = '王芳'"));
 
         // The clerk drafts October for every community; a clerk has no approve button.
         await clerk.GotoAsync("/console/month");
@@ -102,12 +102,25 @@ public sealed class ConsoleMonthTests : ConsoleHost
         Assert.Contains("HZ-FXY-09-1-101", statementText, StringComparison.Ordinal);
         Assert.Contains("42.24", statementText, StringComparison.Ordinal);
 
+        // Three months on, the new household is in arrears for its whole statement, in the list, the export and the notices.
+        var due = (decimal)(await Db.DataSource.CreateCommand("select total from statement where household_code = 'HZ-FXY-09-1-101'").ExecuteScalarAsync())!;
+        var dueText = due.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        await clerk.GotoAsync("/console/arrears?community=HZ-FXY&building=9&asOf=2027-03-01");
+        await ScreenshotAsync(clerk, "console-arrears");
+        Assert.Equal(dueText, await clerk.InnerTextAsync("#arrears-households tr:has-text('HZ-FXY-09-1-101') td.num >> nth=0"));
+        Assert.Equal(dueText, await clerk.InnerTextAsync("#arrears-total"));
+        var arrearsSheet = (await DownloadAsync(clerk, (await clerk.GetAttributeAsync("#arrears-xlsx", "href"))!)).Body;
+        var arrearsRow = Assert.Single(new MemoryStream(arrearsSheet).Query(useHeaderRow: true).Cast<IDictionary<string, object>>());
+        Assert.Equal("HZ-FXY-09-1-101", arrearsRow["户号"]);
+        Assert.Equal(due, Convert.ToDecimal(arrearsRow["逾期合计（元）"], System.Globalization.CultureInfo.InvariantCulture));
+        var notices = PdfReadBack.TextOf((await DownloadAsync(clerk, (await clerk.GetAttributeAsync("#arrears-notices", "href"))!)).Body);
+        Assert.Contains("王芳", notices, StringComparison.Ordinal);
+
         // A cashier takes 123.45 yuan in cash; the receipt shows it in figures and in capitals.
         var cashier = await SignInAsync("shoufei");
         await cashier.GotoAsync("/console/counter?q=HZ-FXY-09-1-101");
         Assert.Contains("2026年10月", await cashier.InnerTextAsync("#open-items"), StringComparison.Ordinal);
-        var due = await Db.DataSource.CreateCommand("select total from statement where household_code = 'HZ-FXY-09-1-101'").ExecuteScalarAsync();
-        Assert.Equal(((decimal)due!).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), await cashier.InnerTextAsync("#open-total"));
+        Assert.Equal(dueText, await cashier.InnerTextAsync("#open-total"));
         await cashier.FillAsync("#amount", "123.45");
         await cashier.SelectOptionAsync("#channel", "cash");
         await cashier.ClickAsync("#pay");

@@ -29,6 +29,9 @@ public sealed class RunModel(NpgsqlDataSource db, ConsoleQueries queries) : Cons
 
     public bool IsDrafter { get; private set; }
 
+    /// <summary>Whether last month was issued at all: without it there is nothing to compare, which is not the same as zero.</summary>
+    public bool HasLast { get; private set; }
+
     public bool InProgress => Run is { Status: "drafting" } || (Run is { Status: "approved" } && !BillingRuns.Issued(Run));
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
@@ -48,6 +51,7 @@ public sealed class RunModel(NpgsqlDataSource db, ConsoleQueries queries) : Cons
             .OrderByDescending(r => r.Failed)
             .ThenByDescending(r => Math.Abs(r.Change?.Yuan ?? decimal.MaxValue))
             .ToList();
+        HasLast = last.Count > 0;
         LastTotal = Money.Sum(last.Where(l => Run.Communities.Any(c => c.Community == l.Community)).Select(l => l.Amount));
         Kinds = Run.Communities
             .SelectMany(c => c.Totals.Select(t => (c.Community, t.Kind, t.Lines, t.Households, This: t.Amount))
