@@ -45,15 +45,39 @@ public abstract class ConsoleHost : BrowserHost
         return (response.Status, await response.BodyAsync(), response.Headers.GetValueOrDefault("content-type"));
     }
 
-    /// <summary>Reloads until the run page shows the wanted state (the page refreshes itself too; this does not wait for it).</summary>
+    /// <summary>
+    /// Opens the run page until it shows the wanted state. The page also refreshes itself while work
+    /// runs, so a look that meets its own refresh half-way is simply taken again.
+    /// </summary>
     protected static async Task WaitForRunStatusAsync(IPage page, string status)
     {
+        var url = new Uri(page.Url).AbsolutePath;
         var deadline = DateTime.UtcNow.AddMinutes(3);
-        while ((await page.InnerTextAsync("#run-status")).Trim() != status)
+        var seen = string.Empty;
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the run is still '{await page.InnerTextAsync("#run-status")}', not '{status}'");
+            try
+            {
+                seen = (await page.InnerTextAsync("#run-status")).Trim();
+                if (seen == status)
+                {
+                    return;
+                }
+            }
+            catch (PlaywrightException)
+            {
+                // The page was navigating (its own refresh); look again.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the run is still '{seen}', not '{status}'");
             await Task.Delay(500);
-            await page.ReloadAsync();
+            try
+            {
+                await page.GotoAsync(url);
+            }
+            catch (PlaywrightException)
+            {
+            }
         }
     }
 }
