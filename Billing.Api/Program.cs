@@ -1,5 +1,6 @@
 using Hangfire;
 using RedProperty.Billing.Api;
+using RedProperty.Billing.Api.FinanceConsole;
 using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
 using RedProperty.Billing.Infrastructure.Channels;
@@ -25,6 +26,7 @@ builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
 builder.Services.AddPaymentChannels(builder.Configuration);
 builder.Services.AddResidentAccess(builder.Configuration);
+builder.Services.AddBillingConsole();
 
 var app = builder.Build();
 app.UseBillingErrors();
@@ -67,10 +69,11 @@ app.MapChannelStatementsApi();
 app.MapResidentFiles();
 app.MapBillingWebPages();
 
-// The dashboard shows every job and its arguments, so only finance staff see it, and nobody can act from it.
+// The dashboard shows every job and its arguments, so only finance staff see it (a finance token, or an
+// administrator signed in to the console), and nobody can act from it.
 RunsDashboardPage.Register();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], IsReadOnlyFunc = _ => true })
-    .RequireAuthorization(Access.FinanceStaff);
+    .RequireAuthorization(ConsoleAccess.DashboardPolicy);
 app.Run();
 
 /// <summary>Entry point marker for WebApplicationFactory in the tests.</summary>

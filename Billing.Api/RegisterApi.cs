@@ -117,7 +117,7 @@ public static class RegisterApi
     }
 
     /// <summary>Rows that touch another operator's communities or households: finance staff manage only their own.</summary>
-    private static async Task<List<InputError>> OutOfScopeAsync(
+    internal static async Task<List<InputError>> OutOfScopeAsync(
         RegisterImport import, Infrastructure.Access.AccessGrant grant, ScopeDirectory scopes, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new List<InputError>();

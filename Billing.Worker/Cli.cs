@@ -45,6 +45,7 @@ public static class Cli
         () => new GenerateCommand(),
         () => new TokenCommand(),
         () => new ServeCommand(),
+        () => new StaffAdminCommand(),
         () => new MigrateCommand(),
     ];
 

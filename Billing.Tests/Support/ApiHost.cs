@@ -34,7 +34,8 @@ public abstract class ApiHost : IAsyncLifetime
         if (OverKestrel)
         {
             // A real server: Kestrel refuses header values TestServer would pass through.
-            Factory.UseKestrel(0);
+            // An explicit loopback endpoint on port 0: the OS picks a free port, so parallel test runs never meet on 5000.
+            Factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
             Factory.StartServer();
         }
 

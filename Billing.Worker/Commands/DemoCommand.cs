@@ -82,6 +82,7 @@ public sealed class DemoCommand : BillingCommand
         Console.WriteLine($"Documents of the story (arrears as of {asOf:yyyy-MM-dd}) -> {outRoot}");
         await (story with { Period = period, AsOf = asOf }).WriteDocumentsAsync(dataSource, services.GetRequiredService<Core.Subsidies.SubsidyCatalog>(), outRoot, Console.Out, ct);
 
+        await StaffAdminCommand.PrintDemoAccountsAsync(dataSource, ct);
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return issued ? 0 : 1;
     }
