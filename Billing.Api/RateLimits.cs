@@ -29,7 +29,8 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Window(Caller(http), perMinute));
             options.AddPolicy(Payments, http => Window(Caller(http), paymentsPerMinute));
-            options.AddPolicy(SignIn, http => Window(Address(http), signInPerMinute));
+            // Only attempts count: reading the sign-in form costs a guesser nothing.
+            options.AddPolicy(SignIn, http => HttpMethods.IsPost(http.Request.Method) ? Window(Address(http), signInPerMinute) : RateLimitPartition.GetNoLimiter("sign-in-form"));
             options.OnRejected = async (context, ct) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);

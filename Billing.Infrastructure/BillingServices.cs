@@ -40,6 +40,7 @@ public static class BillingServices
         // What the billing jobs need when a Hangfire server in this process runs them.
         services.TryAddSingleton(new WorkerName($"worker-{Environment.ProcessId}"));
         services.TryAddSingleton(sp => new JobQueue(sp.GetRequiredService<JobStorage>()));
+        services.TryAddSingleton(sp => Residents.ResidentPaymentLink.Documents(configuration, sp.GetRequiredService<IClock>()));
         services.TryAddSingleton<StatementPdfRenderer>();
         services.TryAddSingleton(RunLiveness.From(configuration));
         services.TryAddTransient<BillingRunJob>();

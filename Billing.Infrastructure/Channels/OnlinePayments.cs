@@ -176,6 +176,16 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
         return (await OrderAsync(orderNo, ct))!;
     }
 
+    /// <summary>The recurring job's id: one schedule however many workers register it.</summary>
+    public const string QueryJobId = "payment-order-query";
+
+    /// <summary>
+    /// What the workers run every few minutes: orders over 10 minutes old whose notification never
+    /// came are asked about, for two days; a paid one is then recorded as if notified.
+    /// </summary>
+    [Hangfire.JobDisplayName("Query unanswered payment orders")]
+    public Task<int> QueryUnansweredAsync(CancellationToken ct) => QueryPendingAsync(Duration.FromMinutes(10), Duration.FromDays(2), ct);
+
     /// <summary>
     /// Queries every unpaid order made between <paramref name="olderThan"/> and <paramref name="notBefore"/> ago:
     /// the recurring job for notifications that never came. Returns how many turned out paid.

@@ -62,7 +62,8 @@ public static class BillingHangfire
         JobStorage? storage = null,
         string? workerName = null,
         NodaTime.IClock? clock = null,
-        RunLiveness? liveness = null)
+        RunLiveness? liveness = null,
+        Documents.DocumentContext? documents = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(dataSource);
@@ -74,6 +75,7 @@ public static class BillingHangfire
         services.AddSingleton(new WorkerName(workerName ?? $"worker-{Environment.ProcessId}"));
         services.AddSingleton(new JobQueue(storage));
         services.AddSingleton(liveness ?? RunLiveness.Default);
+        services.AddSingleton(documents ?? Documents.DocumentContext.Default);
         services.AddSingleton<StatementPdfRenderer>();
         services.AddTransient<BillingRunJob>();
         return services.BuildServiceProvider();

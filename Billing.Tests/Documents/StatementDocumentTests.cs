@@ -72,6 +72,21 @@ public class StatementDocumentTests
     }
 
     [Fact]
+    public void With_the_residents_page_configured_the_QR_code_is_a_signed_link_to_the_households_own_page()
+    {
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2026, 11, 1, 2, 0));
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Residents:LinkKey"] = "a-resident-link-key-of-at-least-32-bytes" })
+            .Build();
+        var pdf = new StatementPdfRenderer(Infrastructure.Residents.ResidentPaymentLink.Documents(configuration, clock)).Render(Sample("HZ-FXY-01-1-101"));
+
+        var link = QrReadBack.Decode(pdf);
+        Assert.StartsWith("https://pay.tcjy.example/bill/r/", link, StringComparison.Ordinal);
+        var read = Infrastructure.Residents.ResidentLinks.FromConfiguration(configuration, clock).Read(link["https://pay.tcjy.example/bill/r/".Length..]);
+        Assert.Equal(new Infrastructure.Residents.ResidentLink("HZ-FXY-01-1-101", "202610-HZ-FXY-01-1-101", Instant.FromUtc(2026, 11, 1, 2, 0) + Duration.FromDays(92)), read);
+    }
+
+    [Fact]
     public void The_rule_version_ids_stay_in_the_PDF_metadata_for_auditors()
     {
         using var document = UglyToad.PdfPig.PdfDocument.Open(new StatementPdfRenderer().Render(Sample("HZ-FXY-01-1-101")));

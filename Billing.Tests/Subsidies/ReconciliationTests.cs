@@ -42,12 +42,12 @@ public class ReconciliationTests
         var records = reader.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(4, records.Count);
         decimal Sum(string column) => records.Sum(r => decimal.Parse((string)r[column], CultureInfo.InvariantCulture));
-        Assert.Equal(await ScalarAsync(db, "select sum(amount) from statement_line where kind = 'property_fee'"), Sum("standard_fee"));
-        Assert.Equal(await ScalarAsync(db, "select sum(district_amount) from district_invoice_line"), Sum("district_share"));
-        Assert.Equal(await ScalarAsync(db, "select sum(total) from statement"), Sum("resident_share"));
-        Assert.Equal(304, records.Sum(r => int.Parse((string)r["households"], CultureInfo.InvariantCulture)));
-        Assert.All(records, r => Assert.Equal("passed", r["check_resident_plus_district_equals_standard"]));
-        Assert.All(records, r => Assert.Equal("passed", r["check_district_lines_match_statements"]));
+        Assert.Equal(await ScalarAsync(db, "select sum(amount) from statement_line where kind = 'property_fee'"), Sum("标准物业费"));
+        Assert.Equal(await ScalarAsync(db, "select sum(district_amount) from district_invoice_line"), Sum("区财政承担"));
+        Assert.Equal(await ScalarAsync(db, "select sum(total) from statement"), Sum("居民承担"));
+        Assert.Equal(304, records.Sum(r => int.Parse((string)r["户数"], CultureInfo.InvariantCulture)));
+        Assert.All(records, r => Assert.Equal("通过", r["校验：居民承担+区财政承担=标准物业费"]));
+        Assert.All(records, r => Assert.Equal("通过", r["校验：补贴明细与对账单一致"]));
         Assert.All(rows, r => Assert.True(r.AllPassed));
     }
 

@@ -29,6 +29,7 @@ public abstract class ApiHost : IAsyncLifetime
             // Tests send many requests with one token in a moment; the limits have tests of their own.
             b.UseSetting("RateLimits:PerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             b.UseSetting("RateLimits:PaymentsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            b.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Configure(b);
         });
         if (OverKestrel)
@@ -58,6 +59,9 @@ public abstract class ApiHost : IAsyncLifetime
 
     /// <summary>Requests a minute each token may make (RateLimits:PerMinute and :PaymentsPerMinute).</summary>
     protected virtual int RateLimitPerMinute => 1_000_000;
+
+    /// <summary>Sign-in attempts a minute from one address (RateLimits:SignInPerMinute).</summary>
+    protected virtual int SignInPerMinute => 1_000_000;
 
     /// <summary>Serve over Kestrel on a loopback port rather than in memory.</summary>
     protected virtual bool OverKestrel => false;

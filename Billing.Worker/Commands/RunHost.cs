@@ -50,7 +50,8 @@ public sealed class RunHost : IAsyncDisposable
                 storage,
                 name,
                 services.GetRequiredService<IClock>(),
-                services.GetRequiredService<RunLiveness>());
+                services.GetRequiredService<RunLiveness>(),
+                services.GetRequiredService<Infrastructure.Documents.DocumentContext>());
             host._services.Add(jobServices);
             host._servers.Add(BillingHangfire.StartServer(storage, jobServices, name, workersPerServer));
         }

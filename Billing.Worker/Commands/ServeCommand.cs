@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using RedProperty.Billing.Infrastructure.Channels;
 using RedProperty.Billing.Infrastructure.Runs;
 
 namespace RedProperty.Billing.Worker.Commands;
@@ -32,6 +33,8 @@ public sealed class ServeCommand : BillingCommand
     {
         var name = ServerName(parse);
         builder.Services.Replace(ServiceDescriptor.Singleton(new WorkerName(name)));
+        // Online payments whose notification never came are queried by the workers (only channels configured here).
+        builder.Services.AddPaymentChannels(builder.Configuration);
         builder.Services.AddHangfireServer(options =>
         {
             options.ServerName = name;
@@ -52,6 +55,11 @@ public sealed class ServeCommand : BillingCommand
         var resumed = await new BillingRuns(services.GetRequiredService<NpgsqlDataSource>()).ResumeAsync(new BackgroundJobClient(storage), ct);
         Console.WriteLine($"Queued again after an interrupted worker: {resumed} community jobs");
         services.GetRequiredService<RunLiveness>().RegisterSweeper(new RecurringJobManager(storage));
+        if (services.GetServices<Infrastructure.Channels.IPaymentChannel>().Any())
+        {
+            new RecurringJobManager(storage).AddOrUpdate<Infrastructure.Channels.OnlinePayments>(
+                Infrastructure.Channels.OnlinePayments.QueryJobId, p => p.QueryUnansweredAsync(CancellationToken.None), "*/5 * * * *");
+        }
         Console.WriteLine($"Hangfire server {ServerName(parse)} running with {WorkerCount(parse)} workers; Ctrl+C or SIGTERM stops it.");
         await host.WaitForShutdownAsync(ct);
         Console.WriteLine("Stopped.");

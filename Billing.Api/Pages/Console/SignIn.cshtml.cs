@@ -7,6 +7,7 @@ using RedProperty.Billing.Infrastructure.Staff;
 
 namespace RedProperty.Billing.Api.Pages.Console;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
 public sealed class SignInModel(StaffAccounts accounts, StaffAudit audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
