@@ -100,6 +100,7 @@ public sealed class SyntheticCityTests : IDisposable
             select count(*) from occupancy o
             where o.status = 'moved-out' and o.effective_from between '2026-10-02' and '2026-10-31'
               and not exists (select 1 from occupancy e where e.household_code = o.household_code and e.effective_from < o.effective_from)
+              and exists (select 1 from household h join community c on c.code = h.community_code where h.code = o.household_code and c.billing_start < o.effective_from)
               and not exists (select 1 from statement s where s.household_code = o.household_code and s.period = '2026-10-01')
             """));
         Assert.True(await db.CountAsync("select count(*) from occupancy where status = 'moved-out'") > 0, "some homes move out in October");
