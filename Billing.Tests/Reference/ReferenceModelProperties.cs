@@ -22,10 +22,14 @@ public class ReferenceModelProperties
     [Property(MaxTest = 10_000, Arbitrary = [typeof(SeedArbitrary)])]
     public Property The_engine_bills_every_household_month_as_the_day_by_day_model_does(int seed) => Agrees(seed);
 
-    /// <summary>Cases that once disagreed, kept so they are checked on every run whatever the random seed.</summary>
+    /// <summary>
+    /// Seeds kept as regressions, checked on every run whatever FsCheck draws. No random case has
+    /// disagreed since the engine's fixes went in (the model was written after them); a seed that
+    /// ever does goes here, with FsCheck's Replay in the commit that fixes it.
+    /// </summary>
     [Theory]
     [InlineData(0)]
-    public void Household_months_that_once_disagreed_still_agree(int seed)
+    public void Household_months_kept_as_regressions_agree(int seed)
     {
         var month = HouseholdMonth.Random(seed);
         Assert.Equal(DayByDayReference.Bill(month), Engine(month));

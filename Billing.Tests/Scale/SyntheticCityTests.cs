@@ -55,7 +55,7 @@ public sealed class SyntheticCityTests : IDisposable
         Assert.All(import.Households, h => Assert.InRange(h.Value.Details.Area.Value, 30m, 150m));
         var typical = import.Households.Count(h => h.Value.Details.Area.Value is >= 50m and < 90m);
         Assert.InRange(typical, 1500, 2100);
-        Assert.Equal(["not-billed", "occupied", "vacant"], import.Occupancy.Select(o => o.Value.Status.Name()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["moved-out", "not-billed", "occupied", "vacant"], import.Occupancy.Select(o => o.Value.Status.Name()).Distinct().Order(StringComparer.Ordinal));
         Assert.InRange(import.Occupancy.Count(o => o.Value.Status.Name() == "vacant" && o.Value.EffectiveFrom < October.OnDayOfMonth(1)), 100, 200);
     }
 
@@ -93,6 +93,17 @@ public sealed class SyntheticCityTests : IDisposable
                 kinds.Add(reader.GetString(0));
             }
         }
+
+        // A home that moves out in the month lived there before: it is billed up to the day before (not "no statement").
+        Assert.Equal(0, await db.CountAsync(
+            """
+            select count(*) from occupancy o
+            where o.status = 'moved-out' and o.effective_from between '2026-10-02' and '2026-10-31'
+              and not exists (select 1 from occupancy e where e.household_code = o.household_code and e.effective_from < o.effective_from)
+              and exists (select 1 from household h join community c on c.code = h.community_code where h.code = o.household_code and c.billing_start < o.effective_from)
+              and not exists (select 1 from statement s where s.household_code = o.household_code and s.period = '2026-10-01')
+            """));
+        Assert.True(await db.CountAsync("select count(*) from occupancy where status = 'moved-out'") > 0, "some homes move out in October");
 
         Assert.Contains("property_fee", kinds);
         Assert.Contains("subsidy", kinds);
