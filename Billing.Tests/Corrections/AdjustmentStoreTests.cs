@@ -142,7 +142,8 @@ public class AdjustmentStoreTests
         var text = PdfReadBack.TextOf(pdf.Content);
 
         Assert.Contains($"更正更正对账单{October}：10月面积录入有误，多收10.00元-10.00", text, StringComparison.Ordinal);
-        Assert.Contains("更正记录：adjustment#", text, StringComparison.Ordinal);
+        Assert.Contains("依据：财务更正记录（四舍五入到分）", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("adjustment#", text, StringComparison.Ordinal);
         Assert.Contains("本期费用合计16.53", text, StringComparison.Ordinal);
     }
 

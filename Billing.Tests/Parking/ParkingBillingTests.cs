@@ -29,7 +29,7 @@ public class ParkingBillingTests
         var withPermit = bill.Statements[0];
         Assert.Equal(["property_fee", ParkingLines.PermitKind, ParkingLines.ReductionKind], withPermit.Lines.Select(l => l.Kind));
         Assert.Equal([42.96m, 150.00m, -75.00m], withPermit.Lines.Select(l => l.Amount.Yuan));
-        Assert.Equal("白天错峰出租收入池 1500.00 元，20 张月卡均摊，月卡 T-01-P 减 75.00 元（不低于 50.00 元/月）", withPermit.Lines[2].Formula);
+        Assert.Equal("白天错峰出租收入池 1500.00 元，20 张月卡均摊，T-01-P 车位月卡减 75.00 元（不低于 50.00 元/月）", withPermit.Lines[2].Formula);
         Assert.Equal(42.96m, bill.Statements[20].Total.Yuan);
         Assert.Equal(0.00m, bill.Parking!.CarriedForward.Yuan);
     }
