@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Operators;
@@ -80,7 +81,7 @@ public class StatementDocumentTests
             .Build();
         var pdf = new StatementPdfRenderer(Infrastructure.Residents.ResidentPaymentLink.Documents(configuration, clock)).Render(Sample("HZ-FXY-01-1-101"));
 
-        var link = QrReadBack.Decode(pdf);
+        var link = QrReadBack.Decode(pdf) ?? throw new Xunit.Sdk.XunitException("the statement has no readable QR code");
         Assert.StartsWith("https://pay.tcjy.example/bill/r/", link, StringComparison.Ordinal);
         var read = Infrastructure.Residents.ResidentLinks.FromConfiguration(configuration, clock).Read(link["https://pay.tcjy.example/bill/r/".Length..]);
         Assert.Equal(new Infrastructure.Residents.ResidentLink("HZ-FXY-01-1-101", "202610-HZ-FXY-01-1-101", Instant.FromUtc(2026, 11, 1, 2, 0) + Duration.FromDays(92)), read);
