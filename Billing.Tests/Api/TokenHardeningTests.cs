@@ -104,6 +104,20 @@ public sealed class TokenHardeningTests : ApiHost
         Assert.Equal("amount", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
     }
 
+    [Fact]
+    public async Task A_lone_surrogate_in_text_is_a_400_naming_the_field_and_nothing_is_stored()
+    {
+        using var client = Finance();
+
+        // Written as a JSON escape, so no client library can repair it into U+FFFD on the way.
+        var body = "{\"household\":\"HZ-FXY-01-1-101\",\"channel\":\"cash\",\"reference\":\"R\\uD800x\",\"amount\":1.00,\"paidOn\":\"2026-11-01\"}";
+        var response = await client.PostAsync("/api/payments", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("reference", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        Assert.Equal(0, await Db.CountAsync("select count(*) from payment"));
+    }
+
     public static readonly TheoryData<string, object, string> BadInputs = new()
     {
         { "/api/payments", new { household = "HZ-FXY-01-1-101", channel = "cash", reference = "R\u00001", amount = 1.00m, paidOn = "2026-11-01" }, "reference" },
