@@ -60,7 +60,8 @@ public static class DocumentBlocks
             QrDrawing.Draw(gfx, qrPayload, qx, y + 4, QrSize);
             if (reference is not null)
             {
-                gfx.DrawText($"扫码缴费　{reference}", note, XBrushes.Black, new XRect(qx - 30, y + QrSize + 3, QrSize + 60, 10), XStringFormats.TopCenter);
+                // Wider than the code itself, so it ends at the box edge rather than past it.
+                gfx.DrawText($"扫码缴费　{reference}", note, XBrushes.Black, new XRect(right - QrSize - 100, y + QrSize + 3, QrSize + 96, 10), XStringFormats.TopRight);
             }
         }
 
