@@ -23,10 +23,7 @@ public sealed class ApproveCommand : BillingCommand
     protected override async Task<int> ExecuteAsync(ParseResult parse, IServiceProvider services, CancellationToken ct)
     {
         var runId = parse.GetValue(_run);
-        if (await new BillingRuns(services.GetRequiredService<NpgsqlDataSource>()).GetAsync(runId, ct) is null)
-        {
-            throw new CommandException($"There is no run {runId}; `Billing.Worker runs` lists them.");
-        }
+        await KnownCodes.RunAsync(services, runId, ct);
 
         await using var host = RunHost.Start(services);
 

@@ -19,11 +19,8 @@ public sealed class CancelCommand : BillingCommand
     protected override async Task<int> ExecuteAsync(ParseResult parse, IServiceProvider services, CancellationToken ct)
     {
         var runId = parse.GetValue(_run);
+        await KnownCodes.RunAsync(services, runId, ct);
         var runs = new BillingRuns(services.GetRequiredService<NpgsqlDataSource>());
-        if (await runs.GetAsync(runId, ct) is null)
-        {
-            throw new CommandException($"There is no run {runId}; `Billing.Worker runs` lists them.");
-        }
 
         try
         {

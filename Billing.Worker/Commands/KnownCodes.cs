@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Infrastructure.Register;
+using RedProperty.Billing.Infrastructure.Runs;
 
 namespace RedProperty.Billing.Worker.Commands;
 
@@ -43,6 +44,11 @@ public static class KnownCodes
         var districts = (await CommunitiesAsync(services, ct)).Select(c => c.District).Distinct().ToList();
         return districts.Contains(name, StringComparer.Ordinal) ? name : throw Unknown("district", name, districts);
     }
+
+    /// <summary>The run numbered <paramref name="runId"/>, or the mistake to report when there is none.</summary>
+    public static async Task<RunView> RunAsync(IServiceProvider services, long runId, CancellationToken ct) =>
+        await new BillingRuns(services.GetRequiredService<NpgsqlDataSource>()).GetAsync(runId, ct)
+        ?? throw new CommandException($"There is no run {runId}; `Billing.Worker runs` lists them.");
 
     private static CommandException Unknown(string what, string code, IEnumerable<string> known)
     {
