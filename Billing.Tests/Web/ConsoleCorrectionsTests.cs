@@ -50,7 +50,7 @@ public sealed class ConsoleCorrectionsTests : ConsoleHost
 
         var smallId = await Db.CountAsync($"select id from correction_request where household_code = '{small}'");
         var largeId = await Db.CountAsync($"select id from correction_request where household_code = '{large}'");
-        Assert.Contains("已生效", await clerk.InnerTextAsync($"#correction-{smallId} .status"), StringComparison.Ordinal);
+        Assert.Equal("直接生效", await clerk.InnerTextAsync($"#correction-{smallId} .status"));
         Assert.Equal("待审核", await clerk.InnerTextAsync($"#correction-{largeId} .status"));
         Assert.Equal(0, await clerk.Locator("button.approve").CountAsync());
 
