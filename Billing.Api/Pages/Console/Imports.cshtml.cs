@@ -46,7 +46,7 @@ public sealed partial class ImportsModel(
         ("points-redeemed", "积分兑换（points_redeemed）"),
     ];
 
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public string Kind { get; set; } = "households";
 
     public void OnGet()
@@ -93,7 +93,7 @@ public sealed partial class ImportsModel(
 
             await audit.RecordAsync(Person, "导入", $"{Kinds.First(k => k.Value == Kind).Label} {name}", summary, ct);
             Notice = $"已导入 {name}：{summary}";
-            return RedirectToPage();
+            return RedirectToPage(new { kind = Kind });
         }
         catch (InputRejectedException rejected)
         {
