@@ -75,6 +75,32 @@ public sealed class ConsoleImportsTests : ConsoleHost
         Assert.Equal(1, await Db.CountAsync("select count(*) from points_entry where household_code = 'HZ-FXY-01-1-102' and kind = 'earn' and points = 20 and service_code = 'patrol'"));
     }
 
+    [Fact]
+    public async Task A_clerk_of_another_operator_cannot_import_scores_parking_or_points_for_this_operators_communities_and_households()
+    {
+        await using (var cmd = Db.DataSource.CreateCommand("insert into operator (code, name) values ('OTHER', '别家物业')"))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await Accounts.CreateAsync(
+            new Infrastructure.Staff.NewStaffAccount("bieren", "别家制单", Infrastructure.Staff.StaffScopeKind.Operator, "OTHER", [Infrastructure.Staff.StaffRole.Clerk]),
+            Password, new Infrastructure.Staff.StaffPerson("test", "测试", "OTHER"));
+        var other = await SignInAsync("bieren");
+        const string counts = "select (select count(*) from evaluation_score) + (select count(*) from parking_space) + (select count(*) from points_entry)";
+        var before = await Db.CountAsync(counts);
+
+        await UploadAsync(other, "scores", "scores.csv", Csv("community_code,period,score\nHZ-FXY,2026-10,92\n"));
+        AssertErrors(await ErrorsAsync(other), ("scores.csv", "2", "community_code"));
+        await UploadAsync(other, "parking-spaces", "parking_spaces.csv", Csv("community_code,space_number\nHZ-FXY,P-001\n"));
+        AssertErrors(await ErrorsAsync(other), ("parking_spaces.csv", "2", "community_code"));
+        await UploadAsync(other, "points-earned", "points_earned.csv",
+            Csv("reference,household_code,service_code,service_date,confirmed_by\nZY-001,HZ-FXY-01-1-101,cleanup,2026-10-05,社区网格员\n"));
+        AssertErrors(await ErrorsAsync(other), ("points_earned.csv", "2", "household_code"));
+        Assert.Contains("不属于本公司", await other.InnerTextAsync(".problem"), StringComparison.Ordinal);
+        Assert.Equal(before, await Db.CountAsync(counts));
+    }
+
     private async Task<IPage> ClerkAsync()
     {
         await AccountAsync("zhidan", "王制单", Infrastructure.Staff.StaffRole.Clerk);
