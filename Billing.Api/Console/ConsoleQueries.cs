@@ -15,7 +15,7 @@ public sealed record StatementRow(long Id, string StatementNo, YearMonth Period,
 
 public sealed record LedgerRow(LocalDate Date, string Kind, Money Amount, string Description, long? PaymentId);
 
-public sealed record CloseOutRow(long PaymentId, Instant TakenAt, string UserName, string DisplayName, string Channel, string Reference, string Household, Money Amount);
+public sealed record CloseOutRow(long PaymentId, string? ReceiptNo, Instant TakenAt, string UserName, string DisplayName, string Channel, string Reference, string Household, Money Amount);
 
 public sealed record KindTotal(string Community, string Kind, Money Amount);
 
@@ -178,8 +178,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
         await using var cmd = db.CreateCommand(
             """
-            select cp.payment_id, cp.taken_at, cp.user_name, cp.display_name, p.channel, p.reference, p.household_code, p.amount
-            from counter_payment cp join payment p on p.id = cp.payment_id
+            select cp.payment_id, cp.taken_at, cp.user_name, cp.display_name, p.channel, p.reference, p.household_code, p.amount, r.receipt_no
+            from counter_payment cp join payment p on p.id = cp.payment_id left join receipt r on r.payment_id = p.id
             where cp.scope = @o and cp.taken_at >= @from and cp.taken_at < @to
               and not exists (select 1 from payment_reversal r where r.payment_id = p.id)
             order by cp.user_name, p.channel, cp.taken_at
@@ -191,23 +191,11 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         var result = new List<CloseOutRow>();
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new CloseOutRow(reader.GetInt64(0), reader.GetFieldValue<Instant>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            result.Add(new CloseOutRow(reader.GetInt64(0), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<Instant>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), new Money(reader.GetDecimal(7))));
         }
 
         return result;
-    }
-
-    /// <summary>Records which cashier took a payment; the payment itself is stored by the payment store.</summary>
-    public async Task RecordCounterPaymentAsync(long paymentId, Infrastructure.Staff.StaffPerson cashier, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(
-            "insert into counter_payment (payment_id, user_name, display_name, scope) values (@p, @u, @d, @s) on conflict (payment_id) do nothing");
-        cmd.Parameters.AddWithValue("p", paymentId);
-        cmd.Parameters.AddWithValue("u", cashier.UserName);
-        cmd.Parameters.AddWithValue("d", cashier.DisplayName);
-        cmd.Parameters.AddWithValue("s", cashier.Scope);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The operator a payment's household belongs to, for scope checks on receipts.</summary>

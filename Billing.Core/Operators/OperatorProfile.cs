@@ -31,6 +31,13 @@ public sealed record OperatorProfile(
     string ReceiptPrefix,
     string? SealImage)
 {
+    /// <summary>
+    /// Corrections of issued statements larger than this (either way) wait for a finance manager's
+    /// approval; smaller ones take effect at once. Absent from the file it is zero: every correction
+    /// is approved by a second person.
+    /// </summary>
+    public Money CorrectionApprovalAbove { get; init; } = Money.Zero;
+
     /// <summary>The community's own centre, else the operator's general one ("*").</summary>
     public ServiceCentre CentreFor(string community) =>
         ServiceCentres.FirstOrDefault(c => c.Community == community)

@@ -112,9 +112,25 @@ public static partial class OperatorProfileParser
             Error("sealImage", "operator.seal.invalid", "sealImage is a .png or .jpg file beside the profile (no folders above it)");
         }
 
+        var approvalAbove = Money.Zero;
+        if (dto.CorrectionApprovalAbove is { } above)
+        {
+            if (above < 0m || decimal.Round(above, 2) != above)
+            {
+                Error("correctionApprovalAbove", "operator.correction-threshold.invalid", $"{above} must be yuan to the fen, zero or more: corrections above it wait for a finance manager's approval");
+            }
+            else
+            {
+                approvalAbove = new Money(above);
+            }
+        }
+
         return errors.Count > 0 || bank is null
             ? (null, errors)
-            : (new OperatorProfile(code, legalName, creditCode, complaint, dto.ComplaintBody, centres, bank, link.TrimEnd('/'), methods, prefix, dto.SealImage), []);
+            : (new OperatorProfile(code, legalName, creditCode, complaint, dto.ComplaintBody, centres, bank, link.TrimEnd('/'), methods, prefix, dto.SealImage)
+            {
+                CorrectionApprovalAbove = approvalAbove,
+            }, []);
     }
 
     [GeneratedRegex(@"^(0\d{2,3}-?)?\d{7,8}$|^1\d{10}$|^[48]00-?\d{3}-?\d{4}$|^12345$")]
@@ -137,7 +153,8 @@ public static partial class OperatorProfileParser
         string? PaymentLinkBase,
         IReadOnlyList<string?>? PaymentMethods,
         string? ReceiptPrefix,
-        string? SealImage);
+        string? SealImage,
+        decimal? CorrectionApprovalAbove = null);
 
     private sealed record CentreDto(string? Community, string? Name, string? Address, string? Phone, string? Hours);
 

@@ -9,7 +9,7 @@ using RedProperty.Billing.Infrastructure.Statements;
 namespace RedProperty.Billing.Infrastructure.Counter;
 
 /// <summary>One payment taken at the counter.</summary>
-public sealed record CounterPayment(long PaymentId, Instant TakenAt, string UserName, string DisplayName, PaymentChannel Channel, string Reference, string Household, Money Amount);
+public sealed record CounterPayment(long PaymentId, string? ReceiptNo, Instant TakenAt, string UserName, string DisplayName, PaymentChannel Channel, string Reference, string Household, Money Amount);
 
 /// <summary>A cashier's takings in one channel on one day.</summary>
 public sealed record CloseOutLine(string UserName, string DisplayName, PaymentChannel Channel, int Payments, Money Amount);
@@ -40,7 +40,7 @@ public sealed record CloseOut(string OperatorName, LocalDate Day, IReadOnlyList<
         rows.Add([]);
         rows.Add(DetailHeaders.Cast<object?>().ToList());
         rows.AddRange(Payments.Select(p => (IReadOnlyList<object?>)[
-            $"SJ{p.PaymentId:D8}", p.TakenAt.InZone(zone).ToString("yyyy-MM-dd HH:mm:ss", null), p.DisplayName, p.Channel.Display(), p.Reference, p.Household, p.Amount.Yuan]));
+            p.ReceiptNo ?? string.Empty, p.TakenAt.InZone(zone).ToString("yyyy-MM-dd HH:mm:ss", null), p.DisplayName, p.Channel.Display(), p.Reference, p.Household, p.Amount.Yuan]));
         return Spreadsheets.Write($"日结 {Day:yyyy-MM-dd}", SummaryHeaders, rows);
     }
 
@@ -106,11 +106,11 @@ public sealed record CloseOut(string OperatorName, LocalDate Day, IReadOnlyList<
         Row(bold, (left, $"人民币（大写）：{ChineseAmount.Capital(Total)}", false));
         y += 16;
         Row(bold, (left, "明细", false));
-        Row(bold, (left, "收据号", false), (left + 80, "时间", false), (left + 125, "收费员", false), (left + 195, "方式", false), (left + 250, "户号", false), (right, "金额（元）", true));
+        Row(bold, (left, "收据号", false), (left + 100, "时间", false), (left + 140, "收费员", false), (left + 205, "方式", false), (left + 255, "户号", false), (right, "金额（元）", true));
         foreach (var p in Payments)
         {
-            Row(body, (left, $"SJ{p.PaymentId:D8}", false), (left + 80, p.TakenAt.InZone(zone).ToString("HH:mm", null), false), (left + 125, p.DisplayName, false),
-                (left + 195, p.Channel.Display(), false), (left + 250, p.Household, false), (right, p.Amount.ToFenString(), true));
+            Row(body, (left, p.ReceiptNo ?? string.Empty, false), (left + 100, p.TakenAt.InZone(zone).ToString("HH:mm", null), false), (left + 140, p.DisplayName, false),
+                (left + 205, p.Channel.Display(), false), (left + 255, p.Household, false), (right, p.Amount.ToFenString(), true));
         }
 
         y += 30;

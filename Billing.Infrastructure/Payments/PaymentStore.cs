@@ -38,8 +38,16 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
     /// for the same household, amount and day is a duplicate and changes nothing; the same
     /// reference with different details is refused, because it is not the same payment.
     /// </summary>
+    public Task<IReadOnlyList<RecordedPayment>> RecordAsync(
+        IReadOnlyList<(PaymentInput Input, string Source, int Row)> payments, string source, CancellationToken ct = default) =>
+        RecordAsync(payments, source, null, ct);
+
+    /// <summary>
+    /// As above; with a cashier, each new payment is also recorded as taken by that person at the
+    /// counter, in the same transaction, so no payment is ever without its cashier.
+    /// </summary>
     public async Task<IReadOnlyList<RecordedPayment>> RecordAsync(
-        IReadOnlyList<(PaymentInput Input, string Source, int Row)> payments, string source, CancellationToken ct = default)
+        IReadOnlyList<(PaymentInput Input, string Source, int Row)> payments, string source, Staff.StaffPerson? cashier, CancellationToken ct = default)
     {
         var errors = new List<InputError>();
         var results = new List<RecordedPayment>();
@@ -92,6 +100,11 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
                 entry.Parameters.AddWithValue("p", newId);
                 entry.Parameters.AddWithValue("desc", $"{input.Channel.Display()} {input.Reference}");
                 await entry.ExecuteNonQueryAsync(ct);
+                if (cashier is not null)
+                {
+                    await Counter.CounterPayments.RecordTakerAsync(connection, tx, newId, cashier, ct);
+                }
+
                 results.Add(new RecordedPayment(newId, false, input));
                 continue;
             }

@@ -44,7 +44,7 @@ public sealed class CloseOutModel(NpgsqlDataSource db, ConsoleQueries queries, I
         return new CloseOut(name, Day, rows.Select(r =>
         {
             PaymentChannels.TryParse(r.Channel, out var channel);
-            return new CounterPayment(r.PaymentId, r.TakenAt, r.UserName, r.DisplayName, channel, r.Reference, r.Household, r.Amount);
+            return new CounterPayment(r.PaymentId, r.ReceiptNo, r.TakenAt, r.UserName, r.DisplayName, channel, r.Reference, r.Household, r.Amount);
         }).ToList());
     }
 }

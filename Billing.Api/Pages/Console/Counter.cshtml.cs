@@ -7,6 +7,7 @@ using RedProperty.Billing.Api.FinanceConsole;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Payments;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Counter;
 using RedProperty.Billing.Infrastructure.Payments;
 using RedProperty.Billing.Infrastructure.Staff;
 
@@ -35,6 +36,12 @@ public sealed class CounterModel(NpgsqlDataSource db, ConsoleQueries queries, St
 
     public ReceiptModel? Paid { get; private set; }
 
+    /// <summary>The receipt of the payment just taken, as issued in the operator's series.</summary>
+    public IssuedReceipt? PaidReceipt { get; private set; }
+
+    /// <summary>Receipt numbers of the household's payments, by payment.</summary>
+    public IReadOnlyDictionary<long, string> ReceiptNumbers { get; private set; } = new Dictionary<long, string>();
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (Q is { Length: > 0 } q)
@@ -58,9 +65,11 @@ public sealed class CounterModel(NpgsqlDataSource db, ConsoleQueries queries, St
 
             Position = await new PaymentStore(db).PositionAsync(code, ct: ct);
             Payments = (await queries.LedgerAsync(code, ct)).Where(l => l.Kind == "payment").Reverse().ToList();
+            ReceiptNumbers = await new CounterPayments(db).ReceiptNumbersAsync(Payments.Select(p => p.PaymentId).OfType<long>().ToList(), ct);
             if (PaidId is { } id && await new PaymentStore(db).ReceiptAsync(id, ct) is { } receipt && receipt.Payment.Household == code)
             {
                 Paid = receipt;
+                PaidReceipt = await new ReceiptStore(db).GetAsync(id, ct);
             }
         }
 
@@ -109,11 +118,10 @@ public sealed class CounterModel(NpgsqlDataSource db, ConsoleQueries queries, St
         try
         {
             var input = new PaymentInput(household, parsedChannel, reference1!, new Money(yuan), today);
-            var recorded = (await new PaymentStore(db).RecordAsync([(input, "收费台", 1)], $"收费台 {Person.Signature}", ct))[0];
-            await queries.RecordCounterPaymentAsync(recorded.Id, Person, ct);
+            var (recorded, receipt) = await new CounterPayments(db).TakeAsync(input, Person, ct);
             if (!recorded.Duplicate)
             {
-                await audit.RecordAsync(Person, "收款", $"住户 {household}", $"{parsedChannel.Display()} {input.Amount.ToFenString()} 元，收据号 SJ{recorded.Id:D8}", ct);
+                await audit.RecordAsync(Person, "收款", $"住户 {household}", $"{parsedChannel.Display()} {input.Amount.ToFenString()} 元，收据号 {receipt.ReceiptNo}", ct);
             }
 
             return Redirect($"/console/counter?household={Uri.EscapeDataString(household)}&paid={recorded.Id}");

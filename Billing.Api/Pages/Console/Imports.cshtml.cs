@@ -7,19 +7,24 @@ using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure.Excel;
+using RedProperty.Billing.Infrastructure.Parking;
 using RedProperty.Billing.Infrastructure.Payments;
+using RedProperty.Billing.Infrastructure.Points;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Staff;
+using RedProperty.Billing.Infrastructure.Subsidies;
 
 namespace RedProperty.Billing.Api.Pages.Console;
 
 /// <summary>
-/// Clerks upload the register and channel payment files, as CSV or .xlsx. The same parsers and
-/// checks as the Api and the command line read them; every bad row is listed with its field and
-/// nothing is stored unless the whole file is good.
+/// Clerks upload the register, channel payment, evaluation score, shared-parking and volunteer
+/// points files, as CSV or .xlsx. The same parsers and checks as the Api and the command line read
+/// them; every bad row is listed with its field and nothing is stored unless the whole file is good.
 /// </summary>
 [Authorize(Policy = ConsoleAccess.Clerk)]
-public sealed class ImportsModel(NpgsqlDataSource db, RateCatalog rates, ScopeDirectory scopes, StaffAudit audit, IClock clock) : ConsolePageModel
+public sealed partial class ImportsModel(
+    NpgsqlDataSource db, RateCatalog rates, ScopeDirectory scopes, StaffAudit audit, IClock clock,
+    Core.Subsidies.SubsidyCatalog subsidies, Core.Parking.ParkingRateBook parking, Core.Points.PointsCatalogues points) : ConsolePageModel
 {
     private const int MaxUploadBytes = 50 * 1024 * 1024;
 
@@ -31,9 +36,17 @@ public sealed class ImportsModel(NpgsqlDataSource db, RateCatalog rates, ScopeDi
         ("occupancy", "入住状态（occupancy）"),
         ("meter-readings", "抄表（meter-readings）"),
         ("payments", "缴费流水（payments：微信、支付宝、银行导出）"),
+        ("scores", "考核得分（scores）"),
+        ("parking-spaces", "共享车位（parking_spaces）"),
+        ("businesses", "承租单位（businesses）"),
+        ("parking-permits", "住户车位（parking_permits）"),
+        ("parking-releases", "车位白天释放（parking_releases）"),
+        ("parking-leases", "白天错峰出租（parking_leases）"),
+        ("points-earned", "志愿服务积分（points_earned）"),
+        ("points-redeemed", "积分兑换（points_redeemed）"),
     ];
 
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public string Kind { get; set; } = "households";
 
     public void OnGet()
@@ -65,7 +78,14 @@ public sealed class ImportsModel(NpgsqlDataSource db, RateCatalog rates, ScopeDi
 
         try
         {
-            var summary = Kind == "payments" ? await PaymentsAsync(name, text, ct) : await RegisterAsync(name, text, ct);
+            var summary = Kind switch
+            {
+                "payments" => await PaymentsAsync(name, text, ct),
+                "scores" => await ScoresAsync(name, text, ct),
+                "parking-spaces" or "businesses" or "parking-permits" or "parking-releases" or "parking-leases" => await ParkingAsync(name, text, ct),
+                "points-earned" or "points-redeemed" => await PointsAsync(name, text, ct),
+                _ => await RegisterAsync(name, text, ct),
+            };
             if (summary is null)
             {
                 return Page();
@@ -73,7 +93,7 @@ public sealed class ImportsModel(NpgsqlDataSource db, RateCatalog rates, ScopeDi
 
             await audit.RecordAsync(Person, "导入", $"{Kinds.First(k => k.Value == Kind).Label} {name}", summary, ct);
             Notice = $"已导入 {name}：{summary}";
-            return RedirectToPage();
+            return RedirectToPage(new { kind = Kind });
         }
         catch (InputRejectedException rejected)
         {
