@@ -120,5 +120,9 @@ public abstract class ConsoleFormModel : ConsolePageModel
 
     /// <summary>The value the person typed, kept when the form comes back with an error.</summary>
     public string Typed(string form, string field, string fallback = "") =>
-        FailedForm == form && Request.HasFormContentType && Request.Form.TryGetValue(field, out var value) ? value.ToString() : fallback;
+        FailedForm == form && Request.HasFormContentType && Request.Form.TryGetValue(field, out var value) ? Visible(value.ToString()) : fallback;
+
+    /// <summary>What was typed, with control and direction-override characters shown as U+FFFD, so an echoed value cannot reorder the page's text.</summary>
+    private static string Visible(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) || c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? '\uFFFD' : c));
 }
