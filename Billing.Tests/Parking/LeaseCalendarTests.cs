@@ -54,8 +54,8 @@ public sealed class LeaseCalendarTests
     private static CalendarWindow Window(CalendarMark mark, string who, LocalDate day, string hours)
     {
         var parts = hours.Split('-');
-        var from = NodaTime.Text.LocalTimePattern.ExtendedIso.Parse(parts[0]).Value;
-        var to = NodaTime.Text.LocalTimePattern.ExtendedIso.Parse(parts[1]).Value;
+        var from = NodaTime.Text.LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(parts[0]).Value;
+        var to = NodaTime.Text.LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(parts[1]).Value;
         return new CalendarWindow("A-1", mark, who, new Interval(day.At(from).InZoneStrictly(Shanghai).ToInstant(), day.At(to).InZoneStrictly(Shanghai).ToInstant()));
     }
 }
