@@ -154,6 +154,7 @@ public sealed class WeChatPayTests : OnlinePaymentsHost
     [Fact]
     public async Task A_JSAPI_order_gives_the_in_app_browser_parameters_signed_with_the_merchant_key()
     {
+        Gateway.IssuedOpenIds.Add("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"); // a payer WeChat knows under our app id
         var created = await Payments.CreateOrderAsync(Household, OrderMode.JsApi, WeChatNotifyUrl, null, payerId: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
         var p = created.Start.JsApiParameters!;
 
