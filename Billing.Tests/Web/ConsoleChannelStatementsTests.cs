@@ -85,7 +85,7 @@ public sealed class ConsoleChannelStatementsTests : OnlinePaymentsHost
         Assert.Contains(matched, r => r.Contains(first, StringComparison.Ordinal));
         Assert.Contains(matched, r => r.Contains(second, StringComparison.Ordinal));
 
-        var xlsx = await page.Context.APIRequest.GetAsync(await page.GetAttributeAsync("#reconciliation-xlsx", "href"));
+        var xlsx = await page.Context.APIRequest.GetAsync((await page.GetAttributeAsync("#reconciliation-xlsx", "href"))!);
         Assert.Equal(200, xlsx.Status);
         var rows = new MemoryStream(await xlsx.BodyAsync()).Query(useHeaderRow: true, sheetName: "明细").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(["我方缺少", "渠道缺少", "相符", "相符"], rows.Select(r => (string)r["结果"]!).Order());

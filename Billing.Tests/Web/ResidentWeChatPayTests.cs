@@ -83,7 +83,7 @@ public sealed class ResidentWeChatPayTests : OnlinePaymentsHost
         var trade = Gateway.Trades[orderNo];
         Assert.Equal(Gateway.SignedInOpenId, trade.PayerOpenId);
         Assert.Empty(Gateway.Refused);
-        Assert.Equal("jsapi", (await Payments.OrderAsync(orderNo))!.Mode.Name());
+        Assert.Equal(Infrastructure.Channels.OrderMode.JsApi, (await Payments.OrderAsync(orderNo))!.Mode);
 
         // The resident confirmed in the sheet; WeChat Pay notifies the app; the page notices.
         Gateway.PayWeChat(orderNo);
