@@ -354,7 +354,10 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
             try
             {
                 var on = notice.RefundedAt!.Value.InZone(Beijing).Date;
-                await _payments.ReverseAsync(paymentId, $"{order.Channel.Display()}退款 {notice.RefundNo}", on, ct);
+                await using var connection = await db.OpenConnectionAsync(ct);
+                var reason = await connection.QuerySingleAsync<string>(new CommandDefinition(
+                    "select reason from payment_order_refund where refund_no = @refundNo", new { refundNo = notice.RefundNo }, cancellationToken: ct));
+                await _payments.ReverseAsync(paymentId, $"{order.Channel.Display()}退款 {notice.RefundNo}：{reason}", on, ct);
             }
             catch (PaymentConflictException)
             {

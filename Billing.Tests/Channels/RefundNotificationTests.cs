@@ -51,6 +51,7 @@ public sealed class RefundNotificationTests : OnlinePaymentsHost
         Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
         Assert.Equal("refunded", (await Payments.OrderAsync(orderNo))!.State);
         Assert.Equal(1, await ReversalsAsync(paymentId));
+        Assert.Equal(1, await CountAsync("select count(*) from payment_reversal where payment_id = @p and reason = @r", ("p", paymentId), ("r", $"微信支付退款 RF{orderNo}：重复缴费")));
         Assert.Equal(1, await CountAsync("select count(*) from ledger_entry where payment_id = @p and kind = 'reversal'", ("p", paymentId)));
         Assert.Equal(1, await CountAsync("select count(*) from payment_order_refund_outcome where refund_no = @r and succeeded and settled_by = 'notification'", ("r", "RF" + orderNo)));
         Assert.Equal(owed, await LedgerBalanceAsync(Household));
