@@ -44,8 +44,8 @@ public static class ChannelStatementsApi
         var source = $"{parsed.Name()} statement {date}";
         try
         {
-            var lines = ChannelStatements.Parse(parsed, ChannelStatements.Decode(buffer.ToArray()), source);
-            var result = await new ChannelStatements(db).ReconcileAsync(parsed, day.Value, lines, request.HttpContext.User.Grant().Scope, ct);
+            var bill = ChannelStatements.Read(parsed, ChannelStatements.Decode(buffer.ToArray()), source);
+            var result = await new ChannelStatements(db).ReconcileAsync(parsed, day.Value, bill, request.HttpContext.User.Grant().Scope, ct);
             if (format == "xlsx")
             {
                 return TypedResults.File(ChannelStatements.Excel(result), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"reconciliation-{parsed.Name()}-{date}.xlsx");
@@ -55,14 +55,25 @@ public static class ChannelStatementsApi
             {
                 channel = parsed.Name(),
                 date,
-                matched = result.Count(ReconciliationOutcome.Matched),
-                missingOnOurSide = result.Count(ReconciliationOutcome.MissingOnOurSide),
-                missingOnTheirs = result.Count(ReconciliationOutcome.MissingOnTheirs),
-                amountDiffers = result.Count(ReconciliationOutcome.AmountDiffers),
+                matched = result.Count(ReconciliationKind.Payment, ReconciliationOutcome.Matched),
+                missingOnOurSide = result.Count(ReconciliationKind.Payment, ReconciliationOutcome.MissingOnOurSide),
+                missingOnTheirs = result.Count(ReconciliationKind.Payment, ReconciliationOutcome.MissingOnTheirs),
+                amountDiffers = result.Count(ReconciliationKind.Payment, ReconciliationOutcome.AmountDiffers),
                 theirTotal = result.TheirTotal.Yuan,
                 ourTotal = result.OurTotal.Yuan,
+                refunds = new
+                {
+                    matched = result.Count(ReconciliationKind.Refund, ReconciliationOutcome.Matched),
+                    missingOnOurSide = result.Count(ReconciliationKind.Refund, ReconciliationOutcome.MissingOnOurSide),
+                    missingOnTheirs = result.Count(ReconciliationKind.Refund, ReconciliationOutcome.MissingOnTheirs),
+                    amountDiffers = result.Count(ReconciliationKind.Refund, ReconciliationOutcome.AmountDiffers),
+                    theirTotal = result.TheirRefundTotal.Yuan,
+                    ourTotal = result.OurRefundTotal.Yuan,
+                },
                 lines = result.Lines.Select(l => new
                 {
+                    kind = l.Kind == ReconciliationKind.Refund ? "refund" : "payment",
+                    refundNo = l.RefundNo,
                     outcome = l.Outcome switch
                     {
                         ReconciliationOutcome.Matched => "matched",

@@ -28,6 +28,7 @@ public static class OnlinePaymentsApi
     /// <summary>
     /// WeChat Pay counts a notification delivered on 200/204 and sends it again on 4xx/5xx, whose
     /// body is {"code":"FAIL","message":…}. A copy of one already recorded is delivered (200).
+    /// Payments (TRANSACTION.SUCCESS) and refunds' results (REFUND.*) come to this one address.
     /// </summary>
     private static async Task<IResult> WeChatNotify(HttpRequest request, OnlinePayments payments, CancellationToken ct)
     {
@@ -115,7 +116,9 @@ public static class OnlinePaymentsApi
 
         try
         {
-            return TypedResults.Ok(View(await payments.RefundAsync(orderNo, body.Reason.Trim(), http.User.Grant().Subject, ct)));
+            // WeChat Pay sends the refund's result to this address; Alipay to the trade's own notify_url.
+            var notify = new Uri(RedProperty.Billing.Api.Web.ResidentAccess.PublicBase(http.Request, http.RequestServices.GetRequiredService<IConfiguration>()), WeChatNotifyPath.TrimStart('/'));
+            return TypedResults.Ok(View(await payments.RefundAsync(orderNo, body.Reason.Trim(), http.User.Grant().Subject, order.Channel == PaymentChannel.WeChatPay ? notify : null, ct)));
         }
         catch (PaymentOrderException e)
         {

@@ -39,6 +39,9 @@ public sealed class AlipayChannel : IPaymentChannel
 {
     private static readonly DateTimeZone Beijing = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
     private static readonly LocalDateTimePattern AlipayTime = LocalDateTimePattern.CreateWithInvariantCulture("yyyy-MM-dd HH:mm:ss");
+
+    /// <summary>gmt_refund carries milliseconds (2015-04-28 15:45:57.320); the fraction may be left off.</summary>
+    private static readonly LocalDateTimePattern RefundTime = LocalDateTimePattern.CreateWithInvariantCulture("yyyy-MM-dd HH:mm:ss.FFF");
     private readonly HttpClient _http;
     private readonly AlipayOptions _options;
     private readonly IClock _clock;
@@ -129,6 +132,13 @@ public sealed class AlipayChannel : IPaymentChannel
         }
 
         var status = Required(form, "trade_status");
+        if (form.TryGetValue("out_biz_no", out var refundNo) && refundNo.Length > 0 && form.ContainsKey("refund_fee"))
+        {
+            // A refund of the trade: sent to the trade's notify_url with the refund request number as
+            // out_biz_no, refund_fee the total refunded, TRADE_CLOSED once all of it went back.
+            return new VerifiedNotification(null, status, Refund(orderNo, refundNo, Required(form, "trade_no"), Required(form, "refund_fee"), form.GetValueOrDefault("gmt_refund"), status));
+        }
+
         if (status is not ("TRADE_SUCCESS" or "TRADE_FINISHED"))
         {
             return new VerifiedNotification(null, status);
@@ -155,7 +165,7 @@ public sealed class AlipayChannel : IPaymentChannel
         return new ChannelTrade(orderNo, true, status, Payment(orderNo, Text(answer, "trade_no")!, Text(answer, "total_amount")!, Text(answer, "send_pay_date")));
     }
 
-    public async Task<ChannelRefund> RefundAsync(string orderNo, string transactionId, string refundNo, Money refund, Money total, string reason, CancellationToken ct = default)
+    public async Task<ChannelRefund> RefundAsync(string orderNo, string transactionId, string refundNo, Money refund, Money total, string reason, Uri? notifyUrl, CancellationToken ct = default)
     {
         var biz = new JsonObject
         {
@@ -165,6 +175,7 @@ public sealed class AlipayChannel : IPaymentChannel
             ["out_request_no"] = refundNo,
             ["refund_reason"] = reason,
         };
+        // Alipay reports the refund to the trade's own notify_url; a refund request carries none.
         var answer = await CallAsync("alipay.trade.refund", biz, null, ct);
         var accepted = Text(answer, "code") == "10000";
         return new ChannelRefund(refundNo, accepted ? Text(answer, "trade_no") : null, accepted,
@@ -253,6 +264,19 @@ public sealed class AlipayChannel : IPaymentChannel
             ? parsed.Value.InZoneLeniently(Beijing).ToInstant()
             : throw new NotificationRejectedException("gmt_payment.invalid", $"payment time '{paidAt}' is not yyyy-MM-dd HH:mm:ss", orderNo, tradeNo);
         return new ChannelPayment(PaymentChannel.Alipay, orderNo, tradeNo, new Money(yuan), when);
+    }
+
+    private static ChannelRefundNotice Refund(string orderNo, string refundNo, string tradeNo, string refundFee, string? refundedAt, string status)
+    {
+        if (!decimal.TryParse(refundFee, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan))
+        {
+            throw new NotificationRejectedException("refund_fee.invalid", $"refund_fee '{refundFee}' is not an amount", orderNo, tradeNo);
+        }
+
+        var when = refundedAt is not null && RefundTime.Parse(refundedAt) is { Success: true } parsed
+            ? parsed.Value.InZoneLeniently(Beijing).ToInstant()
+            : throw new NotificationRejectedException("gmt_refund.invalid", $"refund time '{refundedAt}' is not yyyy-MM-dd HH:mm:ss.SSS or yyyy-MM-dd HH:mm:ss", orderNo, tradeNo);
+        return new ChannelRefundNotice(PaymentChannel.Alipay, orderNo, refundNo, tradeNo, new Money(yuan), true, status, when);
     }
 
     private static string Yuan(Money amount) => amount.Yuan.ToString("0.00", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Dapper;
 using MiniExcelLibs;
 using Npgsql;
 using NodaTime;
@@ -36,19 +37,29 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
         }
     }
 
-    public static IReadOnlyList<ChannelBillLine> Parse(PaymentChannel channel, string text, string source) => channel switch
+    public static IReadOnlyList<ChannelBillLine> Parse(PaymentChannel channel, string text, string source) => Read(channel, text, source).Payments;
+
+    /// <summary>A channel's daily statement: its payments and its refunds.</summary>
+    public static ChannelBill Read(PaymentChannel channel, string text, string source) => channel switch
     {
-        PaymentChannel.WeChatPay => ParseWeChatTradeBill(text, source),
-        PaymentChannel.Alipay => ParseAlipayBill(text, source),
+        PaymentChannel.WeChatPay => ReadWeChatTradeBill(text, source),
+        PaymentChannel.Alipay => ReadAlipayBill(text, source),
         _ => throw new ArgumentException($"{channel.Name()} has no daily statement", nameof(channel)),
     };
 
     /// <summary>WeChat Pay's trade bill: successful payments (交易状态 SUCCESS) with 微信订单号, 商户订单号 and 应结订单金额.</summary>
-    public static IReadOnlyList<ChannelBillLine> ParseWeChatTradeBill(string text, string source)
+    public static IReadOnlyList<ChannelBillLine> ParseWeChatTradeBill(string text, string source) => ReadWeChatTradeBill(text, source).Payments;
+
+    /// <summary>
+    /// WeChat Pay's trade bill (type ALL): payments (交易状态 SUCCESS) and refunds (交易状态 REFUND,
+    /// counted when 退款状态 is SUCCESS) with 商户退款单号 and 退款金额.
+    /// </summary>
+    public static ChannelBill ReadWeChatTradeBill(string text, string source)
     {
         var rows = ReadCsv(text);
         var errors = new List<InputError>();
         var result = new List<ChannelBillLine>();
+        var refunds = new List<ChannelBillRefund>();
         if (rows.Count == 0)
         {
             throw new InputRejectedException([new InputError(source, 1, null, "bill.empty", "the file is empty")]);
@@ -72,6 +83,9 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
             throw new InputRejectedException(errors);
         }
 
+        // A bill of successful payments only (type SUCCESS) has no refund columns.
+        var (refundNo, refundAmount, refundState) = (header.IndexOf("商户退款单号"), header.IndexOf("退款金额"), header.IndexOf("退款状态"));
+
         foreach (var (fields, row) in rows.Skip(1))
         {
             if (Clean(fields[0]) == "总交易单数")
@@ -85,9 +99,25 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
                 continue;
             }
 
-            if (Clean(fields[state]) != "SUCCESS")
+            var status = Clean(fields[state]);
+            if (status == "REFUND" && refundNo >= 0 && refundAmount >= 0)
             {
-                continue; // refunds and revoked trades are not payments
+                if (refundState >= 0 && Clean(fields[refundState]) != "SUCCESS")
+                {
+                    continue; // a refund still processing, or one that failed, returned nothing
+                }
+
+                if (Refund(source, row, Clean(fields[refundNo]), "商户退款单号", Clean(fields[transaction]), Clean(fields[order]), Clean(fields[refundAmount]), "退款金额", Clean(fields[time]), "交易时间", errors) is { } refund)
+                {
+                    refunds.Add(refund);
+                }
+
+                continue;
+            }
+
+            if (status != "SUCCESS")
+            {
+                continue; // revoked trades are not payments
             }
 
             if (Line(source, row, Clean(fields[transaction]), Clean(fields[order]), Clean(fields[amount]), "应结订单金额", Clean(fields[time]), "交易时间", errors) is { } line)
@@ -96,15 +126,22 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
             }
         }
 
-        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : new ChannelBill(result, refunds);
     }
 
     /// <summary>Alipay's business-detail bill: 交易 rows with 支付宝交易号, 商户订单号, 订单金额（元） and 完成时间.</summary>
-    public static IReadOnlyList<ChannelBillLine> ParseAlipayBill(string text, string source)
+    public static IReadOnlyList<ChannelBillLine> ParseAlipayBill(string text, string source) => ReadAlipayBill(text, source).Payments;
+
+    /// <summary>
+    /// Alipay's business-detail bill: 交易 rows are payments; 退款 rows are refunds, named by
+    /// 退款批次号/请求号 (our refund request number), their amount written negative.
+    /// </summary>
+    public static ChannelBill ReadAlipayBill(string text, string source)
     {
         var rows = ReadCsv(text);
         var errors = new List<InputError>();
         var result = new List<ChannelBillLine>();
+        var refunds = new List<ChannelBillRefund>();
         var headerAt = rows.FindIndex(r => Clean(r.Fields[0]) == "支付宝交易号");
         if (headerAt < 0)
         {
@@ -129,6 +166,8 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
             throw new InputRejectedException(errors);
         }
 
+        var refundNo = header.IndexOf("退款批次号/请求号");
+
         foreach (var (fields, row) in rows.Skip(headerAt + 1))
         {
             if (fields[0].StartsWith('#'))
@@ -142,9 +181,20 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
                 continue;
             }
 
-            if (Clean(fields[kind]) != "交易")
+            var business = Clean(fields[kind]);
+            if (business == "退款" && refundNo >= 0)
             {
-                continue; // 退款 rows are refunds, not payments
+                if (Refund(source, row, Clean(fields[refundNo]), "退款批次号/请求号", Clean(fields[transaction]), Clean(fields[order]), Clean(fields[amount]).TrimStart('-'), "订单金额（元）", Clean(fields[finished]), "完成时间", errors) is { } refund)
+                {
+                    refunds.Add(refund);
+                }
+
+                continue;
+            }
+
+            if (business != "交易")
+            {
+                continue;
             }
 
             if (Line(source, row, Clean(fields[transaction]), Clean(fields[order]), Clean(fields[amount]), "订单金额（元）", Clean(fields[finished]), "完成时间", errors) is { } line)
@@ -153,33 +203,56 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
             }
         }
 
-        return errors.Count > 0 ? throw new InputRejectedException(errors) : result;
+        return errors.Count > 0 ? throw new InputRejectedException(errors) : new ChannelBill(result, refunds);
     }
 
     /// <summary>Reconciles a channel's statement for a day with the payments an operator's households made through it.</summary>
-    public async Task<ChannelReconciliationResult> ReconcileAsync(
-        PaymentChannel channel, LocalDate date, IReadOnlyList<ChannelBillLine> theirs, string operatorCode, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand(
-            """
-            select p.id, p.reference, p.household_code, p.amount, p.paid_on
-            from payment p join household h on h.code = p.household_code join community c on c.code = h.community_code
-            where p.channel = @ch and c.operator_code = @op and (p.paid_on = @d or p.reference = any(@refs))
-            """);
-        cmd.Parameters.AddWithValue("ch", channel.Name());
-        cmd.Parameters.AddWithValue("op", operatorCode);
-        cmd.Parameters.AddWithValue("d", date);
-        cmd.Parameters.AddWithValue("refs", theirs.Select(t => t.TransactionId).ToArray());
-        var ours = new List<RecordedChannelPayment>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                ours.Add(new RecordedChannelPayment(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4)));
-            }
-        }
+    public Task<ChannelReconciliationResult> ReconcileAsync(
+        PaymentChannel channel, LocalDate date, IReadOnlyList<ChannelBillLine> theirs, string operatorCode, CancellationToken ct = default) =>
+        ReconcileAsync(channel, date, new ChannelBill(theirs, []), operatorCode, ct);
 
-        return ChannelReconciliation.Reconcile(channel, date, theirs, ours);
+    /// <summary>
+    /// Reconciles a channel's statement for a day, payments and refunds, with what an operator's
+    /// households paid through it and the refunds recorded as reversals.
+    /// </summary>
+    public async Task<ChannelReconciliationResult> ReconcileAsync(
+        PaymentChannel channel, LocalDate date, ChannelBill theirs, string operatorCode, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var payments = await connection.QueryAsync<PaymentRow>(new CommandDefinition(
+            """
+            select p.id as PaymentId, p.reference as TransactionId, p.household_code as Household, p.amount as Amount, p.paid_on::text as PaidOn
+            from payment p join household h on h.code = p.household_code join community c on c.code = h.community_code
+            where p.channel = @channel and c.operator_code = @operatorCode and (p.paid_on = @day::date or p.reference = any(@references))
+            """,
+            new { channel = channel.Name(), operatorCode, day, references = theirs.Payments.Select(t => t.TransactionId).ToArray() }, cancellationToken: ct));
+        var refunds = await connection.QueryAsync<RefundRow>(new CommandDefinition(
+            """
+            select r.refund_no as RefundNo, s.transaction_id as TransactionId, s.payment_id as PaymentId, o.household_code as Household,
+                   x.amount as Amount, (x.refunded_at at time zone 'Asia/Shanghai')::date::text as RefundedOn
+            from payment_order_refund r
+            join payment_order_refund_outcome x on x.refund_no = r.refund_no and x.succeeded
+            join payment_order o on o.order_no = r.order_no
+            join payment_order_settlement s on s.order_no = r.order_no
+            join household h on h.code = o.household_code join community c on c.code = h.community_code
+            where o.channel = @channel and c.operator_code = @operatorCode
+              and ((x.refunded_at at time zone 'Asia/Shanghai')::date = @day::date or r.refund_no = any(@refundNos))
+            """,
+            new { channel = channel.Name(), operatorCode, day, refundNos = theirs.Refunds.Select(t => t.RefundNo).ToArray() }, cancellationToken: ct));
+        return ChannelReconciliation.Reconcile(channel, date, theirs, payments.Select(p => p.ToRecorded()), refunds.Select(r => r.ToRecorded()));
+    }
+
+    /// <summary>A recorded channel payment, mapped by column name.</summary>
+    private sealed record PaymentRow(long PaymentId, string TransactionId, string Household, decimal Amount, string PaidOn)
+    {
+        public RecordedChannelPayment ToRecorded() => new(PaymentId, TransactionId, Household, new Money(Amount), LocalDatePattern.Iso.Parse(PaidOn).Value);
+    }
+
+    /// <summary>A refund the channel reported done, mapped by column name.</summary>
+    private sealed record RefundRow(string RefundNo, string TransactionId, long PaymentId, string Household, decimal Amount, string RefundedOn)
+    {
+        public RecordedChannelRefund ToRecorded() => new(RefundNo, TransactionId, PaymentId, Household, new Money(Amount), LocalDatePattern.Iso.Parse(RefundedOn).Value);
     }
 
     /// <summary>The reconciliation as a workbook: a summary sheet and one row per transaction, in Chinese for finance staff.</summary>
@@ -195,9 +268,12 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
             Row(("项目", "金额不符"), ("值", result.Count(ReconciliationOutcome.AmountDiffers))),
             Row(("项目", "渠道合计（元）"), ("值", result.TheirTotal.Yuan)),
             Row(("项目", "我方合计（元）"), ("值", result.OurTotal.Yuan)),
+            Row(("项目", "渠道退款合计（元）"), ("值", result.TheirRefundTotal.Yuan)),
+            Row(("项目", "我方退款合计（元）"), ("值", result.OurRefundTotal.Yuan)),
         };
         var lines = result.Lines.Select(l => Row(
-            ("结果", Outcome(l.Outcome)), ("交易号", l.TransactionId), ("商户订单号", l.OrderNo), ("对账单行", l.Row),
+            ("类别", l.Kind == ReconciliationKind.Refund ? "退款" : "收款"), ("结果", Outcome(l.Outcome)), ("交易号", l.TransactionId), ("商户订单号", l.OrderNo),
+            ("退款单号", l.RefundNo), ("对账单行", l.Row),
             ("渠道金额（元）", l.TheirAmount?.Yuan), ("我方收款编号", l.PaymentId), ("户号", l.Household), ("我方金额（元）", l.OurAmount?.Yuan))).ToList();
         using var stream = new MemoryStream();
         stream.SaveAs(new Dictionary<string, object> { ["汇总"] = summary, ["明细"] = lines });
@@ -213,6 +289,29 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
     };
 
     private static Dictionary<string, object?> Row(params (string Key, object? Value)[] cells) => cells.ToDictionary(c => c.Key, c => c.Value);
+
+    private static ChannelBillRefund? Refund(
+        string source, int row, string refundNo, string refundField, string transaction, string order, string amountText, string amountField, string timeText, string timeField, List<InputError> errors)
+    {
+        var before = errors.Count;
+        if (refundNo.Length == 0)
+        {
+            errors.Add(new InputError(source, row, refundField, "bill.refund.missing", "a refund row without our refund number"));
+        }
+
+        if (!decimal.TryParse(amountText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan) || decimal.Round(yuan, 2) != yuan || yuan <= 0m)
+        {
+            errors.Add(new InputError(source, row, amountField, "bill.amount.invalid", $"'{amountText}' is not a refunded amount in yuan"));
+        }
+
+        var time = TradeTime.Parse(timeText);
+        if (!time.Success)
+        {
+            errors.Add(new InputError(source, row, timeField, "bill.time.invalid", $"'{timeText}' is not yyyy-MM-dd HH:mm:ss"));
+        }
+
+        return errors.Count > before ? null : new ChannelBillRefund(refundNo, transaction, order, new Money(yuan), time.Value, row);
+    }
 
     private static ChannelBillLine? Line(string source, int row, string transaction, string order, string amountText, string amountField, string timeText, string timeField, List<InputError> errors)
     {

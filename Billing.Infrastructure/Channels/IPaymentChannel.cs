@@ -65,8 +65,16 @@ public sealed record ChannelRefund(string RefundNo, string? ChannelRefundId, boo
 /// <summary>A notification as it arrived: the headers the channel signs with and the raw body.</summary>
 public sealed record InboundNotification(IReadOnlyDictionary<string, string> Headers, string Body, string? ContentType);
 
-/// <summary>A notification that checked out: the payment it reports, or nothing when it reports no payment (a closed trade).</summary>
-public sealed record VerifiedNotification(ChannelPayment? Payment, string Event);
+/// <summary>A notification that checked out: the payment it reports, a refund's result, or neither (a closed trade).</summary>
+public sealed record VerifiedNotification(ChannelPayment? Payment, string Event, ChannelRefundNotice? Refund = null);
+
+/// <summary>
+/// A refund's result as the channel reports it: done (the money went back), or failed (closed or
+/// abnormal: the payment stays in force). <paramref name="RefundNo"/> is ours, the key that makes
+/// copies of the notification count once.
+/// </summary>
+public sealed record ChannelRefundNotice(
+    PaymentChannel Channel, string OrderNo, string RefundNo, string? ChannelRefundId, Money Amount, bool Succeeded, string State, Instant? RefundedAt);
 
 /// <summary>A notification we refuse, with the reason (for the log) and a code for the answer.</summary>
 public sealed class NotificationRejectedException(string code, string message, string? orderNo = null, string? transactionId = null) : Exception(message)
@@ -99,5 +107,6 @@ public interface IPaymentChannel
 
     Task<ChannelTrade> QueryAsync(string orderNo, CancellationToken ct = default);
 
-    Task<ChannelRefund> RefundAsync(string orderNo, string transactionId, string refundNo, Money refund, Money total, string reason, CancellationToken ct = default);
+    /// <summary>Asks for a refund; an accepted one is pending until the channel's refund notification says how it ended.</summary>
+    Task<ChannelRefund> RefundAsync(string orderNo, string transactionId, string refundNo, Money refund, Money total, string reason, Uri? notifyUrl, CancellationToken ct = default);
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NodaTime;
@@ -10,12 +11,19 @@ using RedProperty.Billing.Infrastructure.Payments;
 namespace RedProperty.Billing.Infrastructure.Channels;
 
 /// <summary>A payment order as stored, with what became of it.</summary>
+/// <param name="RefundSucceeded">The refund's outcome as the channel reported it; null while a refund asked for is pending.</param>
 public sealed record PaymentOrder(
     string OrderNo, string Household, PaymentChannel Channel, OrderMode Mode, Money Amount, Instant CreatedAt,
-    string? TransactionId, long? PaymentId, string? RefundNo)
+    string? TransactionId, long? PaymentId, string? RefundNo, bool? RefundSucceeded = null)
 {
-    public string State => RefundNo is not null ? "refunded" : PaymentId is not null ? "paid" : "created";
+    /// <summary>created, paid, refund-pending (asked and accepted, no result yet), refunded, or refund-failed (the payment stands).</summary>
+    public string State => RefundNo is not null
+        ? RefundSucceeded switch { true => "refunded", false => "refund-failed", null => "refund-pending" }
+        : PaymentId is not null ? "paid" : "created";
 }
+
+/// <summary>What handling a refund notification did: the refund's outcome, and whether it was already recorded.</summary>
+public sealed record AppliedRefund(string OrderNo, string RefundNo, bool Succeeded, bool Duplicate);
 
 /// <summary>A new order and how the resident pays it.</summary>
 public sealed record CreatedOrder(PaymentOrder Order, ChannelOrder Start);
@@ -81,6 +89,12 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
         try
         {
             var verified = channel.VerifyNotification(notification);
+            if (verified.Refund is { } refund)
+            {
+                await ApplyRefundAsync(refund, ct);
+                return null;
+            }
+
             return verified.Payment is null ? null : await ApplyAsync(verified.Payment, "notification", ct);
         }
         catch (NotificationRejectedException e)
@@ -231,89 +245,194 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
         return paid;
     }
 
-    /// <summary>Refunds a paid order in full through its channel and records the payment's reversal.</summary>
-    public async Task<PaymentOrder> RefundAsync(string orderNo, string reason, string requestedBy, CancellationToken ct = default)
+    /// <summary>
+    /// Asks the channel to refund a paid order in full. The request is stored first under a number
+    /// derived from the order, so asking again (after a lost answer) is the same refund at the
+    /// channel. An accepted refund is pending: the payment's reversal is recorded when the channel's
+    /// refund notification reports the money returned (<see cref="ApplyRefundAsync"/>).
+    /// </summary>
+    public async Task<PaymentOrder> RefundAsync(string orderNo, string reason, string requestedBy, Uri? notifyUrl = null, CancellationToken ct = default)
     {
         var order = await OrderAsync(orderNo, ct) ?? throw new PaymentOrderException("order.unknown", $"no order {orderNo}");
-        if (order.PaymentId is not { } paymentId || order.TransactionId is not { } transactionId)
+        if (order.PaymentId is null || order.TransactionId is not { } transactionId)
         {
             throw new PaymentOrderException("order.unpaid", $"order {orderNo} is not paid");
         }
 
-        if (order.RefundNo is not null)
+        if (order.RefundSucceeded is not null)
         {
-            return order;
+            return order; // the channel has already said how it ended
         }
 
         var channel = ChannelFor(order.Channel) ?? throw new PaymentOrderException("channel.unavailable", $"{order.Channel.Display()} is not set up");
-        // The refund number is the order's, so asking again (after a lost answer) cannot refund twice at the channel.
-        var refundNo = "RF" + orderNo;
-        var refund = await channel.RefundAsync(orderNo, transactionId, refundNo, order.Amount, order.Amount, reason, ct);
-        if (!refund.Accepted)
-        {
-            throw new PaymentOrderException("refund.refused", $"{order.Channel.Display()} refused the refund of {orderNo}: {refund.State}");
-        }
-
+        var refundNo = order.RefundNo ?? RefundNoOf(orderNo);
         await using (var insert = db.CreateCommand(
             """
-            insert into payment_order_refund (order_no, refund_no, channel_refund_id, amount, reason, requested_by)
-            values (@o, @r, @c, @a, @why, @by) on conflict do nothing
+            insert into payment_order_refund (order_no, refund_no, amount, reason, requested_by)
+            values (@o, @r, @a, @why, @by) on conflict do nothing
             """))
         {
             insert.Parameters.AddWithValue("o", orderNo);
             insert.Parameters.AddWithValue("r", refundNo);
-            insert.Parameters.AddWithValue("c", (object?)refund.ChannelRefundId ?? DBNull.Value);
             insert.Parameters.AddWithValue("a", order.Amount.Yuan);
             insert.Parameters.AddWithValue("why", reason);
             insert.Parameters.AddWithValue("by", requestedBy);
             await insert.ExecuteNonQueryAsync(ct);
         }
 
-        try
+        var refund = await channel.RefundAsync(orderNo, transactionId, refundNo, order.Amount, order.Amount, reason, notifyUrl, ct);
+        if (!refund.Accepted)
         {
-            await _payments.ReverseAsync(paymentId, $"{order.Channel.Display()}退款 {refundNo}：{reason}", clock.GetCurrentInstant().InZone(Beijing).Date, ct);
-        }
-        catch (PaymentConflictException)
-        {
-            // Already reversed (a refund asked again): the ledger holds one reversal.
+            await RecordRefundOutcomeAsync(refundNo, false, refund.State, refund.ChannelRefundId, order.Amount, null, "answer", ct);
+            throw new PaymentOrderException("refund.refused", $"{order.Channel.Display()} refused the refund of {orderNo}: {refund.State}");
         }
 
+        log.LogInformation("{Channel} accepted refund {Refund} of order {Order} ({State}); pending its refund notification", order.Channel.Name(), refundNo, orderNo, refund.State);
         return (await OrderAsync(orderNo, ct))!;
+    }
+
+    /// <summary>Our refund number for an order: one full refund per order.</summary>
+    public static string RefundNoOf(string orderNo) => "RF" + orderNo;
+
+    /// <summary>
+    /// Records how a refund ended, once per refund number. A refund done reverses the payment (the
+    /// household owes it again); a failed one leaves the payment in force. A refund we have no
+    /// request for (made in the channel's merchant platform) is recorded as the channel reports it,
+    /// because the money has gone back either way. A refund reported before the payment it returns
+    /// is recorded is refused, so the channel sends it again later.
+    /// </summary>
+    public async Task<AppliedRefund> ApplyRefundAsync(ChannelRefundNotice notice, CancellationToken ct = default)
+    {
+        var order = await OrderAsync(notice.OrderNo, ct)
+            ?? throw new NotificationRejectedException("order.unknown", $"no order {notice.OrderNo}", notice.OrderNo);
+        if (order.Channel != notice.Channel)
+        {
+            throw new NotificationRejectedException("order.channel", $"order {order.OrderNo} was made with {order.Channel.Name()}, not {notice.Channel.Name()}", order.OrderNo);
+        }
+
+        if (order.PaymentId is not { } paymentId)
+        {
+            throw new NotificationRejectedException("refund.unpaid", $"refund {notice.RefundNo} of order {order.OrderNo}, whose payment is not recorded yet", order.OrderNo, order.TransactionId);
+        }
+
+        if (notice.Amount != order.Amount)
+        {
+            throw new NotificationRejectedException("amount.mismatch",
+                $"refund {notice.RefundNo} of order {order.OrderNo} reports {notice.Amount.ToFenString()} yuan; the order was {order.Amount.ToFenString()}", order.OrderNo, order.TransactionId);
+        }
+
+        if (order.RefundNo is { } asked && asked != notice.RefundNo)
+        {
+            throw new NotificationRejectedException("refund.other", $"order {order.OrderNo} was refunded as {asked}, not {notice.RefundNo}", order.OrderNo, order.TransactionId);
+        }
+
+        if (order.RefundNo is null)
+        {
+            await using var insert = db.CreateCommand(
+                """
+                insert into payment_order_refund (order_no, refund_no, channel_refund_id, amount, reason, requested_by)
+                values (@o, @r, @c, @a, '渠道商户平台发起的退款', @by) on conflict do nothing
+                """);
+            insert.Parameters.AddWithValue("o", order.OrderNo);
+            insert.Parameters.AddWithValue("r", notice.RefundNo);
+            insert.Parameters.AddWithValue("c", (object?)notice.ChannelRefundId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("a", notice.Amount.Yuan);
+            insert.Parameters.AddWithValue("by", $"{notice.Channel.Name()} notification");
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        var fresh = await RecordRefundOutcomeAsync(notice.RefundNo, notice.Succeeded, notice.State, notice.ChannelRefundId, notice.Amount, notice.RefundedAt, "notification", ct);
+        var stored = await RefundOutcomeAsync(notice.RefundNo, ct);
+        if (stored != notice.Succeeded)
+        {
+            throw new NotificationRejectedException("refund.contradicts",
+                $"refund {notice.RefundNo} is already recorded as {(stored ? "done" : "failed")}; the channel now reports {notice.State}", order.OrderNo, order.TransactionId);
+        }
+
+        if (notice.Succeeded)
+        {
+            try
+            {
+                var on = notice.RefundedAt!.Value.InZone(Beijing).Date;
+                await using var connection = await db.OpenConnectionAsync(ct);
+                var reason = await connection.QuerySingleAsync<string>(new CommandDefinition(
+                    "select reason from payment_order_refund where refund_no = @refundNo", new { refundNo = notice.RefundNo }, cancellationToken: ct));
+                await _payments.ReverseAsync(paymentId, $"{order.Channel.Display()}退款 {notice.RefundNo}：{reason}", on, ct);
+            }
+            catch (PaymentConflictException)
+            {
+                // Reversed by an earlier copy of this notification: the ledger holds one reversal.
+            }
+        }
+
+        if (fresh)
+        {
+            log.LogInformation("{Channel} refund {Refund} of order {Order} ended {State}", notice.Channel.Name(), notice.RefundNo, order.OrderNo, notice.State);
+        }
+
+        return new AppliedRefund(order.OrderNo, notice.RefundNo, notice.Succeeded, !fresh);
+    }
+
+    private async Task<bool> RecordRefundOutcomeAsync(string refundNo, bool succeeded, string state, string? channelRefundId, Money amount, Instant? refundedAt, string settledBy, CancellationToken ct)
+    {
+        await using var insert = db.CreateCommand(
+            """
+            insert into payment_order_refund_outcome (refund_no, succeeded, channel_state, channel_refund_id, amount, refunded_at, settled_by)
+            values (@r, @s, @state, @c, @a, @at, @by) on conflict do nothing
+            """);
+        insert.Parameters.AddWithValue("r", refundNo);
+        insert.Parameters.AddWithValue("s", succeeded);
+        insert.Parameters.AddWithValue("state", state.Length > 200 ? state[..200] : state);
+        insert.Parameters.AddWithValue("c", (object?)channelRefundId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("a", amount.Yuan);
+        insert.Parameters.AddWithValue("at", refundedAt is { } at ? at : DBNull.Value);
+        insert.Parameters.AddWithValue("by", settledBy);
+        return await insert.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private async Task<bool> RefundOutcomeAsync(string refundNo, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<bool>(
+            new CommandDefinition("select succeeded from payment_order_refund_outcome where refund_no = @refundNo", new { refundNo }, cancellationToken: ct));
     }
 
     public async Task<PaymentOrder?> OrderAsync(string orderNo, CancellationToken ct = default)
     {
-        var orders = await OrdersAsync("o.order_no = @k", orderNo, ct);
+        var orders = await OrdersAsync(orderNo, null, ct);
         return orders.Count == 0 ? null : orders[0];
     }
 
     public Task<IReadOnlyList<PaymentOrder>> OrdersOfAsync(string household, CancellationToken ct = default) =>
-        OrdersAsync("o.household_code = @k", household, ct);
+        OrdersAsync(null, household, ct);
 
-    private async Task<IReadOnlyList<PaymentOrder>> OrdersAsync(string where, string key, CancellationToken ct)
+    private async Task<IReadOnlyList<PaymentOrder>> OrdersAsync(string? orderNo, string? household, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(
-            $"""
-            select o.order_no, o.household_code, o.channel, o.mode, o.amount, o.created_at, s.transaction_id, s.payment_id, r.refund_no
-            from payment_order o left join payment_order_settlement s on s.order_no = o.order_no left join payment_order_refund r on r.order_no = o.order_no
-            where {where} order by o.created_at desc
-            """);
-        cmd.Parameters.AddWithValue("k", key);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<PaymentOrder>();
-        while (await reader.ReadAsync(ct))
-        {
-            PaymentChannels.TryParse(reader.GetString(reader.GetOrdinal("channel")), out var channel);
-            result.Add(new PaymentOrder(
-                reader.GetString(reader.GetOrdinal("order_no")), reader.GetString(reader.GetOrdinal("household_code")), channel,
-                OrderModes.Parse(reader.GetString(reader.GetOrdinal("mode"))), new Money(reader.GetDecimal(reader.GetOrdinal("amount"))),
-                reader.GetFieldValue<Instant>(reader.GetOrdinal("created_at")),
-                reader.IsDBNull(reader.GetOrdinal("transaction_id")) ? null : reader.GetString(reader.GetOrdinal("transaction_id")),
-                reader.IsDBNull(reader.GetOrdinal("payment_id")) ? null : reader.GetInt64(reader.GetOrdinal("payment_id")),
-                reader.IsDBNull(reader.GetOrdinal("refund_no")) ? null : reader.GetString(reader.GetOrdinal("refund_no"))));
-        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<OrderRow>(new CommandDefinition(
+            """
+            select o.order_no as OrderNo, o.household_code as Household, o.channel as Channel, o.mode as Mode, o.amount as Amount,
+                   o.created_at as CreatedAt, s.transaction_id as TransactionId, s.payment_id as PaymentId, r.refund_no as RefundNo,
+                   x.succeeded as RefundSucceeded
+            from payment_order o
+            left join payment_order_settlement s on s.order_no = o.order_no
+            left join payment_order_refund r on r.order_no = o.order_no
+            left join payment_order_refund_outcome x on x.refund_no = r.refund_no
+            where (@orderNo::text is null or o.order_no = @orderNo) and (@household::text is null or o.household_code = @household)
+            order by o.created_at desc
+            """, new { orderNo, household }, cancellationToken: ct));
+        return rows.Select(r => r.ToOrder()).ToList();
+    }
 
-        return result;
+    /// <summary>A payment order row, mapped by column name.</summary>
+    private sealed record OrderRow(
+        string OrderNo, string Household, string Channel, string Mode, decimal Amount, Instant CreatedAt,
+        string? TransactionId, long? PaymentId, string? RefundNo, bool? RefundSucceeded)
+    {
+        public PaymentOrder ToOrder() => new(
+            OrderNo, Household,
+            PaymentChannels.TryParse(Channel, out var channel) ? channel : throw new InvalidOperationException($"order {OrderNo} has unknown channel '{Channel}'"),
+            OrderModes.Parse(Mode), new Money(Amount), CreatedAt, TransactionId, PaymentId, RefundNo, RefundSucceeded);
     }
 
     private async Task RejectAsync(PaymentChannel channel, NotificationRejectedException e, string detail, CancellationToken ct)

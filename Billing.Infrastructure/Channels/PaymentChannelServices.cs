@@ -20,6 +20,12 @@ public static class PaymentChannelServices
             services.AddHttpClient(nameof(WeChatPayChannel));
             services.AddSingleton<IPaymentChannel>(sp => new WeChatPayChannel(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WeChatPayChannel)), wechat, sp.GetRequiredService<IClock>()));
+            if (wechat.IsWebAuthConfigured)
+            {
+                // With the official account's id and secret the residents' page can pay by JSAPI inside WeChat.
+                services.AddHttpClient(nameof(WeChatWebAuth));
+                services.AddSingleton(sp => new WeChatWebAuth(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WeChatWebAuth)), wechat));
+            }
         }
 
         if (alipay.IsConfigured)

@@ -37,6 +37,18 @@ public sealed class WeChatPayOptions
     public int TimestampWindowSeconds { get; set; } = 300;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(MchId) && !string.IsNullOrWhiteSpace(MerchantPrivateKeyPath);
+
+    /// <summary>The official account's secret, used only to exchange a web sign-in code for the resident's openid.</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>WeChat's web sign-in page (网页授权) the resident's browser is sent to.</summary>
+    public string OAuthAuthorizeUrl { get; set; } = "https://open.weixin.qq.com/connect/oauth2/authorize";
+
+    /// <summary>Where a sign-in code is exchanged for the openid (sns/oauth2/access_token).</summary>
+    public string OAuthApiBaseUrl { get; set; } = "https://api.weixin.qq.com";
+
+    /// <summary>JSAPI from the residents' page needs the openid, so the app id and secret of the official account.</summary>
+    public bool IsWebAuthConfigured => IsConfigured && !string.IsNullOrWhiteSpace(AppId) && !string.IsNullOrWhiteSpace(AppSecret);
 }
 
 /// <summary>
@@ -138,6 +150,11 @@ public sealed class WeChatPayChannel : IPaymentChannel
 
         var plain = Decrypt(Text(resource, "ciphertext"), Text(resource, "nonce"), resource.TryGetProperty("associated_data", out var ad) ? ad.GetString() ?? string.Empty : string.Empty);
         using var transaction = Parse(plain, "resource");
+        if (eventType.StartsWith("REFUND.", StringComparison.Ordinal))
+        {
+            return new VerifiedNotification(null, eventType, ReadRefund(transaction.RootElement, eventType));
+        }
+
         if (eventType != "TRANSACTION.SUCCESS")
         {
             return new VerifiedNotification(null, eventType);
@@ -154,7 +171,7 @@ public sealed class WeChatPayChannel : IPaymentChannel
         return answer is null ? new ChannelTrade(orderNo, false, "NOT_FOUND", null) : ReadTransaction(answer.RootElement);
     }
 
-    public async Task<ChannelRefund> RefundAsync(string orderNo, string transactionId, string refundNo, Money refund, Money total, string reason, CancellationToken ct = default)
+    public async Task<ChannelRefund> RefundAsync(string orderNo, string transactionId, string refundNo, Money refund, Money total, string reason, Uri? notifyUrl, CancellationToken ct = default)
     {
         var body = new JsonObject
         {
@@ -164,6 +181,12 @@ public sealed class WeChatPayChannel : IPaymentChannel
             ["reason"] = reason,
             ["amount"] = new JsonObject { ["refund"] = Fen(refund), ["total"] = Fen(total), ["currency"] = "CNY" },
         };
+        if (notifyUrl is not null)
+        {
+            // Without it WeChat Pay sends the refund's result to the address set in the merchant platform.
+            body["notify_url"] = notifyUrl.ToString();
+        }
+
         using var answer = await SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", body.ToJsonString(), ct);
         var status = Text(answer!.RootElement, "status");
         // PROCESSING: WeChat has taken the refund and pays it back; ABNORMAL and CLOSED are not refunds.
@@ -300,6 +323,44 @@ public sealed class WeChatPayChannel : IPaymentChannel
         }
 
         return new ChannelTrade(orderNo, true, state, new ChannelPayment(PaymentChannel.WeChatPay, orderNo, transactionId, new Money(total / 100m), paidAt.Value.ToInstant()));
+    }
+
+    /// <summary>
+    /// A refund's result (退款结果通知): REFUND.SUCCESS with success_time, or REFUND.ABNORMAL / REFUND.CLOSED,
+    /// which are not refunds. The amount is what was refunded, in fen.
+    /// </summary>
+    private ChannelRefundNotice ReadRefund(JsonElement r, string eventType)
+    {
+        var orderNo = Text(r, "out_trade_no");
+        var refundNo = Text(r, "out_refund_no");
+        if (r.TryGetProperty("mchid", out var mchid) && mchid.GetString() != _options.MchId)
+        {
+            throw new NotificationRejectedException("merchant.other", $"the refund belongs to merchant {mchid.GetString()}, not ours", orderNo);
+        }
+
+        var status = Text(r, "refund_status");
+        var succeeded = status == "SUCCESS";
+        if (succeeded != (eventType == "REFUND.SUCCESS"))
+        {
+            throw new NotificationRejectedException("refund.state", $"{eventType} with refund_status {status}", orderNo);
+        }
+
+        if (!r.TryGetProperty("amount", out var amount) || !amount.TryGetProperty("refund", out var fen) || fen.ValueKind != JsonValueKind.Number)
+        {
+            throw new NotificationRejectedException("field.missing", "'amount.refund' is missing", orderNo);
+        }
+
+        Instant? refundedAt = null;
+        if (succeeded)
+        {
+            var at = Rfc3339.Parse(Text(r, "success_time"));
+            refundedAt = at.Success
+                ? at.Value.ToInstant()
+                : throw new NotificationRejectedException("success_time.invalid", $"success_time '{Text(r, "success_time")}' is not RFC 3339", orderNo);
+        }
+
+        return new ChannelRefundNotice(PaymentChannel.WeChatPay, orderNo, refundNo, r.TryGetProperty("refund_id", out var id) ? id.GetString() : null,
+            new Money(fen.GetInt64() / 100m), succeeded, status, refundedAt);
     }
 
     private string Sign(string message) =>

@@ -101,10 +101,14 @@ public sealed class AlipayTests : OnlinePaymentsHost
         Gateway.PayAlipay(orderNo);
 
         var paid = await Payments.QueryAsync(orderNo);
-        var refunded = await Payments.RefundAsync(orderNo, "住户申请退款", "test:finance");
+        var pending = await Payments.RefundAsync(orderNo, "住户申请退款", "test:finance");
+        var notified = await Gateway.SendAlipayAsync(orderNo, Gateway.AlipayRefundNotification(orderNo));
+        var refunded = (await Payments.OrderAsync(orderNo))!;
 
         Assert.Equal("created", unpaid.State);
         Assert.Equal("paid", paid.State);
+        Assert.Equal("refund-pending", pending.State);
+        Assert.Equal("success", await notified.Content.ReadAsStringAsync());
         Assert.Equal("refunded", refunded.State);
         Assert.Equal("RF" + orderNo, Gateway.Trades[orderNo].RefundNo);
         Assert.Equal(1, await CountAsync("select count(*) from payment_reversal where payment_id = @p", ("p", paid.PaymentId!.Value)));

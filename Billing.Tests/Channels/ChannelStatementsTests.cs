@@ -104,6 +104,73 @@ public sealed class ChannelStatementsTests : OnlinePaymentsHost
         Assert.Equal(new[] { "我方缺少", "渠道缺少", "相符", "金额不符" }, rows.Select(r => (string)r["结果"]!).Order());
     }
 
+    /// <summary>Pays an order through WeChat, refunds it, and lets WeChat Pay report the refund done.</summary>
+    private async Task<(string OrderNo, string TransactionId, decimal Yuan)> RefundedAsync(string household)
+    {
+        var (orderNo, transactionId) = await PaidAsync(household, OrderMode.Native);
+        await Payments.RefundAsync(orderNo, "多缴退回", "test:finance", WeChatNotifyUrl);
+        Assert.Equal(HttpStatusCode.NoContent, (await Gateway.SendWeChatRefundAsync(orderNo, Gateway.WeChatRefundNotification(orderNo))).StatusCode);
+        return (orderNo, transactionId, long.Parse(Gateway.Trades[orderNo].Amount, System.Globalization.CultureInfo.InvariantCulture) / 100m);
+    }
+
+    [Fact]
+    public async Task Refunds_in_WeChats_bill_are_set_against_recorded_reversals_with_planted_differences_found_on_either_side()
+    {
+        var matched = await RefundedAsync(Household);
+        var differs = await RefundedAsync(Neighbour);
+        var ourOnly = await RefundedAsync("HZ-FXY-01-1-201");
+        var bill = Gateway.WeChatTradeBill(Today, [], [("RFPLANTED0001", "4200000000777720261202", "RP-NOT-OURS-3", 9.99m)]);
+        var lines = bill.Split("\r\n").ToList();
+        // WeChat's bill says the neighbour's refund was 1.00; it lacks the third refund altogether.
+        var differsAt = lines.FindIndex(l => l.Contains("`RF" + differs.OrderNo, StringComparison.Ordinal));
+        lines[differsAt] = lines[differsAt].Replace($"`{differs.Yuan:0.00},", "`1.00,", StringComparison.Ordinal);
+        lines.RemoveAll(l => l.Contains("`RF" + ourOnly.OrderNo, StringComparison.Ordinal));
+        bill = string.Join("\r\n", lines);
+
+        using var finance = Finance();
+        var response = await finance.PostAsync($"/api/payment-channels/wechat/statements/{Today:yyyy-MM-dd}/reconciliation", new StringContent(bill, Encoding.UTF8, "text/csv"));
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, json.GetProperty("matched").GetInt32()); // the three payments themselves
+        var refunds = json.GetProperty("refunds");
+        Assert.Equal((1, 1, 1, 1), (refunds.GetProperty("matched").GetInt32(), refunds.GetProperty("missingOnOurSide").GetInt32(),
+            refunds.GetProperty("missingOnTheirs").GetInt32(), refunds.GetProperty("amountDiffers").GetInt32()));
+        var refundLines = json.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("kind").GetString() == "refund").ToList();
+        string Outcome(string refundNo) => refundLines.Single(l => l.GetProperty("refundNo").GetString() == refundNo).GetProperty("outcome").GetString()!;
+        Assert.Equal("matched", Outcome("RF" + matched.OrderNo));
+        Assert.Equal("amount-differs", Outcome("RF" + differs.OrderNo));
+        Assert.Equal("missing-on-theirs", Outcome("RF" + ourOnly.OrderNo));
+        Assert.Equal("missing-on-our-side", Outcome("RFPLANTED0001"));
+        var amount = refundLines.Single(l => l.GetProperty("outcome").GetString() == "amount-differs");
+        Assert.Equal((1.00m, differs.Yuan), (amount.GetProperty("theirAmount").GetDecimal(), amount.GetProperty("ourAmount").GetDecimal()));
+        Assert.Equal(differs.TransactionId, amount.GetProperty("transactionId").GetString());
+        Assert.Equal(9.99m + 1.00m + matched.Yuan, refunds.GetProperty("theirTotal").GetDecimal());
+        Assert.Equal(matched.Yuan + differs.Yuan + ourOnly.Yuan, refunds.GetProperty("ourTotal").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Refund_rows_in_Alipays_bill_are_matched_by_the_refund_request_number_and_a_refund_still_pending_is_not_ours_yet()
+    {
+        var (done, _) = await PaidAsync(Household, OrderMode.Precreate);
+        await Payments.RefundAsync(done, "多缴退回", "test:finance");
+        Assert.Equal("success", await (await Gateway.SendAlipayAsync(done, Gateway.AlipayRefundNotification(done))).Content.ReadAsStringAsync());
+        var (pending, _) = await PaidAsync(Neighbour, OrderMode.Precreate);
+        await Payments.RefundAsync(pending, "多缴退回", "test:finance");
+        // Alipay refunded it (it is in the bill), but its notification has not come: not recorded yet.
+        Gateway.Trades[pending].RefundedAt = DateTimeOffset.UtcNow;
+        var bill = Gateway.AlipayBill(Today);
+
+        var read = ChannelStatements.ReadAlipayBill(bill, "alipay.csv");
+        var result = await new ChannelStatements(Db.DataSource).ReconcileAsync(PaymentChannel.Alipay, LocalDate.FromDateOnly(Today), read, SampleOperator);
+
+        Assert.Equal(["RF" + done, "RF" + pending], read.Refunds.Select(r => r.RefundNo).Order());
+        Assert.All(read.Refunds, r => Assert.True(r.Amount.Yuan > 0m));
+        Assert.Equal(ReconciliationOutcome.Matched, result.Lines.Single(l => l.RefundNo == "RF" + done).Outcome);
+        Assert.Equal(ReconciliationOutcome.MissingOnOurSide, result.Lines.Single(l => l.RefundNo == "RF" + pending).Outcome);
+        Assert.Equal(2, result.Count(ReconciliationKind.Payment, ReconciliationOutcome.Matched));
+    }
+
     [Fact]
     public void A_bill_with_a_bad_amount_is_refused_naming_the_row_and_field()
     {

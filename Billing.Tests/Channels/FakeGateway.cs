@@ -35,6 +35,14 @@ public sealed class FakeTrade
     public DateTimeOffset? PaidAt { get; set; }
 
     public string? RefundNo { get; set; }
+
+    /// <summary>Where the channel reports the refund's result: the refund request's notify_url (WeChat) or the trade's (Alipay).</summary>
+    public string? RefundNotifyUrl { get; set; }
+
+    public DateTimeOffset? RefundedAt { get; set; }
+
+    /// <summary>The openid of the payer a JSAPI order was made for.</summary>
+    public string? PayerOpenId { get; init; }
 }
 
 /// <summary>
@@ -62,6 +70,8 @@ public sealed class FakeGateway : IAsyncDisposable
         _app.MapPost("/v3/pay/transactions/jsapi", ctx => WeChatOrder(ctx, "jsapi"));
         _app.MapGet("/v3/pay/transactions/out-trade-no/{orderNo}", WeChatQuery);
         _app.MapPost("/v3/refund/domestic/refunds", WeChatRefund);
+        _app.MapGet("/connect/oauth2/authorize", WeChatAuthorize);
+        _app.MapGet("/sns/oauth2/access_token", WeChatAccessToken);
         _app.MapPost("/gateway.do", AlipayApi);
         _app.MapGet("/gateway.do", AlipayCashier);
         _app.MapPost("/fake/alipay/pay", AlipayPay);
@@ -71,6 +81,23 @@ public sealed class FakeGateway : IAsyncDisposable
     }
 
     public FakeGatewayKeys Keys { get; }
+
+    /// <summary>When set, a refund's notification is sent before the refund request is answered (out of order).</summary>
+    public bool RefundNotifiesBeforeAnswering { get; set; }
+
+    /// <summary>The app's answers to notifications the gateway sent on its own before answering a refund request.</summary>
+    public ConcurrentQueue<HttpResponseMessage> EarlyRefundAnswers { get; } = new();
+
+    /// <summary>Orders whose refund was asked for, in the order asked.</summary>
+    public ConcurrentQueue<string> RefundsAsked { get; } = new();
+
+    /// <summary>openids the web sign-in handed out for our app id.</summary>
+    public ConcurrentBag<string> IssuedOpenIds { get; } = [];
+
+    /// <summary>The WeChat user in front of the phone: the openid the next sign-in hands out.</summary>
+    public string SignedInOpenId { get; set; } = "oRsdPt3_resident_0001";
+
+    private readonly ConcurrentDictionary<string, string> _codes = new();
 
     public Uri BaseAddress { get; }
 
@@ -98,12 +125,21 @@ public sealed class FakeGateway : IAsyncDisposable
         }
 
         var orderNo = (string)order["out_trade_no"]!;
+        var openId = (string?)order["payer"]?["openid"];
+        if (kind == "jsapi" && (openId is null || !IssuedOpenIds.Contains(openId)))
+        {
+            // A JSAPI order is for a payer WeChat knows under this app id: one our sign-in handed out.
+            await WeChatAnswer(ctx, 400, """{"code":"PARAM_ERROR","message":"openid 与 appid 不匹配"}""");
+            return;
+        }
+
         Trades[orderNo] = new FakeTrade
         {
             Channel = "wechat",
             OrderNo = orderNo,
             Amount = ((long)order["amount"]!["total"]!).ToString(CultureInfo.InvariantCulture),
             NotifyUrl = (string)order["notify_url"]!,
+            PayerOpenId = openId,
         };
         await WeChatAnswer(ctx, 200, kind == "native"
             ? new JsonObject { ["code_url"] = $"weixin://wxpay/bizpayurl?pr={orderNo}" }.ToJsonString()
@@ -147,6 +183,15 @@ public sealed class FakeGateway : IAsyncDisposable
         }
 
         trade.RefundNo = (string)refund["out_refund_no"]!;
+        trade.RefundNotifyUrl = (string?)refund["notify_url"] ?? trade.NotifyUrl;
+        RefundsAsked.Enqueue(orderNo);
+        if (RefundNotifiesBeforeAnswering)
+        {
+            trade.RefundedAt = DateTimeOffset.UtcNow;
+            EarlyRefundAnswers.Enqueue(await SendWeChatRefundAsync(orderNo, WeChatRefundNotification(orderNo)));
+        }
+
+        // WeChat Pay takes the refund and works on it; the result comes later as a notification.
         await WeChatAnswer(ctx, 200, new JsonObject
         {
             ["refund_id"] = "5030" + trade.TransactionId,
@@ -154,7 +199,7 @@ public sealed class FakeGateway : IAsyncDisposable
             ["transaction_id"] = trade.TransactionId,
             ["out_trade_no"] = orderNo,
             ["channel"] = "ORIGINAL",
-            ["status"] = "SUCCESS",
+            ["status"] = "PROCESSING",
             ["amount"] = new JsonObject { ["total"] = long.Parse(trade.Amount, CultureInfo.InvariantCulture), ["refund"] = long.Parse(trade.Amount, CultureInfo.InvariantCulture), ["currency"] = "CNY" },
         }.ToJsonString());
     }
@@ -217,7 +262,7 @@ public sealed class FakeGateway : IAsyncDisposable
             ["appid"] = FakeGatewayKeys.AppId,
             ["mchid"] = FakeGatewayKeys.MchId,
             ["out_trade_no"] = trade.OrderNo,
-            ["trade_type"] = "NATIVE",
+            ["trade_type"] = trade.PayerOpenId is null ? "NATIVE" : "JSAPI",
             ["trade_state"] = paid ? "SUCCESS" : "NOTPAY",
             ["trade_state_desc"] = paid ? "支付成功" : "订单未支付",
         };
@@ -226,7 +271,7 @@ public sealed class FakeGateway : IAsyncDisposable
             transaction["transaction_id"] = trade.TransactionId;
             transaction["bank_type"] = "OTHERS";
             transaction["success_time"] = trade.PaidAt!.Value.ToOffset(Beijing).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-            transaction["payer"] = new JsonObject { ["openid"] = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" };
+            transaction["payer"] = new JsonObject { ["openid"] = trade.PayerOpenId ?? "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" };
             transaction["amount"] = new JsonObject
             {
                 ["total"] = long.Parse(fen, CultureInfo.InvariantCulture), ["payer_total"] = long.Parse(fen, CultureInfo.InvariantCulture),
@@ -258,8 +303,14 @@ public sealed class FakeGateway : IAsyncDisposable
     {
         var trade = Trades[orderNo];
         var resource = WeChatTransaction(trade, tamper?.Fen ?? trade.Amount).ToJsonString();
+        return WeChatEnvelope("TRANSACTION.SUCCESS", "transaction", "支付成功", resource, tamper);
+    }
+
+    /// <summary>A notification's envelope: the resource encrypted with the APIv3 key, the whole signed with the platform key.</summary>
+    private (Dictionary<string, string> Headers, string Body) WeChatEnvelope(string eventType, string originalType, string summary, string resource, WeChatTampering? tamper)
+    {
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)); // 12 characters, as WeChat sends
-        const string associated = "transaction";
+        var associated = originalType;
         var plain = Encoding.UTF8.GetBytes(resource);
         var cipher = new byte[plain.Length];
         var tag = new byte[16];
@@ -273,11 +324,11 @@ public sealed class FakeGateway : IAsyncDisposable
             ["id"] = Guid.NewGuid().ToString(),
             ["create_time"] = DateTimeOffset.UtcNow.ToOffset(Beijing).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
             ["resource_type"] = "encrypt-resource",
-            ["event_type"] = "TRANSACTION.SUCCESS",
-            ["summary"] = "支付成功",
+            ["event_type"] = eventType,
+            ["summary"] = summary,
             ["resource"] = new JsonObject
             {
-                ["original_type"] = "transaction",
+                ["original_type"] = originalType,
                 ["algorithm"] = "AEAD_AES_256_GCM",
                 ["ciphertext"] = Convert.ToBase64String([.. cipher, .. tag]),
                 ["associated_data"] = associated,
@@ -308,6 +359,96 @@ public sealed class FakeGateway : IAsyncDisposable
 
         request.Headers.UserAgent.ParseAdd("Mozilla/4.0");
         return await _notifier.SendAsync(request);
+    }
+
+    /// <summary>The refund's result as WeChat Pay reports it: REFUND.SUCCESS, or REFUND.ABNORMAL / REFUND.CLOSED when it failed.</summary>
+    public (Dictionary<string, string> Headers, string Body) WeChatRefundNotification(string orderNo, string status = "SUCCESS", WeChatTampering? tamper = null)
+    {
+        var trade = Trades[orderNo];
+        var fen = long.Parse(tamper?.Fen ?? trade.Amount, CultureInfo.InvariantCulture);
+        var refund = new JsonObject
+        {
+            ["mchid"] = FakeGatewayKeys.MchId,
+            ["out_trade_no"] = trade.OrderNo,
+            ["transaction_id"] = trade.TransactionId,
+            ["out_refund_no"] = trade.RefundNo,
+            ["refund_id"] = "5030" + trade.TransactionId,
+            ["refund_status"] = status,
+            ["user_received_account"] = "支付用户零钱",
+            ["amount"] = new JsonObject { ["total"] = long.Parse(trade.Amount, CultureInfo.InvariantCulture), ["refund"] = fen, ["payer_total"] = long.Parse(trade.Amount, CultureInfo.InvariantCulture), ["payer_refund"] = fen },
+        };
+        if (status == "SUCCESS")
+        {
+            trade.RefundedAt ??= DateTimeOffset.UtcNow;
+            refund["success_time"] = trade.RefundedAt.Value.ToOffset(Beijing).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        }
+
+        return WeChatEnvelope("REFUND." + status, "refund", status == "SUCCESS" ? "退款成功" : "退款异常", refund.ToJsonString(), tamper);
+    }
+
+    public async Task<HttpResponseMessage> SendWeChatRefundAsync(string orderNo, (Dictionary<string, string> Headers, string Body) notification)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Trades[orderNo].RefundNotifyUrl ?? Trades[orderNo].NotifyUrl)
+        {
+            Content = new StringContent(notification.Body, Encoding.UTF8, "application/json"),
+        };
+        foreach (var (name, value) in notification.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await _notifier.SendAsync(request);
+    }
+
+    /// <summary>
+    /// 网页授权, snsapi_base: WeChat signs the user in silently and sends the browser back to
+    /// redirect_uri with a one-time code and the state it was given, unchanged.
+    /// </summary>
+    private async Task WeChatAuthorize(HttpContext ctx)
+    {
+        var q = ctx.Request.Query;
+        if (q["appid"] != FakeGatewayKeys.AppId || q["response_type"] != "code" || q["scope"] != "snsapi_base"
+            || !Uri.TryCreate(q["redirect_uri"], UriKind.Absolute, out var back))
+        {
+            Refused.Enqueue($"bad authorize request {ctx.Request.QueryString}");
+            ctx.Response.StatusCode = 400;
+            await ctx.Response.WriteAsync("10003 redirect_uri 参数错误");
+            return;
+        }
+
+        var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        _codes[code] = SignedInOpenId;
+        var separator = back.Query.Length > 0 ? "&" : "?";
+        ctx.Response.Redirect($"{back}{separator}code={code}&state={Uri.EscapeDataString(q["state"].ToString())}");
+    }
+
+    /// <summary>sns/oauth2/access_token: the code, once, with our app id and secret, for the openid.</summary>
+    private async Task WeChatAccessToken(HttpContext ctx)
+    {
+        var q = ctx.Request.Query;
+        ctx.Response.ContentType = "application/json";
+        if (q["appid"] != FakeGatewayKeys.AppId || q["secret"] != FakeGatewayKeys.AppSecret || q["grant_type"] != "authorization_code")
+        {
+            Refused.Enqueue("bad access_token request");
+            await ctx.Response.WriteAsync("""{"errcode":40125,"errmsg":"invalid appsecret"}""");
+            return;
+        }
+
+        if (!_codes.TryRemove(q["code"].ToString(), out var openId))
+        {
+            await ctx.Response.WriteAsync("""{"errcode":40029,"errmsg":"invalid code"}""");
+            return;
+        }
+
+        IssuedOpenIds.Add(openId);
+        await ctx.Response.WriteAsync(new JsonObject
+        {
+            ["access_token"] = "ACCESS" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
+            ["expires_in"] = 7200,
+            ["refresh_token"] = "REFRESH" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
+            ["openid"] = openId,
+            ["scope"] = "snsapi_base",
+        }.ToJsonString());
     }
 
     // ---------------------------------------------------------------- Alipay open API
@@ -350,6 +491,8 @@ public sealed class FakeGateway : IAsyncDisposable
                 return;
             case "alipay.trade.refund" when Trades.TryGetValue(orderNo, out var paid) && paid.TransactionId is not null && (string?)biz["refund_amount"] == paid.Amount:
                 paid.RefundNo = (string?)biz["out_request_no"];
+                paid.RefundNotifyUrl = paid.NotifyUrl;
+                RefundsAsked.Enqueue(orderNo);
                 await AlipayAnswer(ctx, node, new JsonObject
                 {
                     ["code"] = "10000", ["msg"] = "Success", ["trade_no"] = paid.TransactionId, ["out_trade_no"] = orderNo, ["fund_change"] = "Y", ["refund_fee"] = paid.Amount,
@@ -467,6 +610,29 @@ public sealed class FakeGateway : IAsyncDisposable
         return form;
     }
 
+    /// <summary>
+    /// What Alipay posts to the trade's notify_url when a refund has gone back: the trade's
+    /// parameters with refund_fee, gmt_refund and out_biz_no (our refund request number);
+    /// TRADE_CLOSED once the whole amount is refunded.
+    /// </summary>
+    public Dictionary<string, string> AlipayRefundNotification(string orderNo, string? refundFee = null, bool wrongKey = false)
+    {
+        var trade = Trades[orderNo];
+        trade.RefundedAt ??= DateTimeOffset.UtcNow;
+        var form = AlipayNotification(orderNo);
+        form.Remove("sign");
+        form.Remove("sign_type");
+        form["notify_id"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        form["trade_status"] = "TRADE_CLOSED";
+        form["refund_fee"] = refundFee ?? trade.Amount;
+        form["out_biz_no"] = trade.RefundNo!;
+        form["gmt_refund"] = trade.RefundedAt.Value.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        form["gmt_close"] = AlipayTime(trade.RefundedAt.Value);
+        form["sign"] = AlipaySign(form, wrongKey ? Keys.OtherPlatformKey : Keys.AlipayPlatformKey);
+        form["sign_type"] = "RSA2";
+        return form;
+    }
+
     public async Task<HttpResponseMessage> SendAlipayAsync(string orderNo, Dictionary<string, string> form) =>
         await _notifier.PostAsync(Trades[orderNo].NotifyUrl, new FormUrlEncodedContent(form));
 
@@ -485,7 +651,10 @@ public sealed class FakeGateway : IAsyncDisposable
     /// WeChat Pay's trade bill for a Beijing day, as /v3/bill/tradebill's download gives it: a header,
     /// one row per trade with every value behind a backquote, then the summary block.
     /// </summary>
-    public string WeChatTradeBill(DateOnly day, params (string TransactionId, string OrderNo, decimal Yuan)[] planted)
+    public string WeChatTradeBill(DateOnly day, params (string TransactionId, string OrderNo, decimal Yuan)[] planted) => WeChatTradeBill(day, planted, []);
+
+    /// <summary>The trade bill of type ALL: payments, then refunds done that day (交易状态 REFUND), with planted ones of each.</summary>
+    public string WeChatTradeBill(DateOnly day, IEnumerable<(string TransactionId, string OrderNo, decimal Yuan)> planted, IEnumerable<(string RefundNo, string TransactionId, string OrderNo, decimal Yuan)> plantedRefunds)
     {
         var header = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注";
         var rows = Trades.Values.Where(t => t.Channel == "wechat" && t.PaidAt is { } at && DateOnly.FromDateTime(at.ToOffset(Beijing).DateTime) == day)
@@ -505,14 +674,31 @@ public sealed class FakeGateway : IAsyncDisposable
             text.Append(string.Join(",", values.Select(v => "`" + v))).Append("\r\n");
         }
 
+        var refunds = RefundsOn("wechat", day, plantedRefunds);
+        foreach (var (refundNo, transaction, order, yuan, at) in refunds)
+        {
+            var amount = yuan.ToString("0.00", CultureInfo.InvariantCulture);
+            string[] values =
+            [
+                at.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), FakeGatewayKeys.AppId, FakeGatewayKeys.MchId, "0", "",
+                transaction, order, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "NATIVE", "REFUND", "OTHERS", "CNY", "0.00", "0.00", "5030" + transaction, refundNo, amount, "0.00", "ORIGINAL", "SUCCESS",
+                "物业服务费", "", "0.00000", "0.60%", amount, amount, "",
+            ];
+            text.Append(string.Join(",", values.Select(v => "`" + v))).Append("\r\n");
+        }
+
         var total = rows.Sum(r => r.Item3).ToString("0.00", CultureInfo.InvariantCulture);
+        var refunded = refunds.Sum(r => r.Yuan).ToString("0.00", CultureInfo.InvariantCulture);
         text.Append("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\r\n");
-        text.Append($"`{rows.Count},`{total},`0.00,`0.00,`0.00000,`{total},`0.00\r\n");
+        text.Append($"`{rows.Count + refunds.Count},`{total},`{refunded},`0.00,`0.00000,`{total},`{refunded}\r\n");
         return text.ToString();
     }
 
     /// <summary>Alipay's business-detail bill for a Beijing day: '#' comment lines, a header, tab-padded rows, the end marker and totals.</summary>
-    public string AlipayBill(DateOnly day, params (string TransactionId, string OrderNo, decimal Yuan)[] planted)
+    public string AlipayBill(DateOnly day, params (string TransactionId, string OrderNo, decimal Yuan)[] planted) => AlipayBill(day, planted, []);
+
+    /// <summary>The business-detail bill with 退款 rows (amounts negative, 退款批次号/请求号 our refund number), planted ones of each.</summary>
+    public string AlipayBill(DateOnly day, IEnumerable<(string TransactionId, string OrderNo, decimal Yuan)> planted, IEnumerable<(string RefundNo, string TransactionId, string OrderNo, decimal Yuan)> plantedRefunds)
     {
         var rows = Trades.Values.Where(t => t.Channel == "alipay" && t.PaidAt is { } at && DateOnly.FromDateTime(at.ToOffset(Beijing).DateTime) == day)
             .Select(t => (t.TransactionId!, t.OrderNo, decimal.Parse(t.Amount, CultureInfo.InvariantCulture), t.PaidAt!.Value))
@@ -532,11 +718,27 @@ public sealed class FakeGateway : IAsyncDisposable
             text.Append(string.Join(",", values.Select(v => v + "\t"))).Append("\r\n");
         }
 
+        foreach (var (refundNo, transaction, order, yuan, at) in RefundsOn("alipay", day, plantedRefunds))
+        {
+            var amount = "-" + yuan.ToString("0.00", CultureInfo.InvariantCulture);
+            var time = at.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            string[] values = [transaction, order, "退款", "物业服务费", time, time, "", "", "", "", "住户（***）", amount, amount, "0.00", "0.00", "0.00", "0.00", "0.00", "", "0.00", "0.00", refundNo, "0.00", "0.00", ""];
+            text.Append(string.Join(",", values.Select(v => v + "\t"))).Append("\r\n");
+        }
+
         text.Append("#-----------------------------------------业务明细列表结束------------------------------------\r\n");
         text.Append($"#交易合计：{rows.Count}笔，商家实收共{rows.Sum(r => r.Item3):0.00}元\r\n");
         text.Append($"#导出时间：[{DateTimeOffset.UtcNow.ToOffset(Beijing):yyyy年MM月dd日 HH:mm:ss}]\r\n");
         return text.ToString();
     }
+
+    private List<(string RefundNo, string TransactionId, string OrderNo, decimal Yuan, DateTimeOffset At)> RefundsOn(
+        string channel, DateOnly day, IEnumerable<(string RefundNo, string TransactionId, string OrderNo, decimal Yuan)> planted) =>
+        Trades.Values.Where(t => t.Channel == channel && t.RefundNo is not null && t.RefundedAt is { } at && DateOnly.FromDateTime(at.ToOffset(Beijing).DateTime) == day)
+            .Select(t => (t.RefundNo!, t.TransactionId!, t.OrderNo,
+                channel == "wechat" ? long.Parse(t.Amount, CultureInfo.InvariantCulture) / 100m : decimal.Parse(t.Amount, CultureInfo.InvariantCulture), t.RefundedAt!.Value))
+            .Concat(planted.Select(p => (p.RefundNo, p.TransactionId, p.OrderNo, p.Yuan, new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), Beijing))))
+            .ToList();
 
     public async ValueTask DisposeAsync()
     {

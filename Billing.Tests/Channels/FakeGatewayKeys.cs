@@ -13,6 +13,7 @@ public sealed class FakeGatewayKeys : IDisposable
 {
     public const string MchId = "1900000109";
     public const string AppId = "wx8888888888888888";
+    public const string AppSecret = "fake-official-account-secret-0001";
     public const string AlipayAppId = "2021000000000001";
     public const string AlipaySellerId = "2088000000000001";
 
@@ -70,6 +71,9 @@ public sealed class FakeGatewayKeys : IDisposable
         ["PaymentChannels:WeChatPay:ApiV3Key"] = ApiV3Key,
         ["PaymentChannels:WeChatPay:PlatformCertificatePaths"] = PlatformCertificatePath,
         ["PaymentChannels:WeChatPay:BaseUrl"] = gateway.ToString().TrimEnd('/'),
+        ["PaymentChannels:WeChatPay:AppSecret"] = AppSecret,
+        ["PaymentChannels:WeChatPay:OAuthAuthorizeUrl"] = new Uri(gateway, "connect/oauth2/authorize").ToString(),
+        ["PaymentChannels:WeChatPay:OAuthApiBaseUrl"] = gateway.ToString().TrimEnd('/'),
         ["PaymentChannels:Alipay:AppId"] = AlipayAppId,
         ["PaymentChannels:Alipay:SellerId"] = AlipaySellerId,
         ["PaymentChannels:Alipay:PrivateKeyPath"] = AlipayAppKeyPath,

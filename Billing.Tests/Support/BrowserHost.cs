@@ -27,7 +27,7 @@ public abstract class BrowserHost : ApiHost
     }
 
     /// <summary>A new page in a new browser context, sized like the screen its user has.</summary>
-    protected async Task<IPage> OpenPageAsync(int width = 1366, int height = 768)
+    protected async Task<IPage> OpenPageAsync(int width = 1366, int height = 768, string? userAgent = null)
     {
         var browser = await Chromium.BrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
@@ -36,6 +36,7 @@ public abstract class BrowserHost : ApiHost
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "zh-CN",
             TimezoneId = "Asia/Shanghai",
+            UserAgent = userAgent,
         });
         context.SetDefaultTimeout(15_000);
         _contexts.Add(context);

@@ -18,7 +18,7 @@ namespace RedProperty.Billing.Api.Pages.Resident;
 
 /// <summary>A household's own page: what is due and why, past statements, payments and receipts, points, the community accounts, and paying.</summary>
 [Authorize(Policy = ResidentAccess.Policy)]
-public sealed class HomeModel(ResidentAccount account, NpgsqlDataSource db, OnlinePayments payments, PointsCatalogues catalogues, IClock clock, IConfiguration configuration) : PageModel
+public sealed class HomeModel(ResidentAccount account, NpgsqlDataSource db, OnlinePayments payments, PointsCatalogues catalogues, IClock clock, IConfiguration configuration, IServiceProvider services) : PageModel
 {
     private static readonly DateTimeZone Beijing = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
@@ -55,10 +55,17 @@ public sealed class HomeModel(ResidentAccount account, NpgsqlDataSource db, Onli
     {
         var household = User.Household();
         var wechat = channel == "wechat";
-        var inWeChat = Request.Headers.UserAgent.ToString().Contains("MicroMessenger", StringComparison.OrdinalIgnoreCase);
-        var openId = User.FindFirst("openid")?.Value;
-        var mode = wechat ? (inWeChat && openId is not null ? OrderMode.JsApi : OrderMode.Native) : OrderMode.Page;
+        var inWeChat = WeChatSignIn.IsWeChatBrowser(Request);
+        var openId = User.FindFirst(WeChatSignIn.OpenIdClaim)?.Value;
+        var webAuth = services.GetService<WeChatWebAuth>();
         var root = ResidentAccess.PublicBase(Request, configuration);
+        if (wechat && inWeChat && openId is null && webAuth is not null)
+        {
+            // Inside WeChat the payment sheet needs the resident's openid: sign in with WeChat first, then pay.
+            return Redirect(WeChatSignIn.Start(HttpContext, webAuth, root).AbsoluteUri);
+        }
+
+        var mode = wechat ? (inWeChat && openId is not null ? OrderMode.JsApi : OrderMode.Native) : OrderMode.Page;
         try
         {
             var notify = new Uri(root, wechat ? OnlinePaymentsApi.WeChatNotifyPath.TrimStart('/') : OnlinePaymentsApi.AlipayNotifyPath.TrimStart('/'));
@@ -73,6 +80,11 @@ public sealed class HomeModel(ResidentAccount account, NpgsqlDataSource db, Onli
             }
 
             TempData["qr"] = created.Start.QrPayload;
+            if (created.Start.JsApiParameters is { } sheet)
+            {
+                TempData[WeChatSignIn.JsApiTempData] = System.Text.Json.JsonSerializer.Serialize(sheet);
+            }
+
             return Redirect(back.PathAndQuery);
         }
         catch (PaymentOrderException e)

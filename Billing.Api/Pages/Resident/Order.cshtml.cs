@@ -22,6 +22,9 @@ public sealed class OrderModel(OnlinePayments payments) : PageModel
 
     public string? QrPayload { get; private set; }
 
+    /// <summary>The signed parameters for WeChat's payment sheet (JSON), on the first view of a JSAPI order only.</summary>
+    public string? JsApi { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string orderNo, CancellationToken ct)
     {
         var order = await payments.OrderAsync(orderNo, ct);
@@ -32,6 +35,8 @@ public sealed class OrderModel(OnlinePayments payments) : PageModel
 
         Order = order;
         QrPayload = TempData.Peek("qr") as string;
+        // Read once: the sheet opens on the first view; a reload only waits for the notification.
+        JsApi = order.PaymentId is null ? TempData[WeChatSignIn.JsApiTempData] as string : null;
         if (order.PaymentId is null && QrPayload is not null)
         {
             using var generator = new QRCodeGenerator();
