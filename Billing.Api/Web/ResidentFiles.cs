@@ -2,6 +2,7 @@ using Npgsql;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Infrastructure.Accounts;
+using RedProperty.Billing.Infrastructure.Documents;
 using RedProperty.Billing.Infrastructure.Payments;
 using RedProperty.Billing.Infrastructure.Residents;
 using RedProperty.Billing.Infrastructure.Statements;
@@ -32,16 +33,22 @@ public static class ResidentFiles
         return pdf is null ? Results.NotFound() : Results.File(pdf.Content, "application/pdf", $"{pdf.StatementNo}.pdf");
     }
 
-    private static async Task<IResult> Receipt(long id, HttpContext http, NpgsqlDataSource db, ResidentAccount account, CancellationToken ct)
+    /// <summary>
+    /// The payment's one stored receipt, in the operator's series: the counter's own print when the
+    /// cashier already issued it, otherwise issued now for a payment the resident made online.
+    /// </summary>
+    private static async Task<IResult> Receipt(long id, HttpContext http, NpgsqlDataSource db, DocumentContext documents, ResidentAccount account, CancellationToken ct)
     {
         if (!await account.OwnsPaymentAsync(http.User.Household(), id, ct))
         {
             return Results.NotFound();
         }
 
-        var receipt = await new PaymentStore(db).ReceiptAsync(id, ct);
-        return receipt is null ? Results.NotFound() : Results.File(PaymentDocuments.Receipt(receipt), "application/pdf", $"SJ{id:D8}.pdf");
+        var receipt = await new ReceiptStore(db, documents).IssueAsync(id, OnlineCashier, ct);
+        return receipt is null ? Results.NotFound() : Results.File(receipt.Pdf, "application/pdf", $"{receipt.ReceiptNo}.pdf");
     }
+
+    private const string OnlineCashier = "网上缴费";
 
     private static async Task<IResult> Accounts(string period, HttpContext http, NpgsqlDataSource db, ResidentAccount account, CancellationToken ct)
     {

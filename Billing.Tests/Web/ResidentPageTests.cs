@@ -86,6 +86,20 @@ public sealed class ResidentPageTests : OnlinePaymentsHost
         Assert.Contains("已结清", text, StringComparison.Ordinal);
         Assert.Contains(Gateway.Trades[orderNo].TransactionId!, text, StringComparison.Ordinal);
         Assert.Equal(0m, await LedgerBalanceAsync(Household));
+
+        // The receipt is the payment's one stored receipt in the operator's series, printed again byte for byte.
+        var paymentId = long.Parse(receiptHref!.Split('/').Last(), System.Globalization.CultureInfo.InvariantCulture);
+        await using var stored = Db.DataSource.CreateCommand("select receipt_no, pdf_sha256, cashier from receipt where payment_id = @id");
+        stored.Parameters.AddWithValue("id", paymentId);
+        await using var row = await stored.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync(), "the resident's receipt was not stored");
+        var (receiptNo, sha, cashier) = (row.GetString(0), row.GetString(1), row.GetString(2));
+        Assert.Matches("^TCJY-SJ-[0-9]{8}$", receiptNo);
+        Assert.Contains(receiptNo, text, StringComparison.Ordinal);
+        Assert.Equal("网上缴费", cashier);
+        var again = await (await page.Context.APIRequest.GetAsync(receiptHref)).BodyAsync();
+        Assert.Equal(sha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(again)));
+        Assert.Equal(await receipt.BodyAsync(), again);
     }
 
     [Fact]
