@@ -97,6 +97,7 @@ public sealed class DistrictDeskPageTests : ConsoleHost
         Assert.EndsWith("/district/2026-10/communities/HZ-FXY", page.Url, StringComparison.Ordinal);
         Assert.Equal(await Db.CountAsync("select count(*) from district_invoice_line where community_code = 'HZ-FXY'"), await page.Locator("#households tbody tr").CountAsync());
         await ScreenshotAsync(page, "district-community");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor("district-community-view") });
         await page.ClickAsync($"#households a:text-is('{Household}')");
         var row = page.Locator($"#households tr[data-household='{Household}']");
         var subsidyLine = await DecimalAsync(
@@ -109,6 +110,7 @@ public sealed class DistrictDeskPageTests : ConsoleHost
         Assert.Equal(subsidyLine, Yuan(await page.InnerTextAsync("#statement-lines tr[data-kind='subsidy'] td.num >> nth=1")));
         Assert.Equal(await DecimalAsync($"select total from statement where household_code = '{Household}' and period = '2026-10-01'"), Yuan(await page.InnerTextAsync("#statement-total")));
         await ScreenshotAsync(page, "district-household");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor("district-household-view") });
 
         // A return without a reason is refused and nothing is stored; with a reason it is, then the approval.
         await page.GotoAsync("/district/2026-10");
@@ -212,6 +214,7 @@ public sealed class DistrictDeskPageTests : ConsoleHost
         Assert.Equal(200, month!.Status);
         Assert.Contains("牡丹苑小区", monthText, StringComparison.Ordinal);
         Assert.Contains("本月没有补贴明细", monthText, StringComparison.Ordinal);
+        Assert.DoesNotContain("通过", monthText, StringComparison.Ordinal);
         Assert.Equal(404, foreign!.Status);
         Assert.Contains("本区没有编号为“HZ-FXY”的小区", foreignText, StringComparison.Ordinal);
         using var stream = new MemoryStream(sheet.Body);
