@@ -32,6 +32,9 @@ public sealed class CommunityModel(NpgsqlDataSource db, SubsidyCatalog policies)
 
     public IReadOnlyList<HouseholdSubsidyLine> Selected => Lines.Where(l => l.Household == Household).ToList();
 
+    /// <summary>The policy's Chinese title, as documents name it; the version id stays beside it in small print.</summary>
+    public string PolicyTitle(string versionId) => policies.Versions.FirstOrDefault(v => v.VersionId == versionId)?.Title ?? "政府补贴政策";
+
     public int Mismatches => Lines.Count(l => !l.MatchesStatement);
 
     public Money Sum(Func<HouseholdSubsidyLine, Money> amount) => Money.Sum(Lines.Select(amount));
