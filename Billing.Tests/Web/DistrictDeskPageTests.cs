@@ -27,6 +27,17 @@ public sealed class DistrictDeskPageTests : ConsoleHost
     /// <summary>Eight months here, not the default six, so the page is seen to follow configuration.</summary>
     protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("DistrictDesk:StaleScoreMonths", "8");
 
+    /// <summary>
+    /// The first request of a fresh host compiles the pages; on a loaded machine that alone can take
+    /// longer than the browser's navigation timeout, so it is made once before the browser arrives.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var client = Anonymous();
+        client.Timeout = TimeSpan.FromMinutes(2);
+        (await client.GetAsync("/console/sign-in")).EnsureSuccessStatusCode();
+    }
+
     private Task DistrictAccountAsync(string userName, string displayName, string district) =>
         Accounts.CreateAsync(new NewStaffAccount(userName, displayName, StaffScopeKind.District, district, [StaffRole.District]), Password, new StaffPerson("test", "测试", SampleOperator));
 
@@ -66,6 +77,7 @@ public sealed class DistrictDeskPageTests : ConsoleHost
         }
 
         await DistrictAccountAsync(Officer, OfficerName, SampleDistrict);
+        await WarmUpAsync();
         var page = await SignInAtDeskAsync(Officer);
         Assert.Contains("2026年10月", await page.InnerTextAsync("#months"), StringComparison.Ordinal);
         Assert.Contains("待审核", await page.InnerTextAsync("#months"), StringComparison.Ordinal);
@@ -170,6 +182,7 @@ public sealed class DistrictDeskPageTests : ConsoleHost
     public async Task An_operator_cashier_is_refused_the_district_desk_with_403()
     {
         await AccountAsync("shoufei", "张收费", StaffRole.Cashier);
+        await WarmUpAsync();
         var cashier = await SignInAsync("shoufei");
 
         var index = await cashier.GotoAsync("/district");
@@ -196,6 +209,7 @@ public sealed class DistrictDeskPageTests : ConsoleHost
         }
 
         await DistrictAccountAsync("wang.mdq", "王牡丹", "牡丹区");
+        await WarmUpAsync();
         var page = await SignInAtDeskAsync("wang.mdq");
         Assert.Contains("本区尚无已发布的补贴明细", await page.InnerTextAsync("#no-months"), StringComparison.Ordinal);
         await ScreenshotAsync(page, "district-other-index");
