@@ -18,7 +18,7 @@ namespace RedProperty.Billing.Api;
 public static class DistrictDeskApi
 {
     /// <summary>A score older than this many months before the billed month is flagged on the reconciliation.</summary>
-    public const int DefaultStaleScoreMonths = 6;
+    public const int DefaultStaleScoreMonths = DistrictDeskSettings.DefaultStaleScoreMonths;
 
     public static IEndpointRouteBuilder MapDistrictDeskApi(this IEndpointRouteBuilder app)
     {
@@ -143,7 +143,7 @@ public static class DistrictDeskApi
         return TypedResults.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"reconciliation-{district}-{period}.xlsx");
     }
 
-    private static async Task<IResult> SignedPdf(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> SignedPdf(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, IConfiguration configuration, HttpContext http, CancellationToken ct)
     {
         var (month, problem) = await CheckAsync(district, period, db, http, ct);
         if (problem is not null)
@@ -151,7 +151,7 @@ public static class DistrictDeskApi
             return problem;
         }
 
-        return TypedResults.File(await DistrictReconciliation.PdfAsync(db, policies, district, month, DocumentContext.Default, DefaultStaleScoreMonths, ct), "application/pdf", $"reconciliation-{district}-{period}.pdf");
+        return TypedResults.File(await DistrictReconciliation.PdfAsync(db, policies, district, month, DocumentContext.Default, DistrictDeskSettings.StaleScoreMonths(configuration), ct), "application/pdf", $"reconciliation-{district}-{period}.pdf");
     }
 
     /// <summary>District finance sees its own district only (403 for another); an unknown district is 404, never an empty 通过.</summary>

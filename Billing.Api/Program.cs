@@ -1,5 +1,6 @@
 using Hangfire;
 using RedProperty.Billing.Api;
+using RedProperty.Billing.Api.DistrictPages;
 using RedProperty.Billing.Api.FinanceConsole;
 using RedProperty.Billing.Api.Web;
 using RedProperty.Billing.Infrastructure;
@@ -27,6 +28,7 @@ builder.Services.AddBillingWebPages();
 builder.Services.AddPaymentChannels(builder.Configuration);
 builder.Services.AddResidentAccess(builder.Configuration);
 builder.Services.AddBillingConsole();
+builder.Services.AddDistrictDeskPages();
 
 var app = builder.Build();
 app.UseBillingErrors();

@@ -25,6 +25,7 @@ public static class Cli
         () => new PreviewCommand(),
         () => new ScoresCommand(),
         () => new ReconcileCommand(),
+        () => new DistrictAccountCommand(),
         () => new ClaimCommand(),
         () => new RunCommand(),
         () => new ApproveCommand(),

@@ -43,7 +43,7 @@ public static class ConsoleAccess
             options.Events.OnRedirectToLogin = context =>
             {
                 var request = context.Request;
-                var person = request.Path.StartsWithSegments("/console")
+                var person = request.Path.StartsWithSegments("/console") || request.Path.StartsWithSegments("/district")
                     || (request.Path.StartsWithSegments("/hangfire") && request.Headers.Authorization.Count == 0 && request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal));
                 if (person)
                 {

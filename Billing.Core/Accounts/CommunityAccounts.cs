@@ -59,6 +59,9 @@ public sealed record CommunityAccountsInput(
 {
     /// <summary>The operator's code, which finds its profile (service centre, complaint line) for the notice.</summary>
     public string OperatorCode { get; init; } = string.Empty;
+
+    /// <summary>How the month's 实收 follows from the collection report of the same month, step by step; absent when not asked for.</summary>
+    public CollectionBridge? Collection { get; init; }
 }
 
 /// <summary>One income source on the notice: the amount counted, how it was arrived at, and where the figures are kept.</summary>
@@ -129,8 +132,17 @@ public static class CommunityAccounts
         }
 
         basis.Add("计入收入：本月实际收到的缴费 − 冲正 − 停车费部分");
-        basis.Add("与收缴率报表的区别：收缴率报表统计某月对账单收回了多少（不论何时缴纳）；");
-        basis.Add("本表统计本月内实际收到的款项，其中可能有补缴以前月份的欠费或预存的钱，所以两者可以不同。");
+        if (input.Collection is { } bridge)
+        {
+            basis.Add(bridge.Agrees
+                ? $"与收缴率报表一致：本月对账单已收回 {Fen(bridge.ReportCollected)} 元，等于本月实收"
+                : $"收缴率报表本月对账单已收回 {Fen(bridge.ReportCollected)} 元，与本月实收 {Fen(bridge.AccountsCollected)} 元的差别逐项列在“与收缴率报表对照”");
+        }
+        else
+        {
+            basis.Add("与收缴率报表的区别：收缴率报表统计某月对账单收回了多少（不论何时缴纳）；");
+            basis.Add("本表统计本月内实际收到的款项，其中可能有补缴以前月份的欠费或预存的钱，所以两者可以不同。");
+        }
         return new IncomeLine(IncomeSource.ResidentFees, "居民物业服务费", f.Collected - f.CollectedParking, basis,
             $"本月对账单（{Month(input.Period)}）、缴费及冲正记录（{Range(input.Period)}）");
     }

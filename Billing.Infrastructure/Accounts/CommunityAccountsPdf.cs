@@ -37,6 +37,7 @@ public static class CommunityAccountsPdf
             ComposeIncome(layout, accounts);
             ComposeSpending(layout, accounts);
             ComposeBalance(layout, accounts);
+            ComposeCollection(layout, accounts);
             layout.Finish();
         }
         finally
@@ -129,6 +130,55 @@ public static class CommunityAccountsPdf
         l.Y += 18;
         l.Gfx.DrawText($"人民币（大写）：{(a.Balance.IsNegative ? "负" + ChineseAmount.Capital(-a.Balance) : ChineseAmount.Capital(a.Balance))}", Typography.Body, XBrushes.Black, Right, l.Y, XStringFormats.TopRight);
         l.Y += 18;
+    }
+
+    /// <summary>
+    /// The month's 实收 beside the collection report of the same month: the report's figure, each
+    /// difference with its reason, and the accounts' figure it arrives at.
+    /// </summary>
+    private static void ComposeCollection(Layout l, CommunityAccountsModel a)
+    {
+        if (a.Input.Collection is not { } bridge)
+        {
+            return;
+        }
+
+        var month = ChineseDates.Month(a.Input.Period);
+        l.Section("四、与收缴率报表对照");
+        l.Need(40);
+        l.Gfx.DrawText("收缴率报表统计本月对账单收回了多少（不论何时缴纳）；本表统计本月内实际收到的钱。两者的差别逐项如下：", Typography.Note, XBrushes.DimGray, Margin, l.Y, XStringFormats.TopLeft);
+        l.Y += 16;
+        var asOf = bridge.AsOf is { } d ? $"截至{ChineseDates.Day(d)}" : "截至目前";
+        Row(l, $"收缴率报表：{month}对账单已收回（{asOf}，应收 {bridge.ReportBilled.ToFenString()}）", bridge.ReportCollected, null, bold: true);
+        foreach (var step in bridge.Steps)
+        {
+            Row(l, step.Label, step.Amount, step.Why, bold: false);
+        }
+
+        if (bridge.Unexplained != Money.Zero)
+        {
+            Row(l, "未能解释的差额（请财务核查）", bridge.Unexplained, "数据在对照期间发生了变化，或有记录不一致", bold: true);
+        }
+
+        l.Total($"{month}实收（本表）", bridge.AccountsCollected);
+        Row(l, "其中：居民停车费（另列）", bridge.Parking, null, bold: false);
+        Row(l, "其中：居民物业服务费", bridge.ResidentFees, null, bold: false);
+        l.Need(16);
+        l.Gfx.DrawText(bridge.Agrees ? "本月实收与收缴率报表一致。" : "以上各项相加，由收缴率报表的数字得到本表的实收。", Typography.Note, XBrushes.DimGray, Margin, l.Y, XStringFormats.TopLeft);
+        l.Y += 16;
+
+        static void Row(Layout l, string label, Money amount, string? why, bool bold)
+        {
+            l.Need(why is null ? 14 : 25);
+            l.Gfx.DrawText(label, bold ? Typography.BodyBold : Typography.Body, XBrushes.Black, Margin, l.Y, XStringFormats.TopLeft);
+            l.Gfx.DrawText(amount.ToFenString(), bold ? Typography.BodyBold : Typography.Body, XBrushes.Black, Right, l.Y, XStringFormats.TopRight);
+            l.Y += 13;
+            if (why is not null)
+            {
+                l.Gfx.DrawText(why, Typography.Note, XBrushes.DimGray, DetailColumn, l.Y, XStringFormats.TopLeft);
+                l.Y += 12;
+            }
+        }
     }
 
     /// <summary>The page being filled, the cursor on it, and the pages done, whose footers are drawn once the count is known.</summary>

@@ -98,6 +98,26 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
         return parking;
     }
 
+    /// <summary>
+    /// The collection report's positions (the same query the report uses) and the community's
+    /// payments, so the accounts can say number by number how their 实收 differs from the report.
+    /// </summary>
+    private async Task<CollectionBridge> CollectionBridgeAsync(string community, YearMonth period, LocalDate? asOf, ResidentFeeFigures fees, CancellationToken ct)
+    {
+        var positions = await new Payments.PaymentStore(dataSource).CommunityPositionsAsync(community, asOf, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await Dapper.SqlMapper.QueryAsync<PaymentRow>(connection, new Dapper.CommandDefinition(
+            """
+            select p.id, to_char(p.paid_on, 'YYYY-MM-DD') as paidOn, p.amount, (r.payment_id is not null) as reversed
+            from payment p join household h on h.code = p.household_code left join payment_reversal r on r.payment_id = p.id
+            where h.community_code = @community
+            """, new { community }, cancellationToken: ct));
+        var payments = rows.Select(r => new BridgePayment(r.Id, NodaTime.Text.LocalDatePattern.Iso.Parse(r.PaidOn).Value, Money.Of(r.Amount), r.Reversed)).ToList();
+        return CollectionBridge.Build(period, asOf, positions.Values.ToList(), payments, fees);
+    }
+
+    private sealed record PaymentRow(long Id, string PaidOn, decimal Amount, bool Reversed);
+
     private const string Source = "accounts entry";
 
     /// <summary>
@@ -197,8 +217,16 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
         return new RecordedEntry(new AccountsEntry(id, input.Category, input.Amount, input.Reference, input.Description, input.EnteredOn, input.Corrects), Duplicate: false);
     }
 
-    /// <summary>The community accounts of a month, or null when the community is not in the register.</summary>
-    public async Task<CommunityAccountsModel?> ReadAsync(string community, YearMonth period, CancellationToken ct = default)
+    /// <summary>The community accounts of a month, or null when the community is not in the register; compared with the collection report over every payment recorded.</summary>
+    public Task<CommunityAccountsModel?> ReadAsync(string community, YearMonth period, CancellationToken ct = default) =>
+        ReadAsync(community, period, null, ct);
+
+    /// <summary>
+    /// The community accounts of a month, or null when the community is not in the register, with
+    /// the step-by-step comparison to the collection report of the same month as of
+    /// <paramref name="collectionAsOf"/> (every payment recorded when null).
+    /// </summary>
+    public async Task<CommunityAccountsModel?> ReadAsync(string community, YearMonth period, LocalDate? collectionAsOf, CancellationToken ct = default)
     {
         var first = period.OnDayOfMonth(1);
         var next = period.PlusMonths(1).OnDayOfMonth(1);
@@ -314,7 +342,11 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
         }
 
         await tx.CommitAsync(ct);
-        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries) { OperatorCode = operatorCode };
+        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries)
+        {
+            OperatorCode = operatorCode,
+            Collection = await CollectionBridgeAsync(community, period, collectionAsOf, fees, ct),
+        };
         return CommunityAccounts.Assemble(input);
     }
 

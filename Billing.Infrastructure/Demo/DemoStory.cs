@@ -80,7 +80,7 @@ public sealed record DemoStory(YearMonth Period, LocalDate AsOf, string Cashier,
         var accountsStore = new Accounts.CommunityAccountsStore(db, policies);
         foreach (var c in communities)
         {
-            var accounts = (await accountsStore.ReadAsync(c.Code.Value, Period, ct))!;
+            var accounts = (await accountsStore.ReadAsync(c.Code.Value, Period, AsOf, ct))!;
             await File.WriteAllBytesAsync(Path.Combine(accountsDir, $"{c.Code.Value}-{Core.Runs.BillingPeriod.Format(Period)}-accounts.pdf"), Accounts.CommunityAccountsPdf.Render(accounts), ct);
         }
 

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core;
@@ -126,4 +127,63 @@ public sealed class DistrictDesk(NpgsqlDataSource dataSource)
 
         return string.Join("、", names);
     }
+    /// <summary>
+    /// The months the district has subsidy lines for, newest first, each with the decision that
+    /// stands (the latest), so the desk lists what is still to be checked.
+    /// </summary>
+    public async Task<IReadOnlyList<DistrictMonth>> MonthsAsync(string district, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<MonthRow>(new CommandDefinition(
+            """
+            select to_char(m.period, 'YYYY-MM') as month, m.households, m.district_total_ as districtTotal,
+                   s.decision as decision, s.signed_by as signedBy
+            from (select period, count(distinct household_code)::int as households, sum(district_amount) as district_total_
+                  from district_invoice_line where district = @district group by period) m
+            left join lateral (select decision, signed_by from district_signoff x
+                               where x.district = @district and x.period = m.period order by x.id desc limit 1) s on true
+            order by m.period desc
+            """, new { district }, cancellationToken: ct));
+        return rows.Select(r => new DistrictMonth(Core.Runs.BillingPeriod.Parse(r.Month), r.Households, Money.Of(r.DistrictTotal), r.Decision, r.SignedBy)).ToList();
+    }
+
+    /// <summary>
+    /// The lines of a household's statement for the month, for the district to read beside its
+    /// subsidy line; null when the household has no statement of the month in this district, so
+    /// another district's households are not found rather than shown.
+    /// </summary>
+    public async Task<IReadOnlyList<DistrictStatementLine>?> StatementLinesAsync(string district, YearMonth period, string household, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<StatementLineRow>(new CommandDefinition(
+            """
+            select s.statement_no as statementNo, l.line_no as lineNo, l.kind, l.label, l.formula, l.amount
+            from statement s
+            join community c on c.code = s.community_code
+            join statement_line l on l.statement_id = s.id
+            where c.district = @district and s.household_code = @household and s.period = make_date(@year, @month, 1)
+            order by l.line_no
+            """, new { district, household, year = period.Year, month = period.Month }, cancellationToken: ct))).ToList();
+        return rows.Count == 0
+            ? null
+            : rows.Select(r => new DistrictStatementLine(r.StatementNo, r.LineNo, r.Kind, r.Label, r.Formula, Money.Of(r.Amount))).ToList();
+    }
+
+    private sealed record MonthRow(string Month, int Households, decimal DistrictTotal, string? Decision, string? SignedBy);
+
+    private sealed record StatementLineRow(string StatementNo, int LineNo, string Kind, string Label, string Formula, decimal Amount);
 }
+
+/// <summary>A month on the district desk: how many households the subsidy lines cover, their total, and the decision that stands.</summary>
+public sealed record DistrictMonth(YearMonth Period, int Households, Money DistrictTotal, string? Decision, string? SignedBy)
+{
+    public string DecisionText => Decision switch
+    {
+        DistrictSignOff.Approved => "审核通过",
+        DistrictSignOff.Returned => "退回",
+        _ => "待审核",
+    };
+}
+
+/// <summary>One line of a household's statement as the district reads it.</summary>
+public sealed record DistrictStatementLine(string StatementNo, int LineNo, string Kind, string Label, string Formula, Money Amount);

@@ -148,7 +148,7 @@ public sealed class CommunityAccountsStoreTests : IAsyncLifetime
             "居民物业服务费", "83.51", $"本月对账单应收物业服务费{accounts.Input.ResidentFees.Billed.ToFenString()}元", "居民停车费",
             "区财政补贴（待考核）", accounts.Input.Subsidy.DistrictShare.ToFenString(), "数据来源：区财政补贴明细（2026年10月）",
             "共享停车租金", "320.00", "结转下月：120.00元", "数据来源：共享停车收益池（2026年10月）", "数据来源：本月对账单（2026年10月）、缴费及冲正记录",
-            "与收缴率报表的区别",
+            "四、与收缴率报表对照", "收缴率报表：2026年10月对账单已收回",
             "充电收入", "45.60", "其他收入", "100.00",
             "人员工资", "3000.00", "维修", "379.50", "-120.50", "更正第", "保洁", "绿化", "水电公摊",
             "收入合计", accounts.TotalIncome.ToFenString(), "支出合计", "3379.50",

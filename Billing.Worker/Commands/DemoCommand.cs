@@ -83,6 +83,7 @@ public sealed class DemoCommand : BillingCommand
         await (story with { Period = period, AsOf = asOf }).WriteDocumentsAsync(dataSource, services.GetRequiredService<Core.Subsidies.SubsidyCatalog>(), outRoot, Console.Out, ct);
 
         await StaffAdminCommand.PrintDemoAccountsAsync(dataSource, ct);
+        await DistrictAccountCommand.PrintDemoAccountsAsync(dataSource, communities.Select(c => c.District), ct);
         Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:0.0} s.");
         return issued ? 0 : 1;
     }
