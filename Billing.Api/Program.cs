@@ -20,7 +20,7 @@ builder.Services.AddProblemDetails();
 // Binding failures throw (in every environment), so the error handler can name the field in a problem document.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddBillingRateLimits(builder.Configuration);
-builder.Services.AddOpenApi();
+builder.Services.AddBillingApiDescription();
 builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
