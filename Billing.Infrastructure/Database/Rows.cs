@@ -24,7 +24,7 @@ public static class Rows
         // break PostgreSQL's "= any(@a)".
         foreach (var type in new[]
                  {
-                     typeof(LocalDate), typeof(Instant), typeof(LocalDateTime), typeof(string[]), typeof(long[]), typeof(int[]), typeof(decimal[]), typeof(LocalDate[]),
+                     typeof(LocalDate), typeof(Instant), typeof(LocalDateTime), typeof(Interval), typeof(string[]), typeof(long[]), typeof(int[]), typeof(decimal[]), typeof(LocalDate[]),
                  })
         {
             SqlMapper.AddTypeHandler(type, PassThrough.Instance);
