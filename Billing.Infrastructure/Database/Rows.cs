@@ -47,6 +47,12 @@ public static class Rows
     public static async Task<IReadOnlyList<T>> QueryRowsAsync<T>(this NpgsqlConnection connection, string sql, object? parameters, NpgsqlTransaction? tx, CancellationToken ct = default) =>
         (await connection.QueryAsync<T>(Command(sql, parameters, tx, ct))).AsList();
 
+    /// <summary>Rows one at a time as they arrive, for results too large to hold (PDFs of a month).</summary>
+    public static System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable<T> QueryRowsUnbufferedAsync<T>(this NpgsqlConnection connection, string sql, object? parameters, CancellationToken ct = default) =>
+#pragma warning disable DAP005 // Rows are mapped at run time (reflection-emit), as everywhere else here; Dapper.AOT's generator is not used.
+        connection.QueryUnbufferedAsync<T>(sql, parameters).WithCancellation(ct);
+#pragma warning restore DAP005
+
     /// <summary>The first row of <paramref name="sql"/>, or the default when there is none.</summary>
     public static async Task<T?> QueryRowAsync<T>(this NpgsqlDataSource db, string sql, object? parameters = null, CancellationToken ct = default)
     {
