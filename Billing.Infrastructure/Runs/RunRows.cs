@@ -73,3 +73,5 @@ internal sealed record UndrawnRow(long RunId, string CommunityCode, int Missing)
 internal sealed record ScheduledRunRow(long Id, string[] Communities);
 
 internal sealed record RunStatesRow(string Status, string[] CommunityStates, string? NotDrafted);
+
+internal sealed record RunJobRow(LocalDate Period, string Status, bool RenderPdfs);
