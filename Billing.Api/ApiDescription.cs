@@ -70,7 +70,30 @@ public static class ApiDescription
         }
         else if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
         {
-            schema.Description ??= "An RFC 7807 problem; 'field' names the input at fault, 'errors' lists rows when there are several.";
+            // The members this Api adds to RFC 7807 problems, declared so a client can rely on them.
+            schema.Description = "An RFC 7807 problem; 'field' names the input at fault, 'errors' lists rows when there are several.";
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            schema.Properties["field"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The input at fault (a body property, query parameter or path segment)." };
+            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String };
+            schema.Properties["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "Every bad row of a file, with its file, row, field and a code.",
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["source"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["row"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                        ["field"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                        ["code"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["message"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
+                },
+            };
+            schema.AdditionalProperties = null;
+            schema.AdditionalPropertiesAllowed = false;
         }
 
         return Task.CompletedTask;
@@ -104,6 +127,22 @@ public static class ApiDescription
             operation.Responses ??= new OpenApiResponses();
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid bearer token." });
             operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token's role may not call this." });
+        }
+
+        // Every Api endpoint may refuse input with a 400 problem (declared on the group); one that names
+        // something in its path answers 404 for what is not the caller's, and a write may conflict with
+        // what is stored (409). All three carry the same problem document.
+        if (operation.Responses?.TryGetValue("400", out var bad) == true && bad.Content is { } problem)
+        {
+            if (context.Description.RelativePath?.Contains('{', StringComparison.Ordinal) == true)
+            {
+                operation.Responses.TryAdd("404", new OpenApiResponse { Description = "Not found among the caller's own.", Content = problem });
+            }
+
+            if (!string.Equals(context.Description.HttpMethod, "GET", StringComparison.OrdinalIgnoreCase))
+            {
+                operation.Responses.TryAdd("409", new OpenApiResponse { Description = "Conflicts with what is stored; nothing was changed.", Content = problem });
+            }
         }
 
         return Task.CompletedTask;

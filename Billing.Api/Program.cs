@@ -48,7 +48,7 @@ app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "RedProp
 app.MapHealthApi();
 
 // Every Api endpoint's input passes the shared checks (lengths, characters, amounts, dates) first.
-var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>();
+var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>().ProducesProblem(StatusCodes.Status400BadRequest);
 api.MapRegisterApi();
 api.MapDistrictFinanceApi();
 api.MapDistrictDeskApi();

@@ -23,6 +23,26 @@ public sealed class OpenApiConformanceTests : ApiHost
     /// </summary>
     private static readonly SortedSet<string> NotYetDescribed = new(StringComparer.Ordinal)
     {
+        "GET /api/communities/{community}/arrears",
+        "GET /api/communities/{community}/collection-rate/{period}",
+        "GET /api/districts/{district}/claims/{period}",
+        "GET /api/districts/{district}/signoff/{period}",
+        "GET /api/districts/{district}/subsidy-lines/{period}",
+        "GET /api/households/{household}/adjustments",
+        "GET /api/households/{household}/ledger",
+        "GET /api/operators/{operatorCode}/collection-rate/{period}",
+        "GET /api/operators/{operatorCode}/ledger-check",
+    };
+
+    /// <summary>
+    /// GETs the billed sample has nothing for (no online payment order, no business invoice, no
+    /// parking pool): their 404 problem is checked against the declared problem schema instead.
+    /// </summary>
+    private static readonly SortedSet<string> NothingInTheSample = new(StringComparer.Ordinal)
+    {
+        "GET /api/payment-orders/{orderNo}",
+        "GET /api/communities/{community}/parking/invoices/{period}/{business}",
+        "GET /api/communities/{community}/parking/pool/{period}",
     };
 
     private sealed record Operation(string Method, string Template, JsonElement Definition)
@@ -41,6 +61,7 @@ public sealed class OpenApiConformanceTests : ApiHost
         var failures = new List<string>();
         var undescribed = new SortedSet<string>(StringComparer.Ordinal);
         var checkedOk = new List<string>();
+        var answeredWithProblem = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var operation in operations.Where(o => o.Method == "GET" && o.Template.StartsWith("/api/", StringComparison.Ordinal) && !IsFile(o.Template)))
         {
             using var client = ClientFor(operation);
@@ -49,7 +70,14 @@ public sealed class OpenApiConformanceTests : ApiHost
             var text = await response.Content.ReadAsStringAsync();
             if (!response.IsSuccessStatusCode)
             {
-                failures.Add($"{operation}: {status} {text[..Math.Min(200, text.Length)]}");
+                answeredWithProblem.Add(operation.ToString());
+                if (status != "404" || DeclaredSchema(operation, status) is not { } problem)
+                {
+                    failures.Add($"{operation}: {status} {text[..Math.Min(200, text.Length)]}");
+                    continue;
+                }
+
+                failures.AddRange(schema.Check(JsonDocument.Parse(text).RootElement, problem).Select(e => $"{operation} {status}: {e}"));
                 continue;
             }
 
@@ -63,8 +91,9 @@ public sealed class OpenApiConformanceTests : ApiHost
             checkedOk.Add(operation.ToString());
         }
 
-        Assert.Empty(failures);
-        Assert.Equal(NotYetDescribed, undescribed);
+        Assert.True(
+            failures.Count == 0 && NotYetDescribed.SetEquals(undescribed) && NothingInTheSample.SetEquals(answeredWithProblem),
+            string.Join("\n", failures.Append($"undescribed: {string.Join(", ", undescribed)}").Append($"answered with a problem: {string.Join(", ", answeredWithProblem)}")));
         Assert.Contains("GET /api/households/{household}/statements/{period}", checkedOk);
         Assert.Contains("GET /api/runs/{id}", checkedOk);
     }
@@ -90,7 +119,7 @@ public sealed class OpenApiConformanceTests : ApiHost
                 return;
             }
 
-            failures.AddRange(schema.Check(JsonDocument.Parse(text).RootElement, declared).Select(e => $"{operation} {status}: {e}"));
+            failures.AddRange(schema.Check(JsonDocument.Parse(text).RootElement, declared.Value).Select(e => $"{operation} {status}: {e}"));
         }
 
         await CheckAsync("POST", "/api/runs", "/api/runs", new { period = "2026-11", dryRun = true });
@@ -100,7 +129,7 @@ public sealed class OpenApiConformanceTests : ApiHost
         await CheckAsync("POST", "/api/runs/{id}/cancel", $"/api/runs/{run}/cancel", new { });
         await CheckAsync("POST", "/api/runs/{id}/cancel", $"/api/runs/{run}/cancel", new { });
 
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]
