@@ -6,15 +6,14 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using NodaTime;
 using NodaTime.Text;
-using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Runs;
 
 namespace RedProperty.Billing.Api;
 
 /// <summary>
 /// How the Api writes its values and describes itself in <c>/openapi/v1.json</c>: response records
-/// carry periods, dates, instants and money as domain types; the converters here write them as the
-/// Api always has ("2026-10", "2026-10-31", "2026-10-31T02:00:00Z", 26.53), and the schema
+/// carry periods, dates and instants as domain types and amounts as decimals; the converters here write
+/// them as the Api always has ("2026-10", "2026-10-31", "2026-10-31T02:00:00Z"), and the schema
 /// transformers say so, so the document describes each body as it is really sent.
 /// </summary>
 public static class ApiDescription
@@ -34,7 +33,6 @@ public static class ApiDescription
             options.SerializerOptions.Converters.Add(new YearMonthJson());
             options.SerializerOptions.Converters.Add(new LocalDateJson());
             options.SerializerOptions.Converters.Add(new InstantJson());
-            options.SerializerOptions.Converters.Add(new MoneyJson());
         });
         services.AddOpenApi(options =>
         {
@@ -63,10 +61,6 @@ public static class ApiDescription
         else if (type == typeof(Instant))
         {
             Replace(schema, JsonSchemaType.String | nullFlag, "date-time", null, null);
-        }
-        else if (type == typeof(Money))
-        {
-            Replace(schema, JsonSchemaType.Number | nullFlag, "decimal", null, "Yuan, exact to the fen.");
         }
         else if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
         {
@@ -205,12 +199,5 @@ public static class ApiDescription
             InstantPattern.ExtendedIso.Parse(reader.GetString() ?? string.Empty).GetValueOrThrow();
 
         public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) => writer.WriteStringValue(InstantPattern.General.Format(value));
-    }
-
-    private sealed class MoneyJson : JsonConverter<Money>
-    {
-        public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetDecimal());
-
-        public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options) => writer.WriteNumberValue(value.Yuan);
     }
 }

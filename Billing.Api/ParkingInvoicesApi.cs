@@ -112,12 +112,12 @@ public static class ParkingInvoicesApi
             r.InvoiceNo,
             r.BusinessId,
             r.BusinessName,
-            new Money(r.Total),
-            new Money(r.Applied),
-            new Money(r.Total - r.Applied),
-            new Money(r.Paid),
-            new Money(r.Open),
-            new Money(r.BusinessCredit),
+            r.Total,
+            r.Applied,
+            r.Total - r.Applied,
+            r.Paid,
+            r.Open,
+            r.BusinessCredit,
             r.DueDate,
             $"/api/communities/{community}/parking/invoices/{text}/{r.BusinessId}")));
     }
@@ -145,21 +145,21 @@ public static class ParkingInvoicesApi
             new InvoiceBusiness(m.Business, m.BusinessName, m.CreditCode),
             m.IssueDate,
             m.DueDate,
-            m.Total,
-            invoice.Balance.CreditApplied,
-            m.AmountDue,
-            invoice.Balance.Paid,
-            invoice.Balance.Open,
-            invoice.Credit,
+            m.Total.Yuan,
+            invoice.Balance.CreditApplied.Yuan,
+            m.AmountDue.Yuan,
+            invoice.Balance.Paid.Yuan,
+            invoice.Balance.Open.Yuan,
+            invoice.Credit.Yuan,
             $"/api/communities/{community}/parking/invoices/{text}/{business}.pdf",
             invoice.PdfSha256,
-            m.Lines.Select((l, i) => new InvoiceLineResponse(i + 1, l.LeaseId, l.Space, l.PriceBasis, l.Slots, l.Hours, l.Rate, l.Amount, l.Formula, l.RateVersion)).ToList(),
-            m.Credits.Select(c => new BusinessInvoiceCredit(c.Payment, -c.Amount, c.Text)).ToList(),
+            m.Lines.Select((l, i) => new InvoiceLineResponse(i + 1, l.LeaseId, l.Space, l.PriceBasis, l.Slots, l.Hours, l.Rate.Yuan, l.Amount.Yuan, l.Formula, l.RateVersion)).ToList(),
+            m.Credits.Select(c => new BusinessInvoiceCredit(c.Payment, (-c.Amount).Yuan, c.Text)).ToList(),
             invoice.Payments.Select(p => new BusinessInvoicePayment(
                 p.Id,
                 p.Payment.Channel.Name(),
                 p.Payment.Reference,
-                p.Payment.Amount,
+                p.Payment.Amount.Yuan,
                 p.Payment.PaidOn,
                 p.Reversal is { } r ? new BusinessPaymentReversal(r.Reason, r.ReversedOn, r.RecordedBy) : null)).ToList()));
     }
@@ -375,7 +375,7 @@ public static class ParkingInvoicesApi
 
 /// <summary>A business's invoice in the month's list, with what is paid and still open.</summary>
 public sealed record BusinessInvoiceItem(
-    string InvoiceNo, long Business, string BusinessName, Money Total, Money CreditApplied, Money AmountDue, Money Paid, Money Open, Money BusinessCredit, LocalDate DueDate, string Href);
+    string InvoiceNo, long Business, string BusinessName, decimal Total, decimal CreditApplied, decimal AmountDue, decimal Paid, decimal Open, decimal BusinessCredit, LocalDate DueDate, string Href);
 
 /// <summary>A business invoice as issued: lines with formula and rate version, credits, payments and what is still open.</summary>
 public sealed record BusinessInvoiceResponse(
@@ -385,12 +385,12 @@ public sealed record BusinessInvoiceResponse(
     InvoiceBusiness Business,
     LocalDate IssueDate,
     LocalDate DueDate,
-    Money Total,
-    Money CreditApplied,
-    Money AmountDue,
-    Money Paid,
-    Money Open,
-    Money BusinessCredit,
+    decimal Total,
+    decimal CreditApplied,
+    decimal AmountDue,
+    decimal Paid,
+    decimal Open,
+    decimal BusinessCredit,
     string Pdf,
     string? PdfSha256,
     IReadOnlyList<InvoiceLineResponse> Lines,
@@ -400,11 +400,11 @@ public sealed record BusinessInvoiceResponse(
 public sealed record InvoiceBusiness(long Id, string Name, string? CreditCode);
 
 public sealed record InvoiceLineResponse(
-    int LineNo, long Lease, string Space, string PriceBasis, int Slots, decimal Hours, Money Rate, Money Amount, string Formula, string RateVersion);
+    int LineNo, long Lease, string Space, string PriceBasis, int Slots, decimal Hours, decimal Rate, decimal Amount, string Formula, string RateVersion);
 
-public sealed record BusinessInvoiceCredit(long Payment, Money Amount, string Text);
+public sealed record BusinessInvoiceCredit(long Payment, decimal Amount, string Text);
 
-public sealed record BusinessInvoicePayment(long Id, string Channel, string Reference, Money Amount, LocalDate PaidOn, BusinessPaymentReversal? Reversal);
+public sealed record BusinessInvoicePayment(long Id, string Channel, string Reference, decimal Amount, LocalDate PaidOn, BusinessPaymentReversal? Reversal);
 
 public sealed record BusinessPaymentReversal(string Reason, LocalDate ReversedOn, string RecordedBy);
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NodaTime;
 using NodaTime.Extensions;
-using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Subsidies;
@@ -172,17 +171,15 @@ public static class ReadApi
                 head.StatementNo,
                 household,
                 month,
-                new Money(head.Total),
-                Amount(head.PreviousBalance),
-                Amount(head.PaymentsSince),
-                Amount(head.AmountDue),
+                head.Total,
+                head.PreviousBalance,
+                head.PaymentsSince,
+                head.AmountDue,
                 head.IssueDate,
                 head.DueDate,
                 head.PdfSha256,
                 lines));
     }
-
-    internal static Money? Amount(decimal? yuan) => yuan is { } y ? new Money(y) : null;
 
     internal static ProblemHttpResult? Paging(int? page, int? pageSize) =>
         page is < 1 ? Problems.Field(StatusCodes.Status400BadRequest, "Invalid page", "page starts at 1.", "page")
@@ -228,17 +225,17 @@ public sealed record CommunityItem(string Code, string Name, string District, st
 public sealed record HouseholdItem(string Code, string Building, string Unit, string Room, decimal Area, string Owner);
 
 /// <summary>A statement in a household's list; <paramref name="Pdf"/> and <paramref name="Sha256"/> are null while its run is still drawing the PDF.</summary>
-public sealed record StatementItem(string StatementNo, YearMonth Period, Money Total, LocalDate DueDate, string? Pdf, string? Sha256);
+public sealed record StatementItem(string StatementNo, YearMonth Period, decimal Total, LocalDate DueDate, string? Pdf, string? Sha256);
 
 /// <summary>A statement as issued, every line with its formula and rate version.</summary>
 public sealed record StatementResponse(
     string StatementNo,
     string Household,
     YearMonth Period,
-    Money Total,
-    Money? PreviousBalance,
-    Money? PaymentsSince,
-    Money? AmountDue,
+    decimal Total,
+    decimal? PreviousBalance,
+    decimal? PaymentsSince,
+    decimal? AmountDue,
     LocalDate IssueDate,
     LocalDate DueDate,
     string? PdfSha256,
@@ -254,7 +251,7 @@ internal sealed record StatementListRow(string StatementNo, LocalDate Period, de
         return new StatementItem(
             StatementNo,
             period,
-            new Money(Total),
+            Total,
             DueDate,
             PdfSha256 is null ? null : $"/api/households/{household}/statements/{BillingPeriod.Format(period)}.pdf",
             PdfSha256);

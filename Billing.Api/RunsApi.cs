@@ -191,7 +191,7 @@ public static class RunsApi
                 bill.Community.Code.Value,
                 RunLifecycle.Name(draft is null ? CommunityRunState.Failed : CommunityRunState.Drafted),
                 draft?.Households,
-                draft?.Total,
+                draft?.Total.Yuan,
                 draft?.ByKind.Select(LineTotal).ToList(),
                 bill.Problems.Select(p => p.ToString()).ToList()));
         }
@@ -217,7 +217,7 @@ public static class RunsApi
         run.ApprovedAt,
         run.IssuedAt,
         new RunProgress(run.HouseholdsDone, run.HouseholdsTotal, run.PdfsDone),
-        run.Total,
+        run.Total.Yuan,
         run.Communities.Select(c => new RunCommunityResponse(
             c.Community,
             c.Status,
@@ -225,12 +225,12 @@ public static class RunsApi
             c.Timings is { } t ? new RunTimings((int)t.Compute.TotalMilliseconds, (int)t.Store.TotalMilliseconds, (int)t.Render.TotalMilliseconds) : null,
             c.StatementsNew,
             c.StatementsExisting,
-            c.Total,
+            c.Total.Yuan,
             c.Totals.Select(LineTotal).ToList(),
             c.Problem,
             c.Worker)).ToList());
 
-    private static RunLineTotal LineTotal(DraftLineTotal t) => new(t.Kind, t.Lines, t.Households, t.Amount);
+    private static RunLineTotal LineTotal(DraftLineTotal t) => new(t.Kind, t.Lines, t.Households, t.Amount.Yuan);
 }
 
 /// <summary>A billing run: its state, who asked, progress and totals, per community.</summary>
@@ -246,7 +246,7 @@ public sealed record RunResponse(
     Instant? ApprovedAt,
     Instant? IssuedAt,
     RunProgress Progress,
-    Money Total,
+    decimal Total,
     IReadOnlyList<RunCommunityResponse> Communities);
 
 public sealed record RunProgress(int Done, int Total, int Pdfs);
@@ -263,17 +263,17 @@ public sealed record RunCommunityResponse(
     RunTimings? Timings,
     int StatementsNew,
     int StatementsExisting,
-    Money Total,
+    decimal Total,
     IReadOnlyList<RunLineTotal> Totals,
     string? Problem,
     string? Worker);
 
 /// <summary>A draft's total for one kind of line (fee, subsidy, parking …).</summary>
-public sealed record RunLineTotal(string Kind, int Lines, int Households, Money Amount);
+public sealed record RunLineTotal(string Kind, int Lines, int Households, decimal Amount);
 
 /// <summary>What a run would draft, computed now and stored nowhere.</summary>
 public sealed record RunPreviewResponse(YearMonth Period, bool DryRun, bool Stored, IReadOnlyList<RunPreviewCommunity> Communities);
 
 /// <summary>A community's preview; the figures are null when it failed, and the problems say why.</summary>
 public sealed record RunPreviewCommunity(
-    string Community, string Status, int? Households, Money? Total, IReadOnlyList<RunLineTotal>? Totals, IReadOnlyList<string> Problems);
+    string Community, string Status, int? Households, decimal? Total, IReadOnlyList<RunLineTotal>? Totals, IReadOnlyList<string> Problems);
