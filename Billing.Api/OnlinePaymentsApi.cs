@@ -19,7 +19,7 @@ public static class OnlinePaymentsApi
     {
         app.MapPost(WeChatNotifyPath, WeChatNotify).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
         app.MapPost(AlipayNotifyPath, AlipayNotify).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
-        app.MapGet("/api/payment-orders/{orderNo}", Get).RequireAuthorization(Access.FinanceStaff);
+        app.MapGet("/api/payment-orders/{orderNo}", Get).RequireAuthorization(Access.FinanceStaff).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/payment-orders/{orderNo}/query", Query).RequireAuthorization(Access.FinanceStaff);
         app.MapPost("/api/payment-orders/{orderNo}/refund", Refund).RequireAuthorization(Access.FinanceStaff);
         return app;

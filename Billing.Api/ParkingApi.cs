@@ -5,6 +5,8 @@ using NodaTime.Text;
 using RedProperty.Billing.Core.Parking;
 using RedProperty.Billing.Infrastructure.Parking;
 
+using RedProperty.Billing.Infrastructure.Database;
+
 namespace RedProperty.Billing.Api;
 
 /// <summary>Shared parking for finance staff: spaces, permits, businesses, released windows, leases and the occupancy of a day.</summary>
@@ -188,7 +190,7 @@ public static class ParkingApi
     }
 
     /// <summary>Every space of the community on a day: its released windows and who leases it when.</summary>
-    private static async Task<IResult> Occupancy(string community, string date, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<OccupancyResponse>, ProblemHttpResult>> Occupancy(string community, string date, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryDate(date, default, out var day, out var problem, "date"))
         {
@@ -201,31 +203,38 @@ public static class ParkingApi
         }
 
         var range = new Interval(day.AtStartOfDayInZone(Shanghai).ToInstant(), day.PlusDays(1).AtStartOfDayInZone(Shanghai).ToInstant());
-        await using var cmd = db.CreateCommand(
+        var rows = await db.QueryRowsAsync<SpaceDayRow>(
             """
             select s.number,
-                   (select json_agg(json_build_object('from', lower(r.during), 'to', upper(r.during)) order by lower(r.during)) from parking_release_slot r where r.space_id = s.id and r.during && @day),
+                   (select json_agg(json_build_object('from', lower(r.during), 'to', upper(r.during)) order by lower(r.during)) from parking_release_slot r where r.space_id = s.id and r.during && @day)::text as released,
                    (select json_agg(json_build_object('from', lower(l.during), 'to', upper(l.during), 'business', b.name) order by lower(l.during))
                       from parking_lease_slot l join parking_lease pl on pl.id = l.lease_id join business b on b.id = pl.business_id
-                      where l.space_id = s.id and l.during && @day)
+                      where l.space_id = s.id and l.during && @day)::text as leased
             from parking_space s where s.community_code = @c order by s.number
-            """);
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("day", range);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var spaces = new List<object>();
-        while (await reader.ReadAsync(ct))
-        {
-            spaces.Add(new
-            {
-                space = reader.GetString(0),
-                released = reader.IsDBNull(1) ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(reader.GetString(1)).RootElement,
-                leased = reader.IsDBNull(2) ? (System.Text.Json.JsonElement?)null : System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement,
-            });
-        }
-
-        return TypedResults.Ok(new { community, date = LocalDatePattern.Iso.Format(day), spaces });
+            """,
+            new { c = community, day = range },
+            ct);
+        var spaces = rows.Select(r => new SpaceDay(
+                r.Number,
+                r.Released is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<ReleasedWindow>>(r.Released, Web),
+                r.Leased is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<LeasedWindow>>(r.Leased, Web)))
+            .ToList();
+        return TypedResults.Ok(new OccupancyResponse(community, day, spaces));
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private sealed record SpaceDayRow(string Number, string? Released, string? Leased);
+
+    /// <summary>Every space of a community on a day; the windows' times are as PostgreSQL writes them, with the offset of Asia/Shanghai.</summary>
+    public sealed record OccupancyResponse(string Community, LocalDate Date, IReadOnlyList<SpaceDay> Spaces);
+
+    /// <summary>A space's released windows and leases on the day; null when there are none.</summary>
+    public sealed record SpaceDay(string Space, IReadOnlyList<ReleasedWindow>? Released, IReadOnlyList<LeasedWindow>? Leased);
+
+    public sealed record ReleasedWindow(string From, string To);
+
+    public sealed record LeasedWindow(string From, string To, string Business);
 
     private static async Task<(IReadOnlyList<Interval>? Slots, ParkingRates? Rates, ProblemHttpResult? Problem)> WindowsAsync(
         string community, WindowRequest? body, NpgsqlDataSource db, ParkingRateBook book, CancellationToken ct)

@@ -1,4 +1,5 @@
 using RedProperty.Billing.Core.Runs;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NodaTime;
 using NodaTime.Extensions;
@@ -6,6 +7,7 @@ using NodaTime.Text;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Parking;
 using RedProperty.Billing.Core.Payments;
+using RedProperty.Billing.Infrastructure.Database;
 using RedProperty.Billing.Infrastructure.Parking;
 using RedProperty.Billing.Infrastructure.Runs;
 
@@ -60,7 +62,7 @@ public static class ParkingInvoicesApi
         return TypedResults.Ok(new { community, period = BillingPeriod.Format(month), result.Issued, result.Existing });
     }
 
-    private static async Task<IResult> List(string community, string period, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<Page<BusinessInvoiceItem>>, ProblemHttpResult>> List(string community, string period, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
@@ -78,7 +80,7 @@ public static class ParkingInvoicesApi
         }
 
         var text = BillingPeriod.Format(month);
-        return TypedResults.Ok(await ReadApi.PageAsync(
+        var rows = await ReadApi.PageAsync<BusinessInvoiceListRow>(
             db,
             "select count(*) from business_invoice where community_code = @k and period = @p",
             // The same figures as BusinessAccount computes: due = total − credit taken; open = due − paid
@@ -96,35 +98,32 @@ public static class ParkingInvoicesApi
                                   where p.invoice_id = i.id), 0) as given
                 from business_invoice i where (i.business_id, i.community_code) in (select business_id, community_code from page))
             select i.invoice_no, i.business_id, i.business_name, i.total, f.applied, f.paid,
-                   greatest(i.total - f.applied - f.paid + f.given, 0),
+                   greatest(i.total - f.applied - f.paid + f.given, 0) as open,
                    (select coalesce(sum(greatest(o.paid - o.given - (o.total - o.applied), 0)), 0) from figures o
-                     where o.business_id = i.business_id and o.community_code = i.community_code),
+                     where o.business_id = i.business_id and o.community_code = i.community_code) as business_credit,
                    i.due_date
             from page i join figures f on f.id = i.id order by i.business_id
             """,
-            community,
+            new { k = community, p = month.OnDayOfMonth(1) },
             page,
             pageSize,
-            reader => new
-            {
-                invoiceNo = reader.GetString(0),
-                business = reader.GetInt64(1),
-                businessName = reader.GetString(2),
-                total = reader.GetDecimal(3),
-                creditApplied = reader.GetDecimal(4),
-                amountDue = reader.GetDecimal(3) - reader.GetDecimal(4),
-                paid = reader.GetDecimal(5),
-                open = reader.GetDecimal(6),
-                businessCredit = reader.GetDecimal(7),
-                dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(8)),
-                href = $"/api/communities/{community}/parking/invoices/{text}/{reader.GetInt64(1)}",
-            },
-            ct,
-            p => p.AddWithValue("p", month.OnDayOfMonth(1))));
+            ct);
+        return TypedResults.Ok(rows.Select(r => new BusinessInvoiceItem(
+            r.InvoiceNo,
+            r.BusinessId,
+            r.BusinessName,
+            r.Total,
+            r.Applied,
+            r.Total - r.Applied,
+            r.Paid,
+            r.Open,
+            r.BusinessCredit,
+            r.DueDate,
+            $"/api/communities/{community}/parking/invoices/{text}/{r.BusinessId}")));
     }
 
     /// <summary>An invoice as issued: every line with its formula and rate version, the payments and what is still open.</summary>
-    private static async Task<IResult> Invoice(string community, string period, long business, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<BusinessInvoiceResponse>, ProblemHttpResult>> Invoice(string community, string period, long business, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
@@ -139,46 +138,30 @@ public static class ParkingInvoicesApi
 
         var m = invoice.Model;
         var text = BillingPeriod.Format(month);
-        return TypedResults.Ok(new
-        {
-            invoiceNo = m.InvoiceNo,
+        return TypedResults.Ok(new BusinessInvoiceResponse(
+            m.InvoiceNo,
             community,
-            period = text,
-            business = new { id = m.Business, name = m.BusinessName, creditCode = m.CreditCode },
-            issueDate = LocalDatePattern.Iso.Format(m.IssueDate),
-            dueDate = LocalDatePattern.Iso.Format(m.DueDate),
-            total = m.Total.Yuan,
-            creditApplied = invoice.Balance.CreditApplied.Yuan,
-            amountDue = m.AmountDue.Yuan,
-            paid = invoice.Balance.Paid.Yuan,
-            open = invoice.Balance.Open.Yuan,
-            businessCredit = invoice.Credit.Yuan,
-            pdf = $"/api/communities/{community}/parking/invoices/{text}/{business}.pdf",
-            pdfSha256 = invoice.PdfSha256,
-            lines = m.Lines.Select((l, i) => new
-            {
-                lineNo = i + 1,
-                lease = l.LeaseId,
-                space = l.Space,
-                priceBasis = l.PriceBasis,
-                l.Slots,
-                l.Hours,
-                rate = l.Rate.Yuan,
-                amount = l.Amount.Yuan,
-                formula = l.Formula,
-                rateVersion = l.RateVersion,
-            }),
-            credits = m.Credits.Select(c => new { payment = c.Payment, amount = (-c.Amount).Yuan, text = c.Text }),
-            payments = invoice.Payments.Select(p => new
-            {
-                id = p.Id,
-                channel = p.Payment.Channel.Name(),
-                reference = p.Payment.Reference,
-                amount = p.Payment.Amount.Yuan,
-                paidOn = LocalDatePattern.Iso.Format(p.Payment.PaidOn),
-                reversal = p.Reversal is { } r ? new { reason = r.Reason, reversedOn = LocalDatePattern.Iso.Format(r.ReversedOn), recordedBy = r.RecordedBy } : null,
-            }),
-        });
+            month,
+            new InvoiceBusiness(m.Business, m.BusinessName, m.CreditCode),
+            m.IssueDate,
+            m.DueDate,
+            m.Total.Yuan,
+            invoice.Balance.CreditApplied.Yuan,
+            m.AmountDue.Yuan,
+            invoice.Balance.Paid.Yuan,
+            invoice.Balance.Open.Yuan,
+            invoice.Credit.Yuan,
+            $"/api/communities/{community}/parking/invoices/{text}/{business}.pdf",
+            invoice.PdfSha256,
+            m.Lines.Select((l, i) => new InvoiceLineResponse(i + 1, l.LeaseId, l.Space, l.PriceBasis, l.Slots, l.Hours, l.Rate.Yuan, l.Amount.Yuan, l.Formula, l.RateVersion)).ToList(),
+            m.Credits.Select(c => new BusinessInvoiceCredit(c.Payment, (-c.Amount).Yuan, c.Text)).ToList(),
+            invoice.Payments.Select(p => new BusinessInvoicePayment(
+                p.Id,
+                p.Payment.Channel.Name(),
+                p.Payment.Reference,
+                p.Payment.Amount.Yuan,
+                p.Payment.PaidOn,
+                p.Reversal is { } r ? new BusinessPaymentReversal(r.Reason, r.ReversedOn, r.RecordedBy) : null)).ToList()));
     }
 
     private static async Task<IResult> InvoicePdf(string community, string period, long business, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
@@ -323,7 +306,7 @@ public static class ParkingInvoicesApi
     /// 共享停车收益池 of a billed month, from the stored pool row; the permits and their reductions
     /// from the statements it was distributed on.
     /// </summary>
-    private static async Task<IResult> Pool(string community, string period, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<ParkingPoolResponse>, ProblemHttpResult>> Pool(string community, string period, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
@@ -335,49 +318,51 @@ public static class ParkingInvoicesApi
             return NotYours(community);
         }
 
-        await using var cmd = db.CreateCommand(
+        var pool = await db.QueryRowAsync<ParkingPoolRow>(
             """
             select p.lease_income, p.carry_in, p.used, p.carry_out, p.rate_version,
                    (select count(*) from statement_line l join statement s on s.id = l.statement_id
-                      where s.community_code = p.community_code and s.period = p.period and l.kind = @permit),
+                      where s.community_code = p.community_code and s.period = p.period and l.kind = @permit) as permits,
                    (select json_agg(json_build_object('reduction', r.reduction, 'permits', r.permits) order by r.reduction desc)
                       from (select -l.amount as reduction, count(*) as permits from statement_line l join statement s on s.id = l.statement_id
-                            where s.community_code = p.community_code and s.period = p.period and l.kind = @reduction group by l.amount) r),
-                   (select coalesce(sum(total), 0) from business_invoice i where i.community_code = p.community_code and i.period = p.period),
-                   (select count(*) from business_invoice i where i.community_code = p.community_code and i.period = p.period)
+                            where s.community_code = p.community_code and s.period = p.period and l.kind = @reduction group by l.amount) r)::text as reductions,
+                   (select coalesce(sum(total), 0) from business_invoice i where i.community_code = p.community_code and i.period = p.period) as invoiced_total,
+                   (select count(*) from business_invoice i where i.community_code = p.community_code and i.period = p.period) as invoices
             from parking_pool p where p.community_code = @c and p.period = @p
-            """);
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("p", month.OnDayOfMonth(1));
-        cmd.Parameters.AddWithValue("permit", ParkingLines.PermitKind);
-        cmd.Parameters.AddWithValue("reduction", ParkingLines.ReductionKind);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+            """,
+            new { c = community, p = month.OnDayOfMonth(1), permit = ParkingLines.PermitKind, reduction = ParkingLines.ReductionKind },
+            ct);
+        if (pool is null)
         {
             return Problems.Field(StatusCodes.Status404NotFound, "Not billed yet", $"The parking pool of {community} for {period} is stored when the month is billed.", "period");
         }
 
-        var reductions = reader.IsDBNull(6) ? [] : System.Text.Json.JsonSerializer.Deserialize<List<ReductionGroup>>(reader.GetString(6))!;
-        return TypedResults.Ok(new
-        {
+        var reductions = pool.Reductions is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<ReductionGroup>>(pool.Reductions)!;
+        return TypedResults.Ok(new ParkingPoolResponse(
             community,
-            period = BillingPeriod.Format(month),
-            leaseIncome = reader.GetDecimal(0),
-            carryIn = reader.GetDecimal(1),
-            poolIn = reader.GetDecimal(0) + reader.GetDecimal(1),
-            used = reader.GetDecimal(2),
-            carryForward = reader.GetDecimal(3),
-            rateVersion = reader.GetString(4),
-            permits = reader.GetInt64(5),
+            month,
+            pool.LeaseIncome,
+            pool.CarryIn,
+            pool.LeaseIncome + pool.CarryIn,
+            pool.Used,
+            pool.CarryOut,
+            pool.RateVersion,
+            pool.Permits,
 
             // Everyone held for the whole month gets the largest reduction; part-month permits get their share of it.
-            reductionPerPermit = reductions.Count == 0 ? 0m : reductions.Max(r => r.Reduction),
+            reductions.Count == 0 ? 0m : reductions.Max(r => r.Reduction),
             reductions,
-            invoiced = new { total = reader.GetDecimal(7), invoices = reader.GetInt64(8) },
-        });
+            new PoolInvoiced(pool.InvoicedTotal, pool.Invoices)));
     }
 
-    private sealed record ReductionGroup(
+    private sealed record ParkingPoolRow(
+        decimal LeaseIncome, decimal CarryIn, decimal Used, decimal CarryOut, string RateVersion, long Permits, string? Reductions, decimal InvoicedTotal, long Invoices);
+
+    private sealed record BusinessInvoiceListRow(
+        string InvoiceNo, long BusinessId, string BusinessName, decimal Total, decimal Applied, decimal Paid, decimal Open, decimal BusinessCredit, LocalDate DueDate);
+
+    /// <summary>How many permits got a reduction of this size.</summary>
+    public sealed record ReductionGroup(
         [property: System.Text.Json.Serialization.JsonPropertyName("reduction")] decimal Reduction,
         [property: System.Text.Json.Serialization.JsonPropertyName("permits")] long Permits);
 
@@ -387,3 +372,55 @@ public static class ParkingInvoicesApi
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoInvoice(string community, string period, long business) =>
         Problems.Field(StatusCodes.Status404NotFound, "Invoice not found", $"No parking invoice of business {business} in {community} for {period} among yours.", "business");
 }
+
+/// <summary>A business's invoice in the month's list, with what is paid and still open.</summary>
+public sealed record BusinessInvoiceItem(
+    string InvoiceNo, long Business, string BusinessName, decimal Total, decimal CreditApplied, decimal AmountDue, decimal Paid, decimal Open, decimal BusinessCredit, LocalDate DueDate, string Href);
+
+/// <summary>A business invoice as issued: lines with formula and rate version, credits, payments and what is still open.</summary>
+public sealed record BusinessInvoiceResponse(
+    string InvoiceNo,
+    string Community,
+    YearMonth Period,
+    InvoiceBusiness Business,
+    LocalDate IssueDate,
+    LocalDate DueDate,
+    decimal Total,
+    decimal CreditApplied,
+    decimal AmountDue,
+    decimal Paid,
+    decimal Open,
+    decimal BusinessCredit,
+    string Pdf,
+    string? PdfSha256,
+    IReadOnlyList<InvoiceLineResponse> Lines,
+    IReadOnlyList<BusinessInvoiceCredit> Credits,
+    IReadOnlyList<BusinessInvoicePayment> Payments);
+
+public sealed record InvoiceBusiness(long Id, string Name, string? CreditCode);
+
+public sealed record InvoiceLineResponse(
+    int LineNo, long Lease, string Space, string PriceBasis, int Slots, decimal Hours, decimal Rate, decimal Amount, string Formula, string RateVersion);
+
+public sealed record BusinessInvoiceCredit(long Payment, decimal Amount, string Text);
+
+public sealed record BusinessInvoicePayment(long Id, string Channel, string Reference, decimal Amount, LocalDate PaidOn, BusinessPaymentReversal? Reversal);
+
+public sealed record BusinessPaymentReversal(string Reason, LocalDate ReversedOn, string RecordedBy);
+
+/// <summary>共享停车收益池 of a billed month: what came in, what the permits used, what carries forward.</summary>
+public sealed record ParkingPoolResponse(
+    string Community,
+    YearMonth Period,
+    decimal LeaseIncome,
+    decimal CarryIn,
+    decimal PoolIn,
+    decimal Used,
+    decimal CarryForward,
+    string RateVersion,
+    long Permits,
+    decimal ReductionPerPermit,
+    IReadOnlyList<ParkingInvoicesApi.ReductionGroup> Reductions,
+    PoolInvoiced Invoiced);
+
+public sealed record PoolInvoiced(decimal Total, long Invoices);

@@ -95,7 +95,8 @@ public static class PointsApi
         }
     }
 
-    private static async Task<IResult> Show(string household, NpgsqlDataSource db, PointsCatalogues catalogues, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PointsResponse>, ProblemHttpResult>> Show(
+        string household, NpgsqlDataSource db, PointsCatalogues catalogues, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
         {
@@ -105,17 +106,23 @@ public static class PointsApi
         var store = new PointsStore(db, catalogues);
         var position = await store.PositionAsync(household, ct);
         var history = await store.HistoryAsync(household, ct);
-        return TypedResults.Ok(new
-        {
+        return TypedResults.Ok(new PointsResponse(
             household,
             position.Balance,
             position.Earned,
             position.Redeemed,
             position.Expired,
-            history = history.Select(h => new { h.Id, h.Kind, h.Points, on = LocalDatePattern.Iso.Format(h.On), h.What, h.ConfirmedBy }),
-            uses = position.Uses.Select(u => new { earning = u.EarningId, usedBy = u.SpendingId, u.Points }),
-        });
+            history.Select(h => new PointsHistoryItem(h.Id, h.Kind, h.Points, h.On, h.What, h.ConfirmedBy)).ToList(),
+            position.Uses.Select(u => new PointsUseItem(u.EarningId, u.SpendingId, u.Points)).ToList()));
     }
+
+    /// <summary>A household's points: the balance, every earning and spending, and which earning each spending used.</summary>
+    public sealed record PointsResponse(
+        string Household, int Balance, int Earned, int Redeemed, int Expired, IReadOnlyList<PointsHistoryItem> History, IReadOnlyList<PointsUseItem> Uses);
+
+    public sealed record PointsHistoryItem(long Id, string Kind, int Points, LocalDate On, string What, string? ConfirmedBy);
+
+    public sealed record PointsUseItem(long Earning, long UsedBy, int Points);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UseVoucher(
         string voucher, VoucherRequest? body, NpgsqlDataSource db, PointsCatalogues catalogues, HttpContext http, CancellationToken ct)

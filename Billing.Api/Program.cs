@@ -21,7 +21,7 @@ builder.Services.AddProblemDetails();
 // Binding failures throw (in every environment), so the error handler can name the field in a problem document.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddBillingRateLimits(builder.Configuration);
-builder.Services.AddOpenApi();
+builder.Services.AddBillingApiDescription();
 builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddBillingAccess(builder.Configuration);
 builder.Services.AddBillingWebPages();
@@ -50,7 +50,7 @@ app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "RedProp
 app.MapHealthApi();
 
 // Every Api endpoint's input passes the shared checks (lengths, characters, amounts, dates) first.
-var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>();
+var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>().ProducesProblem(StatusCodes.Status400BadRequest);
 api.MapRegisterApi();
 api.MapDistrictFinanceApi();
 api.MapDistrictDeskApi();

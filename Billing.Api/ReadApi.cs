@@ -1,19 +1,23 @@
 using RedProperty.Billing.Core.Runs;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NodaTime;
 using NodaTime.Extensions;
-using NodaTime.Text;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Infrastructure.Access;
+using RedProperty.Billing.Infrastructure.Database;
 using RedProperty.Billing.Infrastructure.Runs;
 
 namespace RedProperty.Billing.Api;
 
 /// <summary>A page of a list: lists are never returned whole.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total)
+{
+    public Page<TOut> Select<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), PageNumber, PageSize, Total);
+}
 
 /// <summary>Read endpoints: the rates in force, communities, households and statements, paged.</summary>
 public static class ReadApi
@@ -31,71 +35,56 @@ public static class ReadApi
     }
 
     /// <summary>Every rate book version and subsidy policy in force on a date (default today, Asia/Shanghai).</summary>
-    private static IResult Rates(string? on, RateCatalog rates, SubsidyCatalog subsidies, IClock clock)
+    private static Results<Ok<RatesResponse>, ProblemHttpResult> Rates(string? on, RateCatalog rates, SubsidyCatalog subsidies, IClock clock)
     {
         if (!ApiInput.TryDate(on, ApiInput.Today(clock), out var date, out var problem, "on"))
         {
             return problem;
         }
 
-        return TypedResults.Ok(new
-        {
-            on = LocalDatePattern.Iso.Format(date),
-            rateBooks = rates.RateBooks.Select(b => rates.InForce(b, date)).OfType<RateBookVersion>().Select(v => new
-            {
-                version = v.VersionId,
+        return TypedResults.Ok(new RatesResponse(
+            date,
+            rates.RateBooks.Select(b => rates.InForce(b, date)).OfType<RateBookVersion>().Select(v => new RateBookResponse(
+                v.VersionId,
                 v.Title,
-                rounding = v.Rounding.Name,
-                proration = v.Proration == Proration.ActualDays ? "actual-days" : "thirty-day-month",
-                levels = v.Prices.Select(p => new
-                {
-                    level = p.Level.ToString(),
-                    buildingType = p.BuildingType?.Name(),
-                    benchmark = p.Benchmark.YuanPerSquareMetreMonth,
-                    minimum = p.Minimum.YuanPerSquareMetreMonth,
-                    maximum = p.Maximum.YuanPerSquareMetreMonth,
-                }),
-                feeItems = v.FeeItems.Select(i => new { i.Code, i.Label, basis = i.Basis.ToString(), i.Rate, i.Unit }),
-                vacancyShare = v.Vacancy?.Share,
-            }),
-            subsidies = subsidies.InForce(date).Select(s => new
-            {
-                version = s.VersionId,
+                v.Rounding.Name,
+                v.Proration == Proration.ActualDays ? "actual-days" : "thirty-day-month",
+                v.Prices.Select(p => new RateLevelResponse(
+                    p.Level.ToString(),
+                    p.BuildingType?.Name(),
+                    p.Benchmark.YuanPerSquareMetreMonth,
+                    p.Minimum.YuanPerSquareMetreMonth,
+                    p.Maximum.YuanPerSquareMetreMonth)).ToList(),
+                v.FeeItems.Select(i => new FeeItemResponse(i.Code, i.Label, i.Basis.ToString(), i.Rate, i.Unit)).ToList(),
+                v.Vacancy?.Share)).ToList(),
+            subsidies.InForce(date).Select(s => new SubsidyPolicyResponse(
+                s.VersionId,
                 s.Title,
                 s.District,
-                basis = s.Basis.ToString(),
+                s.Basis.ToString(),
                 s.Rate,
-                bands = s.Bands.Select(b => new { b.MinScore, b.Factor }),
-            }),
-        });
+                s.Bands.Select(b => new SubsidyBandResponse(b.MinScore, b.Factor)).ToList())).ToList()));
     }
 
-    private static async Task<IResult> Communities(int? page, int? pageSize, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<Page<CommunityItem>>, ProblemHttpResult>> Communities(int? page, int? pageSize, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (Paging(page, pageSize) is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(await PageAsync(
+        return TypedResults.Ok(await PageAsync<CommunityItem>(
             db,
             "select count(*) from community where operator_code = @k",
             "select code, name, district, rate_book, billing_start from community where operator_code = @k order by code offset @o limit @l",
-            http.User.Grant().Scope,
+            new { k = http.User.Grant().Scope },
             page,
             pageSize,
-            reader => new
-            {
-                code = reader.GetString(0),
-                name = reader.GetString(1),
-                district = reader.GetString(2),
-                rateBook = reader.GetString(3),
-                billingStart = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(4)),
-            },
             ct));
     }
 
-    private static async Task<IResult> Households(string community, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<Page<HouseholdItem>>, ProblemHttpResult>> Households(
+        string community, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (Paging(page, pageSize) is { } problem)
         {
@@ -107,31 +96,23 @@ public static class ReadApi
             return Problems.Field(StatusCodes.Status404NotFound, "Community not found", $"No community {community} among yours.", "community");
         }
 
-        return TypedResults.Ok(await PageAsync(
+        return TypedResults.Ok(await PageAsync<HouseholdItem>(
             db,
             "select count(*) from household where community_code = @k",
             """
-            select h.code, v.building, v.unit, v.room, v.building_area, v.owner_name
+            select h.code, v.building, v.unit, v.room, v.building_area as area, v.owner_name as owner
             from household h
             join lateral (select * from household_version v where v.household_code = h.code order by effective_from desc limit 1) v on true
             where h.community_code = @k order by h.code offset @o limit @l
             """,
-            community,
+            new { k = community },
             page,
             pageSize,
-            reader => new
-            {
-                code = reader.GetString(0),
-                building = reader.GetString(1),
-                unit = reader.GetString(2),
-                room = reader.GetString(3),
-                area = reader.GetDecimal(4),
-                owner = reader.GetString(5),
-            },
             ct));
     }
 
-    private static async Task<IResult> Statements(string household, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<Page<StatementItem>>, ProblemHttpResult>> Statements(
+        string household, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (Paging(page, pageSize) is { } problem)
         {
@@ -143,32 +124,20 @@ public static class ReadApi
             return Problems.Field(StatusCodes.Status404NotFound, "Household not found", $"No household {household} among yours.", "household");
         }
 
-        return TypedResults.Ok(await PageAsync(
+        var rows = await PageAsync<StatementListRow>(
             db,
             "select count(*) from statement where household_code = @k",
             "select s.statement_no, s.period, s.total, s.due_date, p.pdf_sha256 from statement s left join statement_pdf p on p.statement_id = s.id where s.household_code = @k order by s.period desc offset @o limit @l",
-            household,
+            new { k = household },
             page,
             pageSize,
-            reader =>
-            {
-                var period = BillingPeriod.Format(reader.GetFieldValue<LocalDate>(1).ToYearMonth());
-                return new
-                {
-                    statementNo = reader.GetString(0),
-                    period,
-                    total = reader.GetDecimal(2),
-                    dueDate = LocalDatePattern.Iso.Format(reader.GetFieldValue<LocalDate>(3)),
-                    // Null while the run that issued it is still drawing its PDF.
-                    pdf = reader.IsDBNull(4) ? null : $"/api/households/{household}/statements/{period}.pdf",
-                    sha256 = reader.IsDBNull(4) ? null : reader.GetString(4),
-                };
-            },
-            ct));
+            ct);
+        return TypedResults.Ok(rows.Select(r => r.ToItem(household)));
     }
 
     /// <summary>A statement as JSON: every line with its formula and rate version, exactly as issued.</summary>
-    private static async Task<IResult> Statement(string household, string period, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<StatementResponse>, ProblemHttpResult>> Statement(
+        string household, string period, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
@@ -180,49 +149,36 @@ public static class ReadApi
             return Problems.Field(StatusCodes.Status404NotFound, "Statement not found", $"No statement of {household} for {period}.", null);
         }
 
-        await using var cmd = db.CreateCommand(
+        var head = await db.QueryRowAsync<StatementHeadRow>(
             """
-            select s.statement_no, s.total, s.issue_date, s.due_date, p.pdf_sha256, l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount,
-                   s.previous_balance, s.payments_since, s.amount_due
-            from statement s join statement_line l on l.statement_id = s.id left join statement_pdf p on p.statement_id = s.id
-            where s.household_code = @h and s.period = @p order by l.line_no
-            """);
-        cmd.Parameters.AddWithValue("h", household);
-        cmd.Parameters.AddWithValue("p", month.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var lines = new List<object>();
-        (string No, decimal Total, LocalDate Issue, LocalDate Due, string? Sha, decimal? Previous, decimal? Since, decimal? AmountDue)? head = null;
-        decimal? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
-        while (await reader.ReadAsync(ct))
-        {
-            head ??= (reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<LocalDate>(2), reader.GetFieldValue<LocalDate>(3), reader.IsDBNull(4) ? null : reader.GetString(4), Optional(11), Optional(12), Optional(13));
-            lines.Add(new
-            {
-                lineNo = reader.GetInt32(5),
-                kind = reader.GetString(6),
-                label = reader.GetString(7),
-                formula = reader.GetString(8),
-                rateVersion = reader.GetString(9),
-                amount = reader.GetDecimal(10),
-            });
-        }
+            select s.id, s.statement_no, s.total, s.previous_balance, s.payments_since, s.amount_due, s.issue_date, s.due_date, p.pdf_sha256
+            from statement s left join statement_pdf p on p.statement_id = s.id
+            where s.household_code = @h and s.period = @p
+            """,
+            new { h = household, p = month.OnDayOfMonth(1) },
+            ct);
+        var lines = head is null
+            ? []
+            : await db.QueryRowsAsync<StatementLineResponse>(
+                "select l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount from statement_line l where l.statement_id = @id order by l.line_no",
+                new { id = head.Id },
+                ct);
 
-        return head is not { } h
+        // A statement always has lines; one without any was never issued as far as a reader can tell.
+        return head is null || lines.Count == 0
             ? Problems.Field(StatusCodes.Status404NotFound, "Statement not found", $"No statement of {household} for {period}.", null)
-            : TypedResults.Ok(new
-            {
-                statementNo = h.No,
+            : TypedResults.Ok(new StatementResponse(
+                head.StatementNo,
                 household,
-                period,
-                total = h.Total,
-                previousBalance = h.Previous,
-                paymentsSince = h.Since,
-                amountDue = h.AmountDue,
-                issueDate = LocalDatePattern.Iso.Format(h.Issue),
-                dueDate = LocalDatePattern.Iso.Format(h.Due),
-                pdfSha256 = h.Sha,
-                lines,
-            });
+                month,
+                head.Total,
+                head.PreviousBalance,
+                head.PaymentsSince,
+                head.AmountDue,
+                head.IssueDate,
+                head.DueDate,
+                head.PdfSha256,
+                lines));
     }
 
     internal static ProblemHttpResult? Paging(int? page, int? pageSize) =>
@@ -230,32 +186,77 @@ public static class ReadApi
         : pageSize is < 1 or > MaxPageSize ? Problems.Field(StatusCodes.Status400BadRequest, "Invalid page size", $"pageSize is 1 to {MaxPageSize}.", "pageSize")
         : null;
 
-    /// <summary>One page of a keyed list: the total from <paramref name="countSql"/>, the items from <paramref name="pageSql"/> (@k, @o, @l, and whatever <paramref name="bind"/> adds).</summary>
-    internal static async Task<Page<object>> PageAsync(
-        NpgsqlDataSource db, string countSql, string pageSql, string key, int? page, int? pageSize, Func<NpgsqlDataReader, object> map, CancellationToken ct,
-        Action<NpgsqlParameterCollection>? bind = null)
+    /// <summary>
+    /// One page of a keyed list, rows mapped by column name into <typeparamref name="TRow"/>: the total
+    /// from <paramref name="countSql"/>, the items from <paramref name="pageSql"/>, which use the
+    /// values of <paramref name="parameters"/> and @o, @l for the page's offset and size.
+    /// </summary>
+    internal static async Task<Page<TRow>> PageAsync<TRow>(
+        NpgsqlDataSource db, string countSql, string pageSql, object parameters, int? page, int? pageSize, CancellationToken ct)
     {
         var size = pageSize ?? 50;
-        long total;
-        await using (var count = db.CreateCommand(countSql))
-        {
-            count.Parameters.AddWithValue("k", key);
-            bind?.Invoke(count.Parameters);
-            total = (long)(await count.ExecuteScalarAsync(ct))!;
-        }
-
-        await using var cmd = db.CreateCommand(pageSql);
-        cmd.Parameters.AddWithValue("k", key);
-        bind?.Invoke(cmd.Parameters);
-        cmd.Parameters.AddWithValue("o", ((long)(page ?? 1) - 1) * size);
-        cmd.Parameters.AddWithValue("l", size);
-        var items = new List<object>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(map(reader));
-        }
-
-        return new Page<object>(items, page ?? 1, size, total);
+        var total = await db.QueryRowAsync<long>(countSql, parameters, ct);
+        var bound = new DynamicParameters(parameters);
+        bound.Add("o", ((long)(page ?? 1) - 1) * size);
+        bound.Add("l", size);
+        var items = await db.QueryRowsAsync<TRow>(pageSql, bound, ct);
+        return new Page<TRow>(items, page ?? 1, size, total);
     }
 }
+
+/// <summary>The rate books and subsidy policies in force on a date.</summary>
+public sealed record RatesResponse(LocalDate On, IReadOnlyList<RateBookResponse> RateBooks, IReadOnlyList<SubsidyPolicyResponse> Subsidies);
+
+public sealed record RateBookResponse(
+    string Version, string Title, string Rounding, string Proration, IReadOnlyList<RateLevelResponse> Levels, IReadOnlyList<FeeItemResponse> FeeItems, decimal? VacancyShare);
+
+public sealed record RateLevelResponse(string Level, string? BuildingType, decimal Benchmark, decimal Minimum, decimal Maximum);
+
+public sealed record FeeItemResponse(string Code, string Label, string Basis, decimal Rate, string? Unit);
+
+public sealed record SubsidyPolicyResponse(string Version, string Title, string District, string Basis, decimal Rate, IReadOnlyList<SubsidyBandResponse> Bands);
+
+public sealed record SubsidyBandResponse(decimal MinScore, decimal Factor);
+
+/// <summary>A community of the caller's operator.</summary>
+public sealed record CommunityItem(string Code, string Name, string District, string RateBook, LocalDate BillingStart);
+
+/// <summary>A household with its current details.</summary>
+public sealed record HouseholdItem(string Code, string Building, string Unit, string Room, decimal Area, string Owner);
+
+/// <summary>A statement in a household's list; <paramref name="Pdf"/> and <paramref name="Sha256"/> are null while its run is still drawing the PDF.</summary>
+public sealed record StatementItem(string StatementNo, YearMonth Period, decimal Total, LocalDate DueDate, string? Pdf, string? Sha256);
+
+/// <summary>A statement as issued, every line with its formula and rate version.</summary>
+public sealed record StatementResponse(
+    string StatementNo,
+    string Household,
+    YearMonth Period,
+    decimal Total,
+    decimal? PreviousBalance,
+    decimal? PaymentsSince,
+    decimal? AmountDue,
+    LocalDate IssueDate,
+    LocalDate DueDate,
+    string? PdfSha256,
+    IReadOnlyList<StatementLineResponse> Lines);
+
+public sealed record StatementLineResponse(int LineNo, string Kind, string Label, string Formula, string RateVersion, decimal Amount);
+
+internal sealed record StatementListRow(string StatementNo, LocalDate Period, decimal Total, LocalDate DueDate, string? PdfSha256)
+{
+    public StatementItem ToItem(string household)
+    {
+        var period = Period.ToYearMonth();
+        return new StatementItem(
+            StatementNo,
+            period,
+            Total,
+            DueDate,
+            PdfSha256 is null ? null : $"/api/households/{household}/statements/{BillingPeriod.Format(period)}.pdf",
+            PdfSha256);
+    }
+}
+
+internal sealed record StatementHeadRow(
+    long Id, string StatementNo, decimal Total, decimal? PreviousBalance, decimal? PaymentsSince, decimal? AmountDue, LocalDate IssueDate, LocalDate DueDate, string? PdfSha256);

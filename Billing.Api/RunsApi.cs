@@ -1,6 +1,8 @@
 using Hangfire;
 using Npgsql;
-using NodaTime.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Rates;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Runs;
@@ -32,7 +34,7 @@ public static class RunsApi
         return app;
     }
 
-    private static async Task<IResult> Start(
+    private static async Task<Results<Accepted<RunResponse>, Ok<RunPreviewResponse>, ProblemHttpResult>> Start(
         StartRunRequest? body, NpgsqlDataSource db, RateCatalog rates, SubsidyCatalog subsidies, Core.Parking.ParkingRateBook parking,
         IBackgroundJobClient jobs, HttpContext http, CancellationToken ct)
     {
@@ -75,7 +77,7 @@ public static class RunsApi
         return TypedResults.Accepted(ResponseHeaders.EncodeLocation($"/api/runs/{created.RunId}"), Describe((await new BillingRuns(db).GetAsync(created.RunId, ct))!));
     }
 
-    private static async Task<IResult> List(int? page, int? pageSize, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<Page<RunResponse>>, ProblemHttpResult>> List(int? page, int? pageSize, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (ReadApi.Paging(page, pageSize) is { } problem)
         {
@@ -84,13 +86,13 @@ public static class RunsApi
 
         var size = pageSize ?? 50;
         var (runs, total) = await new BillingRuns(db).ListAsync(http.User.Grant().Scope, ((page ?? 1) - 1) * size, size, ct);
-        return TypedResults.Ok(new Page<object>(runs.Select(Describe).ToList(), page ?? 1, size, total));
+        return TypedResults.Ok(new Page<RunResponse>(runs.Select(Describe).ToList(), page ?? 1, size, total));
     }
 
-    private static async Task<IResult> Get(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+    private static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> Get(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         await OwnRunAsync(id, db, http, ct) is { } run ? TypedResults.Ok(Describe(run)) : NotFound(id);
 
-    private static async Task<IResult> Approve(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, NodaTime.IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Accepted<RunResponse>, ProblemHttpResult>> Approve(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, NodaTime.IClock clock, HttpContext http, CancellationToken ct)
     {
         if (await OwnRunAsync(id, db, http, ct) is null)
         {
@@ -126,7 +128,7 @@ public static class RunsApi
         }
     }
 
-    private static async Task<IResult> Cancel(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> Cancel(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (await OwnRunAsync(id, db, http, ct) is null)
         {
@@ -147,7 +149,7 @@ public static class RunsApi
     }
 
     /// <summary>Queues again the communities of an approved run that failed to issue; 409 naming status when the run is not approved.</summary>
-    private static async Task<IResult> Retry(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Accepted<RunResponse>, ProblemHttpResult>> Retry(long id, NpgsqlDataSource db, IBackgroundJobClient jobs, HttpContext http, CancellationToken ct)
     {
         if (await OwnRunAsync(id, db, http, ct) is null)
         {
@@ -168,7 +170,7 @@ public static class RunsApi
     }
 
     /// <summary>What a run would draft, computed now and stored nowhere.</summary>
-    private static async Task<IResult> DryRunAsync(
+    private static async Task<Results<Accepted<RunResponse>, Ok<RunPreviewResponse>, ProblemHttpResult>> DryRunAsync(
         NodaTime.YearMonth period, IReadOnlyList<string> communities, string operatorCode, NpgsqlDataSource db,
         RateCatalog rates, SubsidyCatalog subsidies, Core.Parking.ParkingRateBook parking, CancellationToken ct)
     {
@@ -181,58 +183,97 @@ public static class RunsApi
         }
 
         var only = communities.Count > 0 ? ours.Where(c => communities.Contains(c.Value)).ToList() : ours;
-        var result = new List<object>();
+        var result = new List<RunPreviewCommunity>();
         await foreach (var bill in new StoredRegisterBilling(register, rates, subsidies, StatementCalendar.Default, parking).BillAsync(period, only, ct))
         {
             var draft = bill.Succeeded ? CommunityDraft.Of(bill) : null;
-            result.Add(new
-            {
-                community = bill.Community.Code.Value,
-                status = draft is null ? "failed" : "drafted",
-                households = draft?.Households,
-                total = draft?.Total.Yuan,
-                totals = draft?.ByKind.Select(t => new { t.Kind, t.Lines, t.Households, amount = t.Amount.Yuan }),
-                problems = bill.Problems.Select(p => p.ToString()),
-            });
+            result.Add(new RunPreviewCommunity(
+                bill.Community.Code.Value,
+                RunLifecycle.Name(draft is null ? CommunityRunState.Failed : CommunityRunState.Drafted),
+                draft?.Households,
+                draft?.Total.Yuan,
+                draft?.ByKind.Select(LineTotal).ToList(),
+                bill.Problems.Select(p => p.ToString()).ToList()));
         }
 
-        return TypedResults.Ok(new { period = BillingPeriod.Format(period), dryRun = true, stored = false, communities = result });
+        return TypedResults.Ok(new RunPreviewResponse(period, DryRun: true, Stored: false, result));
     }
 
     private static async Task<RunView?> OwnRunAsync(long id, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         await new BillingRuns(db).GetAsync(id, ct) is { } run && run.OperatorCode == http.User.Grant().Scope ? run : null;
 
-    private static IResult NotFound(long id) =>
+    private static ProblemHttpResult NotFound(long id) =>
         Problems.Field(StatusCodes.Status404NotFound, "Run not found", $"No billing run {id} among yours.", "id");
 
-    private static object Describe(RunView run) => new
-    {
-        id = run.Id,
-        period = BillingPeriod.Format(run.Period),
+    private static RunResponse Describe(RunView run) => new(
+        run.Id,
+        run.Period,
         run.Status,
         run.Trigger,
         run.RequestedBy,
-        startedAt = InstantPattern.General.Format(run.StartedAt),
-        draftedAt = run.DraftedAt is { } d ? InstantPattern.General.Format(d) : null,
+        run.StartedAt,
+        run.DraftedAt,
         run.ApprovedBy,
-        approvedAt = run.ApprovedAt is { } a ? InstantPattern.General.Format(a) : null,
-        issuedAt = run.IssuedAt is { } i ? InstantPattern.General.Format(i) : null,
-        progress = new { done = run.HouseholdsDone, total = run.HouseholdsTotal, pdfs = run.PdfsDone },
-        total = run.Total.Yuan,
-        communities = run.Communities.Select(c => new
-        {
-            community = c.Community,
+        run.ApprovedAt,
+        run.IssuedAt,
+        new RunProgress(run.HouseholdsDone, run.HouseholdsTotal, run.PdfsDone),
+        run.Total.Yuan,
+        run.Communities.Select(c => new RunCommunityResponse(
+            c.Community,
             c.Status,
-            progress = new { done = c.HouseholdsDone, total = c.HouseholdsTotal, pdfs = c.PdfsDone },
-            timings = c.Timings is { } t
-                ? new { computeMs = (int)t.Compute.TotalMilliseconds, storeMs = (int)t.Store.TotalMilliseconds, renderMs = (int)t.Render.TotalMilliseconds }
-                : null,
+            new RunCommunityProgress(c.HouseholdsDone, c.HouseholdsTotal, c.PdfsDone),
+            c.Timings is { } t ? new RunTimings((int)t.Compute.TotalMilliseconds, (int)t.Store.TotalMilliseconds, (int)t.Render.TotalMilliseconds) : null,
             c.StatementsNew,
             c.StatementsExisting,
-            total = c.Total.Yuan,
-            totals = c.Totals.Select(t => new { t.Kind, t.Lines, t.Households, amount = t.Amount.Yuan }),
+            c.Total.Yuan,
+            c.Totals.Select(LineTotal).ToList(),
             c.Problem,
-            c.Worker,
-        }),
-    };
+            c.Worker)).ToList());
+
+    private static RunLineTotal LineTotal(DraftLineTotal t) => new(t.Kind, t.Lines, t.Households, t.Amount.Yuan);
 }
+
+/// <summary>A billing run: its state, who asked, progress and totals, per community.</summary>
+public sealed record RunResponse(
+    long Id,
+    YearMonth Period,
+    string Status,
+    string Trigger,
+    string RequestedBy,
+    Instant StartedAt,
+    Instant? DraftedAt,
+    string? ApprovedBy,
+    Instant? ApprovedAt,
+    Instant? IssuedAt,
+    RunProgress Progress,
+    decimal Total,
+    IReadOnlyList<RunCommunityResponse> Communities);
+
+public sealed record RunProgress(int Done, int Total, int Pdfs);
+
+/// <summary><paramref name="Total"/> is null until the community's households are counted.</summary>
+public sealed record RunCommunityProgress(int Done, int? Total, int Pdfs);
+
+public sealed record RunTimings(int ComputeMs, int StoreMs, int RenderMs);
+
+public sealed record RunCommunityResponse(
+    string Community,
+    string Status,
+    RunCommunityProgress Progress,
+    RunTimings? Timings,
+    int StatementsNew,
+    int StatementsExisting,
+    decimal Total,
+    IReadOnlyList<RunLineTotal> Totals,
+    string? Problem,
+    string? Worker);
+
+/// <summary>A draft's total for one kind of line (fee, subsidy, parking …).</summary>
+public sealed record RunLineTotal(string Kind, int Lines, int Households, decimal Amount);
+
+/// <summary>What a run would draft, computed now and stored nowhere.</summary>
+public sealed record RunPreviewResponse(YearMonth Period, bool DryRun, bool Stored, IReadOnlyList<RunPreviewCommunity> Communities);
+
+/// <summary>A community's preview; the figures are null when it failed, and the problems say why.</summary>
+public sealed record RunPreviewCommunity(
+    string Community, string Status, int? Households, decimal? Total, IReadOnlyList<RunLineTotal>? Totals, IReadOnlyList<string> Problems);

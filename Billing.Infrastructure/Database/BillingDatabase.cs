@@ -52,6 +52,7 @@ public sealed class BillingDatabase : IDisposable
 
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
+        Rows.Configure();
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseNodaTime();
         return builder.Build();

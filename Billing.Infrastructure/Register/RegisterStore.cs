@@ -109,108 +109,70 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<Community>> CommunitiesAsync(IReadOnlyCollection<CommunityCode>? only, CancellationToken ct = default)
     {
-        var codes = only is { Count: > 0 } ? only.Select(c => c.Value).ToArray() : null;
-        NpgsqlCommand Filtered(string sql)
-        {
-            var cmd = dataSource.CreateCommand(sql);
-            cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)codes ?? DBNull.Value });
-            return cmd;
-        }
+        var filter = new { codes = only is { Count: > 0 } ? only.Select(c => c.Value).ToArray() : null };
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
 
-        var levels = new Dictionary<string, List<Dated<LevelAssignment>>>(StringComparer.Ordinal);
-        await using (var cmd = Filtered("select community_code, effective_from, service_level, agreed_price from community_level where @codes is null or community_code = any(@codes)"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var level = ParseLevel(reader.GetString(2), reader.GetString(0));
-                var agreed = reader.IsDBNull(3) ? (AreaPrice?)null : new AreaPrice(reader.GetDecimal(3));
-                Add(levels, reader.GetString(0), new Dated<LevelAssignment>(reader.GetFieldValue<LocalDate>(1), new LevelAssignment(level, agreed)));
-            }
-        }
+        var levels = (await connection.QueryRowsAsync<LevelRow>(
+                "select community_code, effective_from, service_level, agreed_price from community_level where @codes::text[] is null or community_code = any(@codes)",
+                filter,
+                null,
+                ct))
+            .ToLookup(l => l.CommunityCode, l => l.ToDated());
 
-        var buildings = new Dictionary<string, Dictionary<string, BuildingType>>(StringComparer.Ordinal);
-        await using (var cmd = Filtered("select community_code, building, building_type from building where @codes is null or community_code = any(@codes)"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var type = Database.StoredValues.BuildingType(reader.GetString(2));
-                if (!buildings.TryGetValue(reader.GetString(0), out var map))
-                {
-                    buildings[reader.GetString(0)] = map = new Dictionary<string, BuildingType>(StringComparer.Ordinal);
-                }
+        var buildings = (await connection.QueryRowsAsync<BuildingTypeRow>(
+                "select community_code, building, building_type from building where @codes::text[] is null or community_code = any(@codes)",
+                filter,
+                null,
+                ct))
+            .GroupBy(b => b.CommunityCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(b => b.Building, b => StoredValues.BuildingType(b.BuildingType), StringComparer.Ordinal), StringComparer.Ordinal);
 
-                map[reader.GetString(1)] = type;
-            }
-        }
-
-        await using var communities = Filtered(
+        var communities = await connection.QueryRowsAsync<CommunityRegisterRow>(
             """
-            select c.code, c.name, c.operator_code, o.name, c.zone_code, c.city, c.district, c.rate_book, c.billing_start, c.building_type
+            select c.code, c.name, c.operator_code, o.name as operator_name, c.zone_code, c.city, c.district, c.rate_book, c.billing_start, c.building_type
             from community c join operator o on o.code = c.operator_code
-            where @codes is null or c.code = any(@codes)
+            where @codes::text[] is null or c.code = any(@codes)
             order by c.code
-            """);
-        await using var rows = await communities.ExecuteReaderAsync(ct);
-        var result = new List<Community>();
-        while (await rows.ReadAsync(ct))
-        {
-            var code = rows.GetString(0);
-            var defaultType = Database.StoredValues.BuildingType(rows.GetString(9));
-            result.Add(new Community(
-                new CommunityCode(code), rows.GetString(1), rows.GetString(2), rows.GetString(3),
-                rows.IsDBNull(4) ? null : rows.GetString(4), rows.GetString(5), rows.GetString(6), rows.GetString(7),
-                new Timeline<LevelAssignment>(levels.GetValueOrDefault(code) ?? throw new InvalidOperationException($"Community {code} has no service level.")),
-                rows.GetFieldValue<LocalDate>(8), defaultType,
-                buildings.GetValueOrDefault(code) ?? new Dictionary<string, BuildingType>()));
-        }
-
-        return result;
+            """,
+            filter,
+            null,
+            ct);
+        return communities
+            .Select(c => c.ToCommunity(
+                levels.Contains(c.Code) ? levels[c.Code].ToList() : throw new InvalidOperationException($"Community {c.Code} has no service level."),
+                buildings.GetValueOrDefault(c.Code) ?? new Dictionary<string, BuildingType>()))
+            .ToList();
     }
 
     public async Task<IReadOnlyList<Household>> HouseholdsAsync(CommunityCode community, CancellationToken ct = default)
     {
-        var details = new Dictionary<string, List<Dated<HouseholdDetails>>>(StringComparer.Ordinal);
-        await using (var cmd = dataSource.CreateCommand(
-            """
-            select v.household_code, v.effective_from, v.building, v.unit, v.room, v.building_area, v.owner_name, v.occupant_name, v.phone, v.parking_permits
-            from household_version v join household h on h.code = v.household_code
-            where h.community_code = @community
-            """))
-        {
-            cmd.Parameters.AddWithValue("community", community.Value);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                Add(details, reader.GetString(0), new Dated<HouseholdDetails>(
-                    reader.GetFieldValue<LocalDate>(1),
-                    new HouseholdDetails(reader.GetString(2), reader.GetString(3), reader.GetString(4), new SquareMetres(reader.GetDecimal(5)),
-                        reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9))));
-            }
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var details = (await connection.QueryRowsAsync<HouseholdVersionRow>(
+                """
+                select v.household_code, v.effective_from, v.building, v.unit, v.room, v.building_area, v.owner_name, v.occupant_name, v.phone, v.parking_permits
+                from household_version v join household h on h.code = v.household_code
+                where h.community_code = @community
+                """,
+                new { community = community.Value },
+                null,
+                ct))
+            .GroupBy(v => v.HouseholdCode, StringComparer.Ordinal);
 
-        var occupancy = new Dictionary<string, List<Dated<Occupancy>>>(StringComparer.Ordinal);
-        await using (var cmd = dataSource.CreateCommand(
-            """
-            select o.household_code, o.effective_from, o.status
-            from occupancy o
-            where o.household_code in (select h.code from household h where h.community_code = @community)
-            """))
-        {
-            cmd.Parameters.AddWithValue("community", community.Value);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var status = Database.StoredValues.Occupancy(reader.GetString(2));
-                Add(occupancy, reader.GetString(0), new Dated<Occupancy>(reader.GetFieldValue<LocalDate>(1), status));
-            }
-        }
+        var occupancy = (await connection.QueryRowsAsync<OccupancyStatusRow>(
+                """
+                select o.household_code, o.effective_from, o.status
+                from occupancy o
+                where o.household_code in (select h.code from household h where h.community_code = @community)
+                """,
+                new { community = community.Value },
+                null,
+                ct))
+            .ToLookup(o => o.HouseholdCode, o => o.ToDated(), StringComparer.Ordinal);
 
         return details.OrderBy(d => d.Key, StringComparer.Ordinal)
             .Select(d => new Household(
-                new HouseholdCode(d.Key), community, new Timeline<HouseholdDetails>(d.Value),
-                Occupancies.History(occupancy.TryGetValue(d.Key, out var o) ? o : [])))
+                new HouseholdCode(d.Key), community, new Timeline<HouseholdDetails>(d.Select(v => v.ToDated()).ToList()),
+                Occupancies.History(occupancy[d.Key].ToList())))
             .ToList();
     }
 
@@ -218,25 +180,24 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyDictionary<HouseholdCode, Dictionary<string, decimal>>> MeterReadingsAsync(
         CommunityCode community, YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var readings = await dataSource.QueryRowsAsync<MeterQuantityRow>(
             """
             select m.household_code, m.item_code, m.quantity
             from meter_reading m join household h on h.code = m.household_code
             where h.community_code = @community and m.period = @period
-            """);
-        cmd.Parameters.AddWithValue("community", community.Value);
-        cmd.Parameters.AddWithValue("period", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+            """,
+            new { community = community.Value, period = period.OnDayOfMonth(1) },
+            ct);
         var result = new Dictionary<HouseholdCode, Dictionary<string, decimal>>();
-        while (await reader.ReadAsync(ct))
+        foreach (var reading in readings)
         {
-            var code = new HouseholdCode(reader.GetString(0));
+            var code = new HouseholdCode(reading.HouseholdCode);
             if (!result.TryGetValue(code, out var items))
             {
                 result[code] = items = new Dictionary<string, decimal>(StringComparer.Ordinal);
             }
 
-            items[reader.GetString(1)] = reader.GetDecimal(2);
+            items[reading.ItemCode] = reading.Quantity;
         }
 
         return result;

@@ -10,6 +10,8 @@ using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Infrastructure.Register;
 using RedProperty.Billing.Infrastructure.Statements;
 
+using RedProperty.Billing.Infrastructure.Database;
+
 namespace RedProperty.Billing.Infrastructure.Runs;
 
 /// <summary>Which worker process did a piece of work, shown beside each community's progress.</summary>
@@ -280,12 +282,9 @@ public sealed class BillingRunJob(
 
     private async Task<(YearMonth Period, RunState Status, bool RenderPdfs)> RunAsync(long runId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select period, status, render_pdfs from billing_run where id = @id");
-        cmd.Parameters.AddWithValue("id", runId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? (reader.GetFieldValue<LocalDate>(0).ToYearMonth(), RunLifecycle.ParseRun(reader.GetString(1)), reader.GetBoolean(2))
-            : throw new InvalidOperationException($"There is no billing run {runId}.");
+        var run = await dataSource.QueryRowAsync<RunJobRow>("select period, status, render_pdfs from billing_run where id = @id", new { id = runId }, ct)
+            ?? throw new InvalidOperationException($"There is no billing run {runId}.");
+        return (run.Period.ToYearMonth(), RunLifecycle.ParseRun(run.Status), run.RenderPdfs);
     }
 
     private async Task<int?> DraftedCountAsync(long runId, string community, CancellationToken ct)

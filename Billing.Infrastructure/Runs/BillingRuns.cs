@@ -4,6 +4,7 @@ using NodaTime;
 using NodaTime.Extensions;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Runs;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Runs;
 
@@ -168,23 +169,14 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         }
 
         await RefuseOutOfOrderAsync(connection, tx, runId, ct);
-        await using (var cmd = new NpgsqlCommand(
-            "update billing_run_community set households_done = 0, updated_at = now(), queued_at = null, heartbeat_at = null where run_id = @id returning community_code", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("id", runId);
-            var communities = new List<string>();
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    communities.Add(reader.GetString(0));
-                }
-            }
-
-            await tx.CommitAsync(ct);
-            communities.Sort(StringComparer.Ordinal);
-            return communities;
-        }
+        var communities = (await connection.QueryRowsAsync<string>(
+            "update billing_run_community set households_done = 0, updated_at = now(), queued_at = null, heartbeat_at = null where run_id = @id returning community_code",
+            new { id = runId },
+            tx,
+            ct)).ToList();
+        await tx.CommitAsync(ct);
+        communities.Sort(StringComparer.Ordinal);
+        return communities;
     }
 
     /// <summary>
@@ -222,22 +214,15 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
             }
         }
 
-        var communities = new List<string>();
-        await using (var cmd = new NpgsqlCommand(
+        var communities = (await connection.QueryRowsAsync<string>(
             """
             update billing_run_community set status = 'drafted', updated_at = now()
             where run_id = @id and status in ('failed', 'issuing', 'drafted') and draft_fingerprint is not null
             returning community_code
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("id", runId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                communities.Add(reader.GetString(0));
-            }
-        }
-
+            """,
+            new { id = runId },
+            tx,
+            ct)).ToList();
         await tx.CommitAsync(ct);
         communities.Sort(StringComparer.Ordinal);
         return communities;
@@ -246,24 +231,17 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     /// <summary>Refuses approving a month some community may not issue (see <see cref="MonthOrder"/>), saying which and why.</summary>
     private async Task RefuseOutOfOrderAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId, CancellationToken ct)
     {
-        var communities = new List<(string Code, YearMonth Period, int? Households)>();
-        await using (var cmd = new NpgsqlCommand(
+        var communities = await connection.QueryRowsAsync<RunCommunityPeriodRow>(
             "select c.community_code, r.period, c.households_total from billing_run_community c join billing_run r on r.id = c.run_id where c.run_id = @id order by 1",
-            connection, tx))
-        {
-            cmd.Parameters.AddWithValue("id", runId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                communities.Add((reader.GetString(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth(), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
-            }
-        }
+            new { id = runId },
+            tx,
+            ct);
 
         var today = clock?.InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).GetCurrentDate();
         var problems = new List<string>();
         foreach (var (code, period, households) in communities)
         {
-            if (await MonthOrder.ProblemAsync(dataSource, new Core.Register.CommunityCode(code), period, today, households, ct) is { } problem)
+            if (await MonthOrder.ProblemAsync(dataSource, new Core.Register.CommunityCode(code), period.ToYearMonth(), today, households, ct) is { } problem)
             {
                 problems.Add(problem);
             }
@@ -281,20 +259,19 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     /// </summary>
     public async Task<int> ResumeAsync(IBackgroundJobClient jobs, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var work = await dataSource.QueryRowsAsync<RunWorkRow>(
             """
-            select r.id, r.status, c.community_code
+            select r.id as run_id, r.status, c.community_code
             from billing_run r join billing_run_community c on c.run_id = r.id
             where (r.status = 'drafting' and c.status = 'pending')
                or (r.status = 'approved' and c.status in ('drafted', 'issuing'))
             order by r.id, c.community_code
-            """);
+            """,
+            ct: ct);
         var queued = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var (runId, status, community) in work)
         {
-            var (runId, community) = (reader.GetInt64(0), reader.GetString(2));
-            if (RunLifecycle.ParseRun(reader.GetString(1)) == RunState.Drafting)
+            if (RunLifecycle.ParseRun(status) == RunState.Drafting)
             {
                 EnqueueDrafts(jobs, runId, [community]);
             }
@@ -341,29 +318,23 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var lost = new List<(long RunId, string Status, string Community)>();
-        await using (var cmd = new NpgsqlCommand(
+        var lost = await connection.QueryRowsAsync<RunWorkRow>(
             """
-            select r.id, r.status, c.community_code
+            select r.id as run_id, r.status, c.community_code
             from billing_run r join billing_run_community c on c.run_id = r.id
             where ((r.status = 'drafting' and c.status = 'pending') or (r.status = 'approved' and c.status in ('drafted', 'issuing')))
               and ((c.heartbeat_at is not null and c.heartbeat_at < now() - @stale)
                 or (c.heartbeat_at is null and c.queued_at is null and c.updated_at < now() - @stale))
             order by r.id, c.community_code
             for update of c skip locked
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("stale", staleAfter);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                lost.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
+            """,
+            new { stale = staleAfter },
+            tx,
+            ct);
 
         foreach (var (runId, status, community) in lost)
         {
-            if (status == "drafting")
+            if (RunLifecycle.ParseRun(status) == RunState.Drafting)
             {
                 EnqueueDrafts(jobs, runId, [community]);
             }
@@ -385,7 +356,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
 
     public async Task<RunView?> GetAsync(long runId, CancellationToken ct = default)
     {
-        var runs = await ReadAsync("where r.id = @id", p => p.AddWithValue("id", runId), ct);
+        var runs = await ReadAsync(new RunSelection(RunId: runId), ct);
         return runs.Count == 1 ? runs[0] : null;
     }
 
@@ -394,16 +365,8 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         await using var count = dataSource.CreateCommand("select count(*) from billing_run where operator_code = @o");
         count.Parameters.AddWithValue("o", operatorCode);
         var total = (long)(await count.ExecuteScalarAsync(ct))!;
-        var runs = await ReadAsync(
-            "where r.id in (select id from billing_run where operator_code = @o order by id desc offset @offset limit @limit)",
-            p =>
-            {
-                p.AddWithValue("o", operatorCode);
-                p.AddWithValue("offset", offset);
-                p.AddWithValue("limit", limit);
-            },
-            ct);
-        return (runs.OrderByDescending(r => r.Id).ToList(), total);
+        var runs = await ReadAsync(new RunSelection(OperatorCode: operatorCode, Offset: offset, Limit: limit), ct);
+        return (runs, total);
     }
 
     /// <summary>Polls a run until <paramref name="done"/> holds, reporting each change of progress; throws on timeout.</summary>
@@ -442,179 +405,103 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     /// <summary>The issued runs and communities of a month whose statements still have no PDF, with how many lack one.</summary>
     public async Task<IReadOnlyList<(long RunId, string Community, int Missing)>> UndrawnAsync(YearMonth period, string? operatorCode, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var rows = await dataSource.QueryRowsAsync<UndrawnRow>(
             """
-            select s.run_id, s.community_code, count(*)::int
+            select s.run_id, s.community_code, count(*)::int as missing
             from statement s join billing_run r on r.id = s.run_id
             where s.period = @p and (@o::text is null or r.operator_code = @o)
               and not exists (select 1 from statement_pdf p where p.statement_id = s.id)
             group by s.run_id, s.community_code order by s.run_id, s.community_code
-            """);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        cmd.Parameters.Add(new NpgsqlParameter("o", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)operatorCode ?? DBNull.Value });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<(long, string, int)>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
-        }
-
-        return result;
+            """,
+            new { p = period.OnDayOfMonth(1), o = operatorCode },
+            ct);
+        return rows.Select(r => (r.RunId, r.CommunityCode, r.Missing)).ToList();
     }
 
     public static bool Issued(RunView run) => RunLifecycle.IsSettled(run.State, run.Communities.Select(c => c.State));
 
     /// <summary>One operator's latest runs, newest first (what its finance staff see on the dashboard).</summary>
     public async Task<IReadOnlyList<RunView>> RecentAsync(string operatorCode, int limit, CancellationToken ct = default) =>
-        (await ReadAsync(
-            "where r.id in (select id from billing_run where operator_code = @operator order by id desc limit @limit)",
-            p =>
-            {
-                p.AddWithValue("operator", operatorCode);
-                p.AddWithValue("limit", limit);
-            },
-            ct))
-            .OrderByDescending(r => r.Id).ToList();
+        await ReadAsync(new RunSelection(OperatorCode: operatorCode, Limit: limit), ct);
 
     /// <summary>The latest runs of every operator, newest first (for the command line, which holds the database's own credentials).</summary>
     public async Task<IReadOnlyList<RunView>> RecentAsync(int limit, CancellationToken ct = default) =>
-        (await ReadAsync("where r.id in (select id from billing_run order by id desc limit @limit)", p => p.AddWithValue("limit", limit), ct))
-            .OrderByDescending(r => r.Id).ToList();
+        await ReadAsync(new RunSelection(Limit: limit), ct);
 
     /// <summary>Operators that have communities to bill: those a schedule or a whole-company run covers.</summary>
     public async Task<IReadOnlyList<string>> OperatorsAsync(CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("select distinct operator_code from community order by 1");
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<string>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(reader.GetString(0));
-        }
-
-        return result;
+        return await dataSource.QueryRowsAsync<string>("select distinct operator_code from community order by 1", ct: ct);
     }
 
-    private async Task<List<RunView>> ReadAsync(string where, Action<NpgsqlParameterCollection> parameters, CancellationToken ct)
+    /// <summary>The runs <paramref name="which"/> selects, newest first, each with its communities and their totals by line kind.</summary>
+    private async Task<List<RunView>> ReadAsync(RunSelection which, CancellationToken ct)
     {
-        var totals = new Dictionary<(long, string), List<DraftLineTotal>>();
-        await using (var cmd = dataSource.CreateCommand(
-            $"select t.run_id, t.community_code, t.kind, t.lines, t.households, t.amount from billing_run_total t join billing_run r on r.id = t.run_id {where} order by t.kind"))
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var ids = (await connection.QueryRowsAsync<long>(
+            """
+            select id from billing_run
+            where (@runId::bigint is null or id = @runId) and (@operatorCode::text is null or operator_code = @operatorCode)
+            order by id desc offset @offset limit @limit
+            """,
+            new { which.RunId, which.OperatorCode, Offset = which.Offset ?? 0, which.Limit },
+            null,
+            ct)).ToArray();
+        if (ids.Length == 0)
         {
-            parameters(cmd.Parameters);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var key = (reader.GetInt64(0), reader.GetString(1));
-                if (!totals.TryGetValue(key, out var list))
-                {
-                    totals[key] = list = [];
-                }
-
-                list.Add(new DraftLineTotal(reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), new Money(reader.GetDecimal(5))));
-            }
+            return [];
         }
 
-        var communities = new Dictionary<long, List<RunCommunityView>>();
-        await using (var cmd = dataSource.CreateCommand(
-            $"""
-            select c.run_id, c.community_code, c.status, c.households_total, c.households_done, c.statements_new, c.statements_existing, c.problem, c.worker,
-                   c.pdfs_done, c.compute_ms, c.store_ms, c.render_ms
-            from billing_run_community c join billing_run r on r.id = c.run_id {where} order by c.community_code
-            """))
-        {
-            parameters(cmd.Parameters);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var runId = reader.GetInt64(0);
-                var code = reader.GetString(1);
-                if (!communities.TryGetValue(runId, out var list))
-                {
-                    communities[runId] = list = [];
-                }
+        var totals = (await connection.QueryRowsAsync<RunTotalRow>(
+                "select t.run_id, t.community_code, t.kind, t.lines, t.households, t.amount from billing_run_total t where t.run_id = any(@ids) order by t.kind",
+                new { ids },
+                null,
+                ct))
+            .ToLookup(t => (t.RunId, t.CommunityCode), t => t.ToTotal());
 
-                list.Add(new RunCommunityView(
-                    code,
-                    RunLifecycle.ParseCommunity(reader.GetString(2)),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                    reader.GetInt32(4),
-                    reader.GetInt32(5),
-                    reader.GetInt32(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    totals.GetValueOrDefault((runId, code)) ?? [],
-                    reader.GetInt32(9),
-                    reader.IsDBNull(10) ? null : new IssueTimings(
-                        TimeSpan.FromMilliseconds(reader.GetInt32(10)), TimeSpan.FromMilliseconds(reader.GetInt32(11)), TimeSpan.FromMilliseconds(reader.GetInt32(12)))));
-            }
-        }
+        var communities = (await connection.QueryRowsAsync<RunCommunityRow>(
+                """
+                select c.run_id, c.community_code, c.status, c.households_total, c.households_done, c.statements_new, c.statements_existing, c.problem, c.worker,
+                       c.pdfs_done, c.compute_ms, c.store_ms, c.render_ms
+                from billing_run_community c where c.run_id = any(@ids) order by c.community_code
+                """,
+                new { ids },
+                null,
+                ct))
+            .ToLookup(c => c.RunId, c => c.ToView(totals[(c.RunId, c.CommunityCode)].ToList()));
 
-        var runs = new List<RunView>();
-        await using (var cmd = dataSource.CreateCommand(
-            $"""
-            select r.id, coalesce(r.operator_code, ''), r.period, r.status, r.trigger, r.requested_by, r.started_at, r.drafted_at,
+        var runs = await connection.QueryRowsAsync<RunRow>(
+            """
+            select r.id, coalesce(r.operator_code, '') as operator_code, r.period, r.status, r.trigger, r.requested_by, r.started_at, r.drafted_at,
                    r.approved_by, r.approved_at, r.issued_at
-            from billing_run r {where} order by r.id
-            """))
-        {
-            parameters(cmd.Parameters);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetInt64(0);
-                runs.Add(new RunView(
-                    id,
-                    reader.GetString(1),
-                    reader.GetFieldValue<LocalDate>(2).ToYearMonth(),
-                    RunLifecycle.ParseRun(reader.GetString(3)),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.GetFieldValue<Instant>(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.IsDBNull(9) ? null : reader.GetFieldValue<Instant>(9),
-                    reader.IsDBNull(10) ? null : reader.GetFieldValue<Instant>(10),
-                    communities.GetValueOrDefault(id) ?? []));
-            }
-        }
-
-        return runs;
+            from billing_run r where r.id = any(@ids) order by r.id desc
+            """,
+            new { ids },
+            null,
+            ct);
+        return runs.Select(r => r.ToView(communities[r.Id].ToList())).ToList();
     }
 
     private async Task<RunCreated> ScheduledRunAsync(RunRequest request, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var run = await dataSource.QueryRowAsync<ScheduledRunRow>(
             """
-            select r.id, array_agg(c.community_code order by c.community_code)
+            select r.id, array_agg(c.community_code order by c.community_code) as communities
             from billing_run r join billing_run_community c on c.run_id = r.id
             where r.operator_code = @o and r.period = @p and r.trigger = 'schedule'
             group by r.id
-            """);
-        cmd.Parameters.AddWithValue("o", request.OperatorCode);
-        cmd.Parameters.AddWithValue("p", request.Period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            throw new InvalidOperationException($"The scheduled run of {request.OperatorCode} for {BillingPeriod.Format(request.Period)} exists but has no communities.");
-        }
-
-        return new RunCreated(reader.GetInt64(0), request.Period, reader.GetFieldValue<string[]>(1), true);
+            """,
+            new { o = request.OperatorCode, p = request.Period.OnDayOfMonth(1) },
+            ct)
+            ?? throw new InvalidOperationException($"The scheduled run of {request.OperatorCode} for {BillingPeriod.Format(request.Period)} exists but has no communities.");
+        return new RunCreated(run.Id, request.Period, run.Communities, true);
     }
 
     /// <summary>The operator's communities, or the requested ones after checking they are the operator's.</summary>
     private static async Task<List<string>> CommunitiesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunRequest request, CancellationToken ct)
     {
-        var ofOperator = new List<string>();
-        await using (var cmd = new NpgsqlCommand("select code from community where operator_code = @o order by code", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("o", request.OperatorCode);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                ofOperator.Add(reader.GetString(0));
-            }
-        }
+        var ofOperator = (await connection.QueryRowsAsync<string>(
+            "select code from community where operator_code = @o order by code", new { o = request.OperatorCode }, tx, ct)).ToList();
 
         if (request.Communities is not { Count: > 0 } wanted)
         {
@@ -642,32 +529,32 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
     /// <summary>Why a guarded update moved nothing, in the lifecycle's words.</summary>
     private static async Task<string> WhyNotAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long runId, RunState wanted, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
+        var row = await connection.QueryRowAsync<RunStatesRow>(
             """
-            select r.status, coalesce(array_agg(c.status order by c.community_code) filter (where c.status is not null), '{}'),
+            select r.status, coalesce(array_agg(c.status order by c.community_code) filter (where c.status is not null), '{}') as community_states,
                    string_agg(c.community_code || ' ' || c.status || coalesce(': ' || c.problem, ''), '; ' order by c.community_code)
-                       filter (where c.status <> @drafted)
+                       filter (where c.status <> @drafted) as not_drafted
             from billing_run r left join billing_run_community c on c.run_id = r.id
             where r.id = @id group by r.status
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("id", runId);
-        cmd.Parameters.AddWithValue("drafted", RunLifecycle.Name(CommunityRunState.Drafted));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+            """,
+            new { id = runId, drafted = RunLifecycle.Name(CommunityRunState.Drafted) },
+            tx,
+            ct);
+        if (row is null)
         {
             return $"There is no billing run {runId}.";
         }
 
-        var state = RunLifecycle.ParseRun(reader.GetString(0));
-        var communities = reader.GetFieldValue<string[]>(1).Select(RunLifecycle.ParseCommunity).ToList();
+        var state = RunLifecycle.ParseRun(row.Status);
+        var communities = row.CommunityStates.Select(RunLifecycle.ParseCommunity).ToList();
         var refused = RunLifecycle.Check(runId, state, wanted, communities);
         if (refused is null)
         {
             return $"Run {runId} changed meanwhile; look at it again.";
         }
 
-        return state == RunState.Draft && !reader.IsDBNull(2)
-            ? $"{refused.Reason.TrimEnd('.')} ({reader.GetString(2)}). Fix the data and start a new run, or start one without those communities."
+        return state == RunState.Draft && row.NotDrafted is not null
+            ? $"{refused.Reason.TrimEnd('.')} ({row.NotDrafted}). Fix the data and start a new run, or start one without those communities."
             : refused.Reason;
     }
 }

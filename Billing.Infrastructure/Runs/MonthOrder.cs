@@ -3,6 +3,8 @@ using NodaTime;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Runs;
 
+using RedProperty.Billing.Infrastructure.Database;
+
 namespace RedProperty.Billing.Infrastructure.Runs;
 
 /// <summary>
@@ -23,23 +25,23 @@ public static class MonthOrder
             return $"{BillingPeriod.Format(period)} has not begun in Asia/Shanghai (today is {day:yyyy-MM-dd}), so it cannot be issued yet; a draft may preview it.";
         }
 
-        await using var cmd = dataSource.CreateCommand(
+        var issued = (await dataSource.QueryRowAsync<IssuedMonthsRow>(
             """
-            select (select max(period) from statement where community_code = @c and period > @p),
-                   (select count(*)::int from statement where community_code = @c and period = @p)
-            """);
-        cmd.Parameters.AddWithValue("c", community.Value);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        if (reader.IsDBNull(0) || (expectedStatements is { } expected && reader.GetInt32(1) >= expected))
+            select (select max(period) from statement where community_code = @c and period > @p) as later_period,
+                   (select count(*)::int from statement where community_code = @c and period = @p) as statements
+            """,
+            new { c = community.Value, p = period.OnDayOfMonth(1) },
+            ct))!;
+        if (issued.LaterPeriod is not { } laterPeriod || (expectedStatements is { } expected && issued.Statements >= expected))
         {
             return null;
         }
 
-        var later = BillingPeriod.Format(reader.GetFieldValue<LocalDate>(0).ToYearMonth());
+        var later = BillingPeriod.Format(laterPeriod.ToYearMonth());
         return $"{community} already has statements for {later}, so {BillingPeriod.Format(period)} cannot be issued after it: months are issued in order. "
             + $"Bill what {BillingPeriod.Format(period)} missed as corrections on the next statement "
             + "(adjust --statement NO --amount YUAN --reason TEXT, or POST /api/statements/{no}/adjustments).";
     }
 }
+
+internal sealed record IssuedMonthsRow(LocalDate? LaterPeriod, int Statements);

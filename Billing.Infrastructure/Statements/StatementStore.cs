@@ -3,6 +3,8 @@ using NodaTime;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Statements;
 
+using RedProperty.Billing.Infrastructure.Database;
+
 namespace RedProperty.Billing.Infrastructure.Statements;
 
 /// <summary>Issued statements, their lines and their PDFs in PostgreSQL.</summary>
@@ -63,24 +65,20 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync(ct);
         await LockAsync(connection, tx, $"pdf:{bill.Community.Code}:{bill.Period}", ct);
 
-        var waiting = new Dictionary<string, (long Id, AccountPosition Account)>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand(
-            """
-            select s.statement_no, s.id, s.previous_balance, s.payments_since, s.total
-            from statement s
-            where s.statement_no = any(@numbers) and s.run_id = @run
-              and not exists (select 1 from statement_pdf p where p.statement_id = s.id)
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("numbers", batch.Select(s => s.Number).ToArray());
-            cmd.Parameters.AddWithValue("run", runId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                waiting[reader.GetString(0)] = (reader.GetInt64(1), new AccountPosition(
-                    new Core.Money(reader.GetDecimal(2)), new Core.Money(reader.GetDecimal(3)), new Core.Money(reader.GetDecimal(4))));
-            }
-        }
+        var waiting = (await connection.QueryRowsAsync<UndrawnStatementRow>(
+                """
+                select s.statement_no, s.id, s.previous_balance, s.payments_since, s.total
+                from statement s
+                where s.statement_no = any(@numbers) and s.run_id = @run
+                  and not exists (select 1 from statement_pdf p where p.statement_id = s.id)
+                """,
+                new { numbers = batch.Select(s => s.Number).ToArray(), run = runId },
+                tx,
+                ct))
+            .ToDictionary(
+                r => r.StatementNo,
+                r => (r.Id, Account: new AccountPosition(new Core.Money(r.PreviousBalance), new Core.Money(r.PaymentsSince), new Core.Money(r.Total))),
+                StringComparer.Ordinal);
 
         var todo = batch.Where(s => waiting.ContainsKey(s.Number)).Select(s => s with { Account = waiting[s.Number].Account }).ToList();
 
@@ -174,26 +172,20 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
     private static async Task<Dictionary<string, (Core.Money PreviousAmountDue, Core.Money Balance)>> AccountsAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string[] households, LocalDate period, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
+        var rows = await connection.QueryRowsAsync<OpeningAccountRow>(
             """
-            select h.code,
+            select h.code as household_code,
                    coalesce((select s.amount_due from statement s
                              where s.household_code = h.code and s.period < @p and s.amount_due is not null
-                             order by s.period desc limit 1), 0),
-                   coalesce((select sum(e.amount) from ledger_entry e where e.household_code = h.code), 0)
+                             order by s.period desc limit 1), 0) as previous_amount_due,
+                   coalesce((select sum(e.amount) from ledger_entry e where e.household_code = h.code), 0) as balance
             from unnest(@households) as h(code)
             where not exists (select 1 from statement s where s.household_code = h.code and s.period = @p)
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("households", households);
-        cmd.Parameters.AddWithValue("p", period);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new Dictionary<string, (Core.Money, Core.Money)>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
-        {
-            result[reader.GetString(0)] = (new Core.Money(reader.GetDecimal(1)), new Core.Money(reader.GetDecimal(2)));
-        }
-
-        return result;
+            """,
+            new { households, p = period },
+            tx,
+            ct);
+        return rows.ToDictionary(r => r.HouseholdCode, r => (new Core.Money(r.PreviousAmountDue), new Core.Money(r.Balance)), StringComparer.Ordinal);
     }
 
     /// <summary>Whether the household has an issued statement for the month, with or without its PDF yet.</summary>
@@ -207,49 +199,39 @@ public sealed class StatementStore(NpgsqlDataSource dataSource)
 
     public async Task<StoredPdf?> PdfAsync(HouseholdCode household, YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "select s.statement_no, p.pdf, p.pdf_sha256 from statement s join statement_pdf p on p.statement_id = s.id where s.household_code = @h and s.period = @p");
-        cmd.Parameters.AddWithValue("h", household.Value);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new StoredPdf(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2))
-            : null;
+        return await dataSource.QueryRowAsync<StoredPdf>(
+            "select s.statement_no, p.pdf as content, p.pdf_sha256 as sha256 from statement s join statement_pdf p on p.statement_id = s.id where s.household_code = @h and s.period = @p",
+            new { h = household.Value, p = period.OnDayOfMonth(1) },
+            ct);
     }
 
     /// <summary>Per-community totals for a month, straight from the stored statements.</summary>
     public async Task<IReadOnlyList<CommunityMonthTotal>> TotalsAsync(YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        return await dataSource.QueryRowsAsync<CommunityMonthTotal>(
             """
-            select c.code, c.name, count(s.id), coalesce(sum(s.total), 0)
+            select c.code as community_code, c.name as community_name, count(s.id)::int as statements, coalesce(sum(s.total), 0) as total
             from community c join statement s on s.community_code = c.code and s.period = @p
             group by c.code, c.name order by c.code
-            """);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<CommunityMonthTotal>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new CommunityMonthTotal(reader.GetString(0), reader.GetString(1), (int)reader.GetInt64(2), reader.GetDecimal(3)));
-        }
-
-        return result;
+            """,
+            new { p = period.OnDayOfMonth(1) },
+            ct);
     }
 
     /// <summary>Writes every stored PDF of the month to out/&lt;period&gt;/&lt;community&gt;/&lt;household&gt;.pdf.</summary>
     public async Task<int> ExportPdfsAsync(YearMonth period, string outputDir, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "select s.community_code, s.household_code, p.pdf from statement s join statement_pdf p on p.statement_id = s.id where s.period = @p order by s.community_code, s.household_code");
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // Unbuffered: a city's month of PDFs is gigabytes, written one at a time as they arrive.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var written = 0;
-        while (await reader.ReadAsync(ct))
+        await foreach (var row in connection.QueryRowsUnbufferedAsync<StoredPdfFile>(
+                           "select s.community_code, s.household_code, p.pdf from statement s join statement_pdf p on p.statement_id = s.id where s.period = @p order by s.community_code, s.household_code",
+                           new { p = period.OnDayOfMonth(1) },
+                           ct))
         {
-            var dir = Path.Combine(outputDir, $"{period.Year:D4}-{period.Month:D2}", reader.GetString(0));
+            var dir = Path.Combine(outputDir, $"{period.Year:D4}-{period.Month:D2}", row.CommunityCode);
             Directory.CreateDirectory(dir);
-            await File.WriteAllBytesAsync(Path.Combine(dir, reader.GetString(1) + ".pdf"), reader.GetFieldValue<byte[]>(2), ct);
+            await File.WriteAllBytesAsync(Path.Combine(dir, row.HouseholdCode + ".pdf"), row.Pdf, ct);
             written++;
         }
 
@@ -263,3 +245,9 @@ public sealed record StoreResult(int Stored, int AlreadyIssued, int Rendered, Ti
 public sealed record StoredPdf(string StatementNo, byte[] Content, string Sha256);
 
 public sealed record CommunityMonthTotal(string CommunityCode, string CommunityName, int Statements, decimal Total);
+
+internal sealed record UndrawnStatementRow(string StatementNo, long Id, decimal PreviousBalance, decimal PaymentsSince, decimal Total);
+
+internal sealed record OpeningAccountRow(string HouseholdCode, decimal PreviousAmountDue, decimal Balance);
+
+internal sealed record StoredPdfFile(string CommunityCode, string HouseholdCode, byte[] Pdf);
