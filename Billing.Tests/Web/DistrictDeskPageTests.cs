@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core.Validation;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
@@ -176,6 +177,33 @@ public sealed class DistrictDeskPageTests : ConsoleHost
         var mine = detail.Single(r => (string)r["户号"] == Household);
         Assert.Equal(-subsidyLine, Convert.ToDecimal(mine["区财政承担"], CultureInfo.InvariantCulture));
         Assert.Equal(subsidyLine, Convert.ToDecimal(mine["对账单补贴行"], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_district_officer_changes_their_own_password_and_signs_in_with_the_new_one()
+    {
+        await DistrictAccountAsync(Officer, OfficerName, "开发区");
+        await WarmUpAsync();
+        var page = await SignInAtDeskAsync(Officer);
+
+        await page.ClickAsync("a[href='/district/password']");
+        await page.FillAsync("#current", Password);
+        await page.FillAsync("#next", "short");
+        await page.ClickAsync("form.narrow button[type=submit]");
+        await page.Locator(".problem").WaitForAsync();
+        await ScreenshotAsync(page, "district-password-refused");
+
+        const string next = "a-new-district-pass-2026";
+        await page.FillAsync("#current", Password);
+        await page.FillAsync("#next", next);
+        await page.ClickAsync("form.narrow button[type=submit]");
+        await page.WaitForURLAsync("**/district");
+
+        // The stored hash now answers the new password and no longer the old one.
+        var person = new StaffPerson(Officer, OfficerName, "开发区");
+        Assert.NotNull(await Accounts.FindAsync(Officer));
+        await Assert.ThrowsAsync<InputRejectedException>(() => Accounts.ChangePasswordAsync(person, Password, "another-pass-2026-x"));
+        await Accounts.ChangePasswordAsync(person, next, "another-pass-2026-x");
     }
 
     [Fact]
