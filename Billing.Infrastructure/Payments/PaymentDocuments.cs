@@ -28,13 +28,7 @@ public static class PaymentDocuments
     {
         var (title, body, bold, note) = (PdfText.Font(16, bold: true), PdfText.Font(9.5), PdfText.Font(10.5, bold: true), PdfText.Font(7.5));
         var profile = context.Profile(r.OperatorCode);
-        using var document = new PdfDocument();
-        document.Info.Title = $"收款收据 {issue.ReceiptNo}";
-        document.Info.Author = profile?.LegalName ?? r.OperatorName;
-        document.Info.Creator = "RedProperty.Billing";
-        var page = document.AddPage();
-        page.Width = XUnit.FromPoint(A5Width);
-        page.Height = XUnit.FromPoint(A5Height);
+        using var document = A5Document($"收款收据 {issue.ReceiptNo}", profile?.LegalName ?? r.OperatorName, out var page);
         using (var gfx = XGraphics.FromPdfPage(page))
         {
             const double left = 36;
@@ -102,18 +96,25 @@ public static class PaymentDocuments
         return PdfText.Save(document);
     }
 
+    /// <summary>A one-page A5 document titled and signed by the operator, as receipts and reversal notices are printed.</summary>
+    private static PdfDocument A5Document(string title, string author, out PdfPage page)
+    {
+        var document = new PdfDocument();
+        document.Info.Title = title;
+        document.Info.Author = author;
+        document.Info.Creator = "RedProperty.Billing";
+        page = document.AddPage();
+        page.Width = XUnit.FromPoint(A5Width);
+        page.Height = XUnit.FromPoint(A5Height);
+        return document;
+    }
+
     /// <summary>The notice (收款冲正通知) for a reversed payment: which receipt it cancels and why; the receipt stays as issued.</summary>
     public static byte[] ReversalNotice(ReceiptModel r, string? receiptNo, string reason, LocalDate on, DocumentContext context)
     {
         var (title, body, bold, note) = (PdfText.Font(16, bold: true), PdfText.Font(10), PdfText.Font(10.5, bold: true), PdfText.Font(7.5));
         var profile = context.Profile(r.OperatorCode);
-        using var document = new PdfDocument();
-        document.Info.Title = $"收款冲正通知 {receiptNo ?? r.PaymentId.ToString(CultureInfo.InvariantCulture)}";
-        document.Info.Author = profile?.LegalName ?? r.OperatorName;
-        document.Info.Creator = "RedProperty.Billing";
-        var page = document.AddPage();
-        page.Width = XUnit.FromPoint(A5Width);
-        page.Height = XUnit.FromPoint(A5Height);
+        using var document = A5Document($"收款冲正通知 {receiptNo ?? r.PaymentId.ToString(CultureInfo.InvariantCulture)}", profile?.LegalName ?? r.OperatorName, out var page);
         using (var gfx = XGraphics.FromPdfPage(page))
         {
             const double left = 40;
