@@ -56,7 +56,7 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
     /// </summary>
     public static ChannelBill ReadWeChatTradeBill(string text, string source)
     {
-        var rows = ReadCsv(text);
+        var rows = ReadCsv(text, source);
         var errors = new List<InputError>();
         var result = new List<ChannelBillLine>();
         var refunds = new List<ChannelBillRefund>();
@@ -138,7 +138,7 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
     /// </summary>
     public static ChannelBill ReadAlipayBill(string text, string source)
     {
-        var rows = ReadCsv(text);
+        var rows = ReadCsv(text, source);
         var errors = new List<InputError>();
         var result = new List<ChannelBillLine>();
         var refunds = new List<ChannelBillRefund>();
@@ -338,10 +338,21 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
     /// <summary>The values WeChat writes with a leading backquote (so spreadsheets keep long numbers as text) and Alipay pads with tabs.</summary>
     private static string Clean(string value) => value.Trim().TrimStart('`').Trim();
 
-    private static List<(string[] Fields, int Row)> ReadCsv(string text)
+    /// <summary>
+    /// The bill's rows. A stray or unclosed quote shifts every later field onto the wrong column, so
+    /// such rows are refused with their row number rather than read as whatever the parser guessed.
+    /// </summary>
+    private static List<(string[] Fields, int Row)> ReadCsv(string text, string source)
     {
         var rows = new List<(string[], int)>();
-        using var parser = new CsvParser(new StringReader(text), new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, Mode = CsvMode.RFC4180 });
+        var bad = new List<InputError>();
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Mode = CsvMode.RFC4180,
+            BadDataFound = data => bad.Add(new InputError(source, data.Context.Parser?.Row, null, "csv.quote.invalid",
+                $"bad quoting near '{(data.Field.Length > 40 ? data.Field[..40] + "…" : data.Field)}': a field with a quote must be quoted as a whole, with the quote doubled (\"\")")),
+        };
+        using var parser = new CsvParser(new StringReader(text), config);
         while (parser.Read())
         {
             var fields = parser.Record ?? [];
@@ -351,6 +362,11 @@ public sealed class ChannelStatements(NpgsqlDataSource db)
             }
 
             rows.Add((fields, parser.Row));
+        }
+
+        if (bad.Count > 0)
+        {
+            throw new InputRejectedException(bad);
         }
 
         return rows;

@@ -182,4 +182,20 @@ public sealed class ChannelStatementsTests : OnlinePaymentsHost
         var error = Assert.Single(e.Errors);
         Assert.Equal(("tradebill.csv", 2, "应结订单金额"), (error.Source, error.Row, error.Field));
     }
+
+    [Fact]
+    public void A_bill_with_a_stray_quote_is_refused_naming_the_row_not_read_with_shifted_columns()
+    {
+        // Row 3's 商户订单号 opens a quote that never closes: read leniently, every later value of that
+        // row (and the next row) would land in the wrong column.
+        var bill = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额\r\n"
+            + "`2026-12-01 10:00:00,`wx1,`1900000109,`0,`,`4200001,`RP1,`o1,`NATIVE,`SUCCESS,`OTHERS,`CNY,`12.30\r\n"
+            + "`2026-12-01 10:05:00,`wx1,`1900000109,`0,`,`4200002,`RP\"2,`o2,`NATIVE,`SUCCESS,`OTHERS,`CNY,`8.00\r\n";
+
+        var e = Assert.Throws<RedProperty.Billing.Core.Validation.InputRejectedException>(() => ChannelStatements.ParseWeChatTradeBill(bill, "tradebill.csv"));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Equal(("tradebill.csv", 3, "csv.quote.invalid"), (error.Source, error.Row, error.Code));
+        Assert.StartsWith("bad quoting near '`RP\"2'", error.Message, StringComparison.Ordinal);
+    }
 }
