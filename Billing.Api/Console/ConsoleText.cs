@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NodaTime;
 using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Runs;
 
 namespace RedProperty.Billing.Api.FinanceConsole;
 
@@ -29,18 +30,24 @@ public static partial class ConsoleText
         _ => kind,
     };
 
-    public static string RunStatus(string status) => status switch
+    public static string RunStatus(RunState state) => state switch
     {
-        "drafting" => "生成中",
-        "draft" => "待审核",
-        "approved" => "已批准，发布中",
-        "issued" => "已发布",
-        "cancelled" => "已取消",
-        "pending" => "排队中",
-        "drafted" => "已生成",
-        "failed" => "失败",
-        "issuing" => "发布中",
-        _ => status,
+        RunState.Drafting => "生成中",
+        RunState.Draft => "待审核",
+        RunState.Approved => "已批准，发布中",
+        RunState.Issued => "已发布",
+        RunState.Cancelled => "已取消",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Not a run state."),
+    };
+
+    public static string RunStatus(CommunityRunState state) => state switch
+    {
+        CommunityRunState.Pending => "排队中",
+        CommunityRunState.Drafted => "已生成",
+        CommunityRunState.Failed => "失败",
+        CommunityRunState.Issuing => "发布中",
+        CommunityRunState.Issued => "已发布",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Not a community run state."),
     };
 
     public static string Channel(string channel) => channel switch

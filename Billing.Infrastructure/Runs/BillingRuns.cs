@@ -208,7 +208,7 @@ public sealed class BillingRuns(NpgsqlDataSource dataSource, IClock? clock = nul
         await using (var check = new NpgsqlCommand("select status from billing_run where id = @id for update", connection, tx))
         {
             check.Parameters.AddWithValue("id", runId);
-            if (await check.ExecuteScalarAsync(ct) as string != "approved")
+            if (await check.ExecuteScalarAsync(ct) is not string stored || RunLifecycle.ParseRun(stored) != RunState.Approved)
             {
                 throw new RunStateException($"Run {runId} is not approved: only the failed communities of an approved run can be issued again.");
             }

@@ -5,6 +5,7 @@ using Npgsql;
 using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Api.FinanceConsole;
+using RedProperty.Billing.Core.Runs;
 using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Infrastructure.Excel;
 using RedProperty.Billing.Infrastructure.Payments;
@@ -34,7 +35,7 @@ public sealed class ReportsModel(NpgsqlDataSource db, ConsoleQueries queries, Su
     public async Task OnGetAsync(CancellationToken ct)
     {
         Collection = await CollectionAsync(ct);
-        Runs = (await new BillingRuns(db).RecentAsync(Operator, 24, ct)).Where(r => r.Status is "draft" or "approved" or "issued").ToList();
+        Runs = (await new BillingRuns(db).RecentAsync(Operator, 24, ct)).Where(r => r.State is RunState.Draft or RunState.Approved or RunState.Issued).ToList();
     }
 
     public async Task<IActionResult> OnGetCollectionXlsxAsync(CancellationToken ct)

@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using RedProperty.Billing.Api.FinanceConsole;
 using RedProperty.Billing.Core;
+using RedProperty.Billing.Core.Runs;
 using RedProperty.Billing.Infrastructure.Runs;
 
 namespace RedProperty.Billing.Api.Pages.Console;
 
 public sealed record RunCommunityRow(RunCommunityView Community, string Name, Money? Last)
 {
-    public bool Failed => Community.Status == "failed" || Community.Problem is not null;
+    public bool Failed => Community.State == CommunityRunState.Failed || Community.Problem is not null;
 
     public Money? Change => Last is { } l ? Community.Total - l : null;
 }
@@ -32,7 +33,7 @@ public sealed class RunModel(NpgsqlDataSource db, ConsoleQueries queries) : Cons
     /// <summary>Whether last month was issued at all: without it there is nothing to compare, which is not the same as zero.</summary>
     public bool HasLast { get; private set; }
 
-    public bool InProgress => Run is { Status: "drafting" } || (Run is { Status: "approved" } && !BillingRuns.Issued(Run));
+    public bool InProgress => Run is { State: RunState.Drafting } || (Run is { State: RunState.Approved } && !BillingRuns.Issued(Run));
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
