@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
@@ -47,76 +44,17 @@ public sealed class OrderQueryJobTests : OnlinePaymentsHost
     public async Task Serve_with_a_channel_configured_registers_the_query_every_five_minutes()
     {
         var name = $"query-job-{Guid.NewGuid():N}";
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Billing.Worker.dll"), "serve", "--workers", "1", "--name", name })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        using var serve = ServeProcess.Start(Db.ConnectionString, name, Keys.Settings(Gateway.BaseAddress));
 
-        start.Environment["ConnectionStrings__Billing"] = Db.ConnectionString;
-        foreach (var (key, value) in Keys.Settings(Gateway.BaseAddress))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+        await serve.RunningAsync(TimeSpan.FromMinutes(2));
+        var registered = await CountAsync("select count(*) from hangfire.set where key = 'recurring-jobs' and value = @id", ("id", OnlinePayments.QueryJobId));
+        await using var cmd = Db.DataSource.CreateCommand("select value from hangfire.hash where key = @k and field = 'Cron'");
+        cmd.Parameters.AddWithValue("k", "recurring-job:" + OnlinePayments.QueryJobId);
+        var cron = await cmd.ExecuteScalarAsync() as string;
+        await serve.TerminateAsync(TimeSpan.FromSeconds(45));
 
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var running = new TaskCompletionSource();
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data?.Contains("running with 1 workers", StringComparison.Ordinal) == true)
-            {
-                running.TrySetResult();
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string? cron;
-        long registered;
-        try
-        {
-            await running.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            registered = await CountAsync("select count(*) from hangfire.set where key = 'recurring-jobs' and value = @id", ("id", OnlinePayments.QueryJobId));
-            await using var cmd = Db.DataSource.CreateCommand("select value from hangfire.hash where key = @k and field = 'Cron'");
-            cmd.Parameters.AddWithValue("k", "recurring-job:" + OnlinePayments.QueryJobId);
-            cron = await cmd.ExecuteScalarAsync() as string;
-            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await term.WaitForExitAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-
-        Assert.True(registered == 1, text);
+        Assert.True(registered == 1, serve.Output);
         Assert.Equal("*/5 * * * *", cron);
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, serve.ExitCode);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.CommandLine;
@@ -12,75 +10,20 @@ public class ServeShutdownTests
     {
         await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleRegistered);
         var name = $"sigterm-{Guid.NewGuid():N}";
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        using var serve = ServeProcess.Start(db.ConnectionString, name);
+
+        await serve.RunningAsync(TimeSpan.FromMinutes(1));
+        // Hangfire announces a server a moment after it starts.
+        for (var i = 0; i < 50 && await ServersAsync(db, name) == 0; i++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Billing.Worker.dll"), "serve", "--workers", "1", "--name", name })
-        {
-            start.ArgumentList.Add(arg);
+            await Task.Delay(100);
         }
 
-        start.Environment["ConnectionStrings__Billing"] = db.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var running = new TaskCompletionSource();
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
+        Assert.Equal(1, await ServersAsync(db, name));
+        await serve.TerminateAsync(TimeSpan.FromSeconds(45));
 
-            if (e.Data?.Contains("running with 1 workers", StringComparison.Ordinal) == true)
-            {
-                running.TrySetResult();
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await running.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            // Hangfire announces a server a moment after it starts.
-            for (var i = 0; i < 50 && await ServersAsync(db, name) == 0; i++)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.Equal(1, await ServersAsync(db, name));
-
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
-
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-
-        Assert.True(process.ExitCode == 0, text);
+        var text = serve.Output;
+        Assert.True(serve.ExitCode == 0, text);
         Assert.Contains("Stopped.", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
         Assert.Equal(0, await ServersAsync(db, name));
