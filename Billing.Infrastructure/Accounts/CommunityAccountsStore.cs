@@ -4,6 +4,7 @@ using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Accounts;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Accounts;
 
@@ -47,19 +48,11 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
         var first = period.OnDayOfMonth(1);
         var last = period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month));
         var positions = await new Payments.PaymentStore(dataSource).CommunityPositionsAsync(community, last, ct);
-        var inMonth = new HashSet<long>();
-        await using (var cmd = dataSource.CreateCommand(
-            "select p.id from payment p join household h on h.code = p.household_code where h.community_code = @c and p.paid_on between @f and @l"))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("f", first);
-            cmd.Parameters.AddWithValue("l", last);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                inMonth.Add(reader.GetInt64(0));
-            }
-        }
+        var inMonth = (await dataSource.QueryRowsAsync<long>(
+                "select p.id from payment p join household h on h.code = p.household_code where h.community_code = @community and p.paid_on between @first and @last",
+                new { community, first, last },
+                ct))
+            .ToHashSet();
 
         var settled = positions
             .SelectMany(p => p.Value.Charges.Select(c => (Household: p.Key, c.Charge.Period, Amount: Money.Sum(c.SettledBy.Where(x => inMonth.Contains(x.PaymentId)).Select(x => x.Amount)))))
@@ -71,21 +64,19 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
         }
 
         var lines = new Dictionary<(string, YearMonth), List<Core.Payments.BilledLine>>();
-        await using (var cmd = dataSource.CreateCommand(
-            "select s.household_code, s.period, l.kind, l.label, l.amount from statement s join statement_line l on l.statement_id = s.id where s.community_code = @c order by s.id, l.line_no"))
+        var billed = await dataSource.QueryRowsAsync<BilledLineRow>(
+            "select s.household_code, s.period, l.kind, l.label, l.amount from statement s join statement_line l on l.statement_id = s.id where s.community_code = @community order by s.id, l.line_no",
+            new { community },
+            ct);
+        foreach (var line in billed)
         {
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var key = (line.HouseholdCode, line.Period.ToYearMonth());
+            if (!lines.TryGetValue(key, out var list))
             {
-                var key = (reader.GetString(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth());
-                if (!lines.TryGetValue(key, out var list))
-                {
-                    lines[key] = list = [];
-                }
-
-                list.Add(new Core.Payments.BilledLine(reader.GetString(2), reader.GetString(3), Money.Of(reader.GetDecimal(4))));
+                lines[key] = list = [];
             }
+
+            list.Add(new Core.Payments.BilledLine(line.Kind, line.Label, Money.Of(line.Amount)));
         }
 
         var parking = Money.Zero;
@@ -166,21 +157,16 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
 
         if (input.Corrects is { } corrected)
         {
-            await using var check = new NpgsqlCommand(
+            var (found, total) = (await connection.QueryRowAsync<CorrectedCategoryRow>(
                 """
                 select (select count(*) from community_account_entry
-                        where id = @id and community_code = @c and period = @p and direction = @d and category = @cat),
+                        where id = @corrected and community_code = @community and period = @period and direction = @direction and category = @category) as found,
                        (select coalesce(sum(amount), 0) from community_account_entry
-                        where community_code = @c and period = @p and direction = @d and category = @cat)
-                """, connection, tx);
-            check.Parameters.AddWithValue("id", corrected);
-            check.Parameters.AddWithValue("c", input.Community);
-            check.Parameters.AddWithValue("p", period);
-            check.Parameters.AddWithValue("d", direction);
-            check.Parameters.AddWithValue("cat", input.Category.Code);
-            await using var reader = await check.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var (found, total) = (reader.GetInt64(0), reader.GetDecimal(1));
+                        where community_code = @community and period = @period and direction = @direction and category = @category) as total
+                """,
+                new { corrected, community = input.Community, period, direction, category = input.Category.Code },
+                tx,
+                ct))!;
             if (found == 0)
             {
                 throw Rejected("corrects", "accounts.corrects.unknown", $"entry #{corrected} is not a {input.Category.Code} entry of {input.Community} for {input.Period:yyyy-MM}");
@@ -234,78 +220,55 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
 
         // One snapshot for every figure, so the notice adds up even while payments are being recorded.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        string name, operatorName, operatorCode;
-        await using (var cmd = new NpgsqlCommand("select c.name, coalesce(o.name, c.operator_name), c.operator_code from community c left join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
+        var month = new { community, first, next };
+        var header = await connection.QueryRowAsync<CommunityNameRow>(
+            "select c.name, coalesce(o.name, c.operator_name) as operator_name, c.operator_code from community c left join operator o on o.code = c.operator_code where c.code = @community",
+            month,
+            tx,
+            ct);
+        if (header is null)
         {
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            (name, operatorName, operatorCode) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+            return null;
         }
 
-        ResidentFeeFigures fees;
-        await using (var cmd = new NpgsqlCommand(
+        var fees = (await connection.QueryRowAsync<FeeFiguresRow>(
             """
-            select (select count(*) from statement where community_code = @c and period = @p),
-                   (select coalesce(sum(total), 0) from statement where community_code = @c and period = @p),
-                   count(*) filter (where l.kind = 'payment'), coalesce(-sum(l.amount) filter (where l.kind = 'payment'), 0),
-                   count(*) filter (where l.kind = 'reversal'), coalesce(sum(l.amount) filter (where l.kind = 'reversal'), 0)
+            select (select count(*) from statement where community_code = @community and period = @first) as statements,
+                   (select coalesce(sum(total), 0) from statement where community_code = @community and period = @first) as billed,
+                   count(*) filter (where l.kind = 'payment') as payments, coalesce(-sum(l.amount) filter (where l.kind = 'payment'), 0) as paid,
+                   count(*) filter (where l.kind = 'reversal') as reversals, coalesce(sum(l.amount) filter (where l.kind = 'reversal'), 0) as reversed
             from ledger_entry l join household h on h.code = l.household_code
-            where h.community_code = @c and l.kind in ('payment', 'reversal') and l.entry_date >= @p and l.entry_date < @next
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", first);
-            cmd.Parameters.AddWithValue("next", next);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            fees = new ResidentFeeFigures(
-                (int)reader.GetInt64(0), Money.Of(reader.GetDecimal(1)), (int)reader.GetInt64(2), Money.Of(reader.GetDecimal(3)), (int)reader.GetInt64(4), Money.Of(reader.GetDecimal(5)));
-        }
+            where h.community_code = @community and l.kind in ('payment', 'reversal') and l.entry_date >= @first and l.entry_date < @next
+            """,
+            month,
+            tx,
+            ct))!.ToFigures();
 
-        SubsidyClaimFigures? claim = null;
-        await using (var cmd = new NpgsqlCommand("select id, score, factor, claim_amount, shortfall from subsidy_claim where community_code = @c and period = @p", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", first);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                claim = new SubsidyClaimFigures(reader.GetInt64(0), reader.GetDecimal(1), reader.GetDecimal(2), Money.Of(reader.GetDecimal(3)), Money.Of(reader.GetDecimal(4)));
-            }
-        }
+        var claim = (await connection.QueryRowAsync<ClaimRow>(
+            "select id, score, factor, claim_amount, shortfall from subsidy_claim where community_code = @community and period = @first", month, tx, ct))?.ToFigures();
 
-        SubsidyFigures subsidy;
-        string? policyVersion;
-        await using (var cmd = new NpgsqlCommand(
-            "select count(*), coalesce(sum(standard_amount), 0), coalesce(sum(district_amount), 0), max(policy_version) from district_invoice_line where community_code = @c and period = @p",
-            connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", first);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            subsidy = new SubsidyFigures((int)reader.GetInt64(0), Money.Of(reader.GetDecimal(1)), Money.Of(reader.GetDecimal(2)), claim);
-            policyVersion = reader.IsDBNull(3) ? null : reader.GetString(3);
-        }
+        var lines = (await connection.QueryRowAsync<SubsidyLinesRow>(
+            """
+            select count(*) as lines, coalesce(sum(standard_amount), 0) as standard_amount, coalesce(sum(district_amount), 0) as district_amount, max(policy_version) as policy_version
+            from district_invoice_line where community_code = @community and period = @first
+            """,
+            month,
+            tx,
+            ct))!;
+        var subsidy = new SubsidyFigures((int)lines.Lines, Money.Of(lines.StandardAmount), Money.Of(lines.DistrictAmount), claim);
 
         // Before a claim, the subsidy counts as the district will pay it: on the score in force, or not at all until scored.
-        if (claim is null && policyVersion is not null && Subsidies.Versions.FirstOrDefault(v => v.VersionId == policyVersion) is { } policy)
+        if (claim is null && lines.PolicyVersion is not null && Subsidies.Versions.FirstOrDefault(v => v.VersionId == lines.PolicyVersion) is { } policy)
         {
-            await using var cmd = new NpgsqlCommand(
-                "select score, period from evaluation_score where community_code = @c and period <= @p order by period desc limit 1", connection, tx);
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", first);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            var scored = await connection.QueryRowAsync<ScoreRow>(
+                "select score, period from evaluation_score where community_code = @community and period <= @first order by period desc limit 1", month, tx, ct);
+            if (scored is not null)
             {
-                var (score, scorePeriod) = (reader.GetDecimal(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth());
-                var factor = policy.FactorFor(score);
-                subsidy = subsidy with { Expected = new SubsidyExpectation(score, scorePeriod, factor, Core.Subsidies.SubsidyClaims.Claim(subsidy.DistrictShare, factor, policy.Rounding)) };
+                var factor = policy.FactorFor(scored.Score);
+                subsidy = subsidy with
+                {
+                    Expected = new SubsidyExpectation(scored.Score, scored.Period.ToYearMonth(), factor, Core.Subsidies.SubsidyClaims.Claim(subsidy.DistrictShare, factor, policy.Rounding)),
+                };
             }
         }
 
@@ -315,36 +278,21 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
             CollectedParking = await CollectedParkingAsync(community, period, ct),
         };
 
-        ParkingPoolFigures? parking = null;
-        await using (var cmd = new NpgsqlCommand("select lease_income, carry_in, used, carry_out, rate_version from parking_pool where community_code = @c and period = @p", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", first);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                parking = new ParkingPoolFigures(Money.Of(reader.GetDecimal(0)), Money.Of(reader.GetDecimal(1)), Money.Of(reader.GetDecimal(2)), Money.Of(reader.GetDecimal(3)), reader.GetString(4));
-            }
-        }
+        var parking = (await connection.QueryRowAsync<PoolRow>(
+            "select lease_income, carry_in, used, carry_out, rate_version from parking_pool where community_code = @community and period = @first", month, tx, ct))?.ToFigures();
 
-        var entries = new List<AccountsEntry>();
-        await using (var cmd = new NpgsqlCommand(
-            "select id, direction, category, amount, reference, description, entered_on, corrects_id from community_account_entry where community_code = @c and period = @p order by id",
-            connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", first);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                entries.Add(ReadEntry(reader));
-            }
-        }
+        var entries = (await connection.QueryRowsAsync<EntryRow>(
+                "select id, direction, category, amount, reference, description, entered_on, corrects_id, period from community_account_entry where community_code = @community and period = @first order by id",
+                month,
+                tx,
+                ct))
+            .Select(e => e.ToEntry())
+            .ToList();
 
         await tx.CommitAsync(ct);
-        var input = new CommunityAccountsInput(new CommunityCode(community), name, operatorName, period, fees, subsidy, parking, entries)
+        var input = new CommunityAccountsInput(new CommunityCode(community), header.Name, header.OperatorName, period, fees, subsidy, parking, entries)
         {
-            OperatorCode = operatorCode,
+            OperatorCode = header.OperatorCode,
             Collection = await CollectionBridgeAsync(community, period, collectionAsOf, fees, ct),
         };
         return CommunityAccounts.Assemble(input);
@@ -353,33 +301,53 @@ public sealed class CommunityAccountsStore(NpgsqlDataSource dataSource, Core.Sub
     private static async Task<(AccountsEntry Entry, YearMonth Period)?> FindByReferenceAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string community, string reference, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            "select id, direction, category, amount, reference, description, entered_on, corrects_id, period from community_account_entry where community_code = @c and reference = @r",
-            connection, tx);
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("r", reference);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        var period = reader.GetFieldValue<LocalDate>(8);
-        return (ReadEntry(reader), new YearMonth(period.Year, period.Month));
-    }
-
-    private static AccountsEntry ReadEntry(NpgsqlDataReader reader)
-    {
-        if (!AccountsCategory.TryParseDirection(reader.GetString(1), out var direction) || !AccountsCategory.TryParse(direction, reader.GetString(2), out var category))
-        {
-            throw new InvalidDataException($"community_account_entry #{reader.GetInt64(0)} has an unknown category {reader.GetString(1)}/{reader.GetString(2)}.");
-        }
-
-        return new AccountsEntry(
-            reader.GetInt64(0), category, Money.Of(reader.GetDecimal(3)), reader.GetString(4), reader.GetString(5),
-            reader.GetFieldValue<LocalDate>(6), reader.IsDBNull(7) ? null : reader.GetInt64(7));
+        var row = await connection.QueryRowAsync<EntryRow>(
+            "select id, direction, category, amount, reference, description, entered_on, corrects_id, period from community_account_entry where community_code = @community and reference = @reference",
+            new { community, reference },
+            tx,
+            ct);
+        return row is null ? null : (row.ToEntry(), new YearMonth(row.Period.Year, row.Period.Month));
     }
 
     private static InputRejectedException Rejected(string field, string code, string message) =>
         new([new InputError(Source, null, field, code, message)]);
+
+    // Parameter names equal the SQL column names or aliases, in order: Dapper maps them by name.
+    private sealed record BilledLineRow(string HouseholdCode, LocalDate Period, string Kind, string Label, decimal Amount);
+
+    private sealed record CorrectedCategoryRow(long Found, decimal Total);
+
+    private sealed record CommunityNameRow(string Name, string OperatorName, string OperatorCode);
+
+    private sealed record FeeFiguresRow(long Statements, decimal Billed, long Payments, decimal Paid, long Reversals, decimal Reversed)
+    {
+        public ResidentFeeFigures ToFigures() => new((int)Statements, Money.Of(Billed), (int)Payments, Money.Of(Paid), (int)Reversals, Money.Of(Reversed));
+    }
+
+    private sealed record ClaimRow(long Id, decimal Score, decimal Factor, decimal ClaimAmount, decimal Shortfall)
+    {
+        public SubsidyClaimFigures ToFigures() => new(Id, Score, Factor, Money.Of(ClaimAmount), Money.Of(Shortfall));
+    }
+
+    private sealed record SubsidyLinesRow(long Lines, decimal StandardAmount, decimal DistrictAmount, string? PolicyVersion);
+
+    private sealed record ScoreRow(decimal Score, LocalDate Period);
+
+    private sealed record PoolRow(decimal LeaseIncome, decimal CarryIn, decimal Used, decimal CarryOut, string RateVersion)
+    {
+        public ParkingPoolFigures ToFigures() => new(Money.Of(LeaseIncome), Money.Of(CarryIn), Money.Of(Used), Money.Of(CarryOut), RateVersion);
+    }
+
+    /// <summary>A staff entry as stored; its direction and category words are read strictly.</summary>
+    private sealed record EntryRow(
+        long Id, string Direction, string Category, decimal Amount, string Reference, string Description, LocalDate EnteredOn, long? CorrectsId, LocalDate Period)
+    {
+        public AccountsEntry ToEntry()
+        {
+            var direction = StoredValues.Read<EntryDirection>(Direction, AccountsCategory.TryParseDirection, "an entry direction", "community_account_entry.direction");
+            var category = StoredValues.Read<AccountsCategory>(
+                Category, (string? text, out AccountsCategory c) => AccountsCategory.TryParse(direction, text, out c), $"a category of {Direction}", "community_account_entry.category");
+            return new AccountsEntry(Id, category, Money.Of(Amount), Reference, Description, EnteredOn, CorrectsId);
+        }
+    }
 }

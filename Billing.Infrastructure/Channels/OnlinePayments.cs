@@ -6,6 +6,7 @@ using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Payments;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 using RedProperty.Billing.Infrastructure.Payments;
 
 namespace RedProperty.Billing.Infrastructure.Channels;
@@ -207,23 +208,15 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
     public async Task<int> QueryPendingAsync(Duration olderThan, Duration notBefore, CancellationToken ct = default)
     {
         var now = clock.GetCurrentInstant();
-        var pending = new List<string>();
-        await using (var cmd = db.CreateCommand(
+        var pending = await db.QueryRowsAsync<string>(
             """
             select o.order_no from payment_order o
             where not exists (select 1 from payment_order_settlement s where s.order_no = o.order_no)
               and o.created_at <= @until and o.created_at >= @from
             order by o.created_at
-            """))
-        {
-            cmd.Parameters.AddWithValue("until", now - olderThan);
-            cmd.Parameters.AddWithValue("from", now - notBefore);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                pending.Add(reader.GetString(0));
-            }
-        }
+            """,
+            new { until = now - olderThan, from = now - notBefore },
+            ct);
 
         var paid = 0;
         foreach (var orderNo in pending)
@@ -408,8 +401,7 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
 
     private async Task<IReadOnlyList<PaymentOrder>> OrdersAsync(string? orderNo, string? household, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<OrderRow>(new CommandDefinition(
+        var rows = await db.QueryRowsAsync<OrderRow>(
             """
             select o.order_no as OrderNo, o.household_code as Household, o.channel as Channel, o.mode as Mode, o.amount as Amount,
                    o.created_at as CreatedAt, s.transaction_id as TransactionId, s.payment_id as PaymentId, r.refund_no as RefundNo,
@@ -420,7 +412,9 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
             left join payment_order_refund_outcome x on x.refund_no = r.refund_no
             where (@orderNo::text is null or o.order_no = @orderNo) and (@household::text is null or o.household_code = @household)
             order by o.created_at desc
-            """, new { orderNo, household }, cancellationToken: ct));
+            """,
+            new { orderNo, household },
+            ct);
         return rows.Select(r => r.ToOrder()).ToList();
     }
 
@@ -431,8 +425,24 @@ public sealed class OnlinePayments(NpgsqlDataSource db, IEnumerable<IPaymentChan
     {
         public PaymentOrder ToOrder() => new(
             OrderNo, Household,
-            PaymentChannels.TryParse(Channel, out var channel) ? channel : throw new InvalidOperationException($"order {OrderNo} has unknown channel '{Channel}'"),
-            OrderModes.Parse(Mode), new Money(Amount), CreatedAt, TransactionId, PaymentId, RefundNo, RefundSucceeded);
+            StoredValues.Channel(Channel, "payment_order.channel"),
+            StoredValues.Read<OrderMode>(Mode, TryParseMode, "an order mode", "payment_order.mode"),
+            new Money(Amount), CreatedAt, TransactionId, PaymentId, RefundNo, RefundSucceeded);
+
+        private static bool TryParseMode(string? text, out OrderMode mode)
+        {
+            foreach (var known in Enum.GetValues<OrderMode>())
+            {
+                if (known.Name() == text)
+                {
+                    mode = known;
+                    return true;
+                }
+            }
+
+            mode = default;
+            return false;
+        }
     }
 
     private async Task RejectAsync(PaymentChannel channel, NotificationRejectedException e, string detail, CancellationToken ct)

@@ -3,6 +3,7 @@ using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Corrections;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Corrections;
 
@@ -67,7 +68,7 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
             throw new InputRejectedException(errors);
         }
 
-        var (statementId, household) = statement!.Value;
+        var (statementId, household) = statement!;
         long? id;
         await using (var insert = new NpgsqlCommand(
             """
@@ -89,10 +90,10 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
         await tx.CommitAsync(ct);
         if (id is { } newId)
         {
-            return new RecordedAdjustment(false, (await ReadAsync("a.id = @v", newId, ct)).Single());
+            return new RecordedAdjustment(false, (await ReadAsync(new AdjustmentFilter(Id: newId), ct)).Single());
         }
 
-        var existing = (await ReadAsync("a.corrects_statement_id = @v", statementId, ct)).Single(a => a.Key == input.Key);
+        var existing = (await ReadAsync(new AdjustmentFilter(StatementId: statementId), ct)).Single(a => a.Key == input.Key);
         if (existing.Amount != input.Amount || existing.Reason != input.Reason!.Trim())
         {
             throw new AdjustmentConflictException(
@@ -106,12 +107,12 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
     public async Task<string?> HouseholdOfStatementAsync(string statementNo, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await StatementAsync(connection, null, statementNo, ct))?.Household;
+        return (await StatementAsync(connection, null, statementNo, ct))?.HouseholdCode;
     }
 
     /// <summary>A household's corrections, oldest first, with where each was billed.</summary>
     public Task<IReadOnlyList<AdjustmentView>> ForHouseholdAsync(string household, CancellationToken ct = default) =>
-        ReadAsync("a.household_code = @v", household, ct);
+        ReadAsync(new AdjustmentFilter(Household: household), ct);
 
     /// <summary>
     /// Per household of a community: the corrections its statement for <paramref name="period"/>
@@ -123,7 +124,7 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<PendingAdjustment>>> MonthAsync(string community, YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var rows = await dataSource.QueryRowsAsync<PendingRow>(
             """
             select household_code, id, statement_no, reason, amount, pending from (
                 select a.household_code, a.id, c.statement_no, a.reason, a.amount,
@@ -134,29 +135,18 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
                 join statement_adjustment a on a.household_code = h.code
                 join statement c on c.id = a.corrects_statement_id and c.period < @p
                 left join statement own on own.household_code = h.code and own.period = @p
-                where h.community_code = @c
+                where h.community_code = @community
                   and (own.id is null
                        or exists (select 1 from statement_adjustment_application x where x.adjustment_id = a.id and x.statement_id = own.id))
             ) candidates
             where pending <> 0
             order by household_code, id
-            """);
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new Dictionary<string, List<PendingAdjustment>>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
-        {
-            var household = reader.GetString(0);
-            if (!result.TryGetValue(household, out var list))
-            {
-                result[household] = list = [];
-            }
-
-            list.Add(new PendingAdjustment(reader.GetInt64(1), reader.GetString(2), reader.GetString(3), new Money(reader.GetDecimal(4)), new Money(reader.GetDecimal(5))));
-        }
-
-        return result.ToDictionary(r => r.Key, r => (IReadOnlyList<PendingAdjustment>)r.Value, StringComparer.Ordinal);
+            """,
+            new { community, p = period.OnDayOfMonth(1) },
+            ct);
+        return rows
+            .GroupBy(r => r.HouseholdCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<PendingAdjustment>)g.Select(r => r.ToPending()).ToList(), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -174,67 +164,64 @@ public sealed class AdjustmentStore(NpgsqlDataSource dataSource)
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<(long Id, string Household)?> StatementAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string statementNo, CancellationToken ct)
+    private static Task<StatementRow?> StatementAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string statementNo, CancellationToken ct) =>
+        connection.QueryRowAsync<StatementRow>("select id, household_code from statement where statement_no = @statementNo", new { statementNo }, tx, ct);
+
+    /// <summary>
+    /// Adjustments with where each was billed, oldest first: the one with an id, those correcting a
+    /// statement, or a household's. Each condition of <paramref name="filter"/> given applies.
+    /// </summary>
+    private async Task<IReadOnlyList<AdjustmentView>> ReadAsync(AdjustmentFilter filter, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select id, household_code from statement where statement_no = @no", connection, tx);
-        cmd.Parameters.AddWithValue("no", statementNo);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : null;
-    }
+        const string Where = """
+            (@id::bigint is null or a.id = @id)
+            and (@statementId::bigint is null or a.corrects_statement_id = @statementId)
+            and (@household::text is null or a.household_code = @household)
+            """;
+        var parameters = new { id = filter.Id, statementId = filter.StatementId, household = filter.Household };
+        var applications = (await dataSource.QueryRowsAsync<ApplicationRow>(
+                $"""
+                select x.adjustment_id, t.statement_no, t.period, x.line_no, x.amount
+                from statement_adjustment_application x
+                join statement_adjustment a on a.id = x.adjustment_id
+                join statement t on t.id = x.statement_id
+                where {Where} order by t.period
+                """,
+                parameters,
+                ct))
+            .ToLookup(x => x.AdjustmentId, x => x.ToApplication());
 
-    private async Task<IReadOnlyList<AdjustmentView>> ReadAsync<T>(string where, T value, CancellationToken ct)
-    {
-        var applications = new Dictionary<long, List<AdjustmentApplication>>();
-        await using (var cmd = dataSource.CreateCommand(
-            $"""
-            select x.adjustment_id, t.statement_no, t.period, x.line_no, x.amount
-            from statement_adjustment_application x
-            join statement_adjustment a on a.id = x.adjustment_id
-            join statement t on t.id = x.statement_id
-            where {where} order by t.period
-            """))
-        {
-            cmd.Parameters.AddWithValue("v", value!);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetInt64(0);
-                if (!applications.TryGetValue(id, out var list))
-                {
-                    applications[id] = list = [];
-                }
-
-                list.Add(new AdjustmentApplication(reader.GetString(1), reader.GetFieldValue<LocalDate>(2).ToYearMonth(), reader.GetInt32(3), new Money(reader.GetDecimal(4))));
-            }
-        }
-
-        var result = new List<AdjustmentView>();
-        await using (var cmd = dataSource.CreateCommand(
+        var adjustments = await dataSource.QueryRowsAsync<AdjustmentRow>(
             $"""
             select a.id, a.household_code, s.statement_no, s.period, a.amount, a.reason, a.recorded_by, a.recorded_at, a.idempotency_key
             from statement_adjustment a join statement s on s.id = a.corrects_statement_id
-            where {where} order by a.id
-            """))
-        {
-            cmd.Parameters.AddWithValue("v", value!);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetInt64(0);
-                result.Add(new AdjustmentView(
-                    id,
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetFieldValue<LocalDate>(3).ToYearMonth(),
-                    new Money(reader.GetDecimal(4)),
-                    reader.GetString(5),
-                    reader.GetString(6),
-                    reader.GetFieldValue<Instant>(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    applications.GetValueOrDefault(id) ?? []));
-            }
-        }
+            where {Where} order by a.id
+            """,
+            parameters,
+            ct);
+        return adjustments.Select(a => a.ToView(applications[a.Id].ToList())).ToList();
+    }
 
-        return result;
+    /// <summary>Which adjustments to read; null conditions do not apply.</summary>
+    private sealed record AdjustmentFilter(long? Id = null, long? StatementId = null, string? Household = null);
+
+    // Parameter names equal the SQL column names or aliases, in order: Dapper maps them by name.
+    private sealed record StatementRow(long Id, string HouseholdCode);
+
+    private sealed record PendingRow(string HouseholdCode, long Id, string StatementNo, string Reason, decimal Amount, decimal Pending)
+    {
+        public PendingAdjustment ToPending() => new(Id, StatementNo, Reason, new Money(Amount), new Money(Pending));
+    }
+
+    private sealed record ApplicationRow(long AdjustmentId, string StatementNo, LocalDate Period, int LineNo, decimal Amount)
+    {
+        public AdjustmentApplication ToApplication() => new(StatementNo, Period.ToYearMonth(), LineNo, new Money(Amount));
+    }
+
+    private sealed record AdjustmentRow(
+        long Id, string HouseholdCode, string StatementNo, LocalDate Period, decimal Amount, string Reason, string RecordedBy, Instant RecordedAt, string? IdempotencyKey)
+    {
+        public AdjustmentView ToView(IReadOnlyList<AdjustmentApplication> applications) =>
+            new(Id, HouseholdCode, StatementNo, Period.ToYearMonth(), new Money(Amount), Reason, RecordedBy, RecordedAt, IdempotencyKey, applications);
     }
 }

@@ -14,6 +14,14 @@ public static class StoredValues
             ? value
             : throw new InvalidDataException($"The database holds '{text}' as {what}, which this version does not know.");
 
+    /// <summary>As <see cref="Read{T}(string, TryParser{T}, string)"/>, naming the column (<c>payment.channel</c>) the word was read from.</summary>
+    public static T Read<T>(string text, TryParser<T> parse, string what, string column) =>
+        parse(text, out var value)
+            ? value
+            : throw new InvalidDataException($"The database holds '{text}' in {column}, which this version does not know as {what}.");
+
+    public static Core.Payments.PaymentChannel Channel(string text, string column) => Read<Core.Payments.PaymentChannel>(text, Core.Payments.PaymentChannels.TryParse, "a payment channel", column);
+
     public static Core.Payments.PaymentChannel Channel(string text) => Read<Core.Payments.PaymentChannel>(text, Core.Payments.PaymentChannels.TryParse, "a payment channel");
 
     public static Core.Register.BuildingType BuildingType(string text) => Read<Core.Register.BuildingType>(text, Core.Register.BuildingTypes.TryParse, "a building type");

@@ -5,6 +5,7 @@ using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Parking;
 using RedProperty.Billing.Core.Payments;
 using RedProperty.Billing.Core.Statements;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Parking;
 
@@ -68,21 +69,12 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        (string Name, string Operator, string OperatorName) info;
-        await using (var cmd = new NpgsqlCommand(
-            "select c.name, c.operator_code, o.name from community c join operator o on o.code = c.operator_code where c.code = @c", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return new InvoiceIssue(0, 0);
-            }
-
-            info = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
-        }
-
-        if (book.For(info.Operator, period.OnDayOfMonth(1)) is null)
+        var info = await connection.QueryRowAsync<CommunityRow>(
+            "select c.name, c.operator_code, o.name as operator_name from community c join operator o on o.code = c.operator_code where c.code = @community",
+            new { community },
+            tx,
+            ct);
+        if (info is null || book.For(info.OperatorCode, period.OnDayOfMonth(1)) is null)
         {
             return new InvoiceIssue(0, 0);
         }
@@ -105,19 +97,13 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
                 }
             }
 
-            string name, code;
-            await using (var business = new NpgsqlCommand("select name, credit_code from business where id = @b", connection, tx))
-            {
-                business.Parameters.AddWithValue("b", draft.Business);
-                await using var reader = await business.ExecuteReaderAsync(ct);
-                await reader.ReadAsync(ct);
-                (name, code) = (reader.GetString(0), reader.GetString(1));
-            }
+            var business = await connection.QueryRowAsync<BusinessRow>("select name, credit_code from business where id = @id", new { id = draft.Business }, tx, ct)
+                ?? throw new InvalidOperationException($"Business {draft.Business} of a lease in {community} is not in the database.");
 
             // Dated like statements (the first of the next month, due 15 days later), so a rerun draws the same page.
             var model = new BusinessInvoiceModel(
-                InvoiceNumber(community, period, draft.Business), draft.Business, name, code, community, info.Name, info.OperatorName,
-                period, StatementCalendar.Default.IssueDate(period), StatementCalendar.Default.DueDate(period), draft.Lines) { OperatorCode = info.Operator };
+                InvoiceNumber(community, period, draft.Business), draft.Business, business.Name, business.CreditCode, community, info.Name, info.OperatorName,
+                period, StatementCalendar.Default.IssueDate(period), StatementCalendar.Default.DueDate(period), draft.Lines) { OperatorCode = info.OperatorCode };
 
             // Credit left by earlier overpayments is taken off here, in the transaction that creates
             // the invoice: an invoice that already exists was skipped above, so it is taken once.
@@ -152,28 +138,21 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
 
     public async Task<(byte[] Pdf, string Sha256, string InvoiceNo)?> PdfAsync(string community, YearMonth period, long business, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("select pdf, pdf_sha256, invoice_no from business_invoice where community_code = @c and period = @p and business_id = @b");
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        cmd.Parameters.AddWithValue("b", business);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<byte[]>(0), reader.GetString(1), reader.GetString(2)) : null;
+        var row = await dataSource.QueryRowAsync<InvoicePdfRow>(
+            "select pdf, pdf_sha256, invoice_no from business_invoice where community_code = @community and period = @period and business_id = @business",
+            new { community, period = period.OnDayOfMonth(1), business },
+            ct);
+        return row is null ? null : (row.Pdf, row.PdfSha256, row.InvoiceNo);
     }
 
     /// <summary>A community's issued invoices for a month: number, total and PDF, in business order.</summary>
     public async Task<IReadOnlyList<(string InvoiceNo, Money Total, byte[] Pdf)>> MonthAsync(string community, YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("select invoice_no, total, pdf from business_invoice where community_code = @c and period = @p order by business_id");
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<(string, Money, byte[])>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add((reader.GetString(0), new Money(reader.GetDecimal(1)), reader.GetFieldValue<byte[]>(2)));
-        }
-
-        return result;
+        var rows = await dataSource.QueryRowsAsync<InvoiceFileRow>(
+            "select invoice_no, total, pdf from business_invoice where community_code = @community and period = @period order by business_id",
+            new { community, period = period.OnDayOfMonth(1) },
+            ct);
+        return rows.Select(r => (r.InvoiceNo, new Money(r.Total), r.Pdf)).ToList();
     }
 
     /// <summary>
@@ -205,30 +184,25 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             invoiceId = id;
         }
 
-        await using (var same = new NpgsqlCommand(
+        var same = await connection.QueryRowAsync<SamePaymentRow>(
             """
             select p.id, p.invoice_id, p.amount, p.paid_on from business_payment p
-            where p.channel = @ch and p.reference = @r
-              and p.operator_code = (select c.operator_code from business_invoice i join community c on c.code = i.community_code where i.id = @i)
-            """, connection, tx))
+            where p.channel = @channel and p.reference = @reference
+              and p.operator_code = (select c.operator_code from business_invoice i join community c on c.code = i.community_code where i.id = @invoiceId)
+            """,
+            new { invoiceId, channel = payment.Channel.Name(), reference = payment.Reference },
+            tx,
+            ct);
+        if (same is not null)
         {
-            same.Parameters.AddWithValue("i", invoiceId);
-            same.Parameters.AddWithValue("ch", payment.Channel.Name());
-            same.Parameters.AddWithValue("r", payment.Reference);
-            await using var reader = await same.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            if (same.InvoiceId != invoiceId || same.Amount != payment.Amount.Yuan || same.PaidOn != payment.PaidOn)
             {
-                var (id, invoice, amount, paidOn) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetDecimal(2), reader.GetFieldValue<LocalDate>(3));
-                await reader.DisposeAsync();
-                if (invoice != invoiceId || amount != payment.Amount.Yuan || paidOn != payment.PaidOn)
-                {
-                    throw new BusinessPaymentConflictException(
-                        $"{payment.Channel.Name()} reference {payment.Reference} is already recorded for another payment ({amount:0.00} yuan on {paidOn:yyyy-MM-dd})");
-                }
-
-                var (known, _) = await AccountAsync(connection, tx, business, community, ct);
-                return new RecordedBusinessPayment(id, true, known.BalanceOf(invoiceId), known.Credit);
+                throw new BusinessPaymentConflictException(
+                    $"{payment.Channel.Name()} reference {payment.Reference} is already recorded for another payment ({same.Amount:0.00} yuan on {same.PaidOn:yyyy-MM-dd})");
             }
+
+            var (known, _) = await AccountAsync(connection, tx, business, community, ct);
+            return new RecordedBusinessPayment(same.Id, true, known.BalanceOf(invoiceId), known.Credit);
         }
 
         long newId;
@@ -260,17 +234,11 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
     /// <summary>The invoice a business payment was recorded against, or null when there is no such payment.</summary>
     public async Task<BusinessPaymentPlace?> PlaceAsync(long paymentId, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "select i.community_code, i.period, i.business_id from business_payment p join business_invoice i on i.id = p.invoice_id where p.id = @id");
-        cmd.Parameters.AddWithValue("id", paymentId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        var month = reader.GetFieldValue<LocalDate>(1);
-        return new BusinessPaymentPlace(reader.GetString(0), new YearMonth(month.Year, month.Month), reader.GetInt64(2));
+        var place = await dataSource.QueryRowAsync<PaymentPlaceRow>(
+            "select i.community_code, i.period, i.business_id from business_payment p join business_invoice i on i.id = p.invoice_id where p.id = @paymentId",
+            new { paymentId },
+            ct);
+        return place is null ? null : new BusinessPaymentPlace(place.CommunityCode, new YearMonth(place.Period.Year, place.Period.Month), place.BusinessId);
     }
 
     /// <summary>
@@ -289,21 +257,16 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
         reason = reason.Trim();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        (long Invoice, long Business, string Community) place;
 
         // The invoice row is locked as a payment locks it, so a reversal and a payment on the same invoice see each other.
-        await using (var find = new NpgsqlCommand(
-            "select i.id, i.business_id, i.community_code from business_payment p join business_invoice i on i.id = p.invoice_id where p.id = @id for update of i",
-            connection, tx))
+        var place = await connection.QueryRowAsync<PaidInvoiceRow>(
+            "select i.id as invoice_id, i.business_id, i.community_code from business_payment p join business_invoice i on i.id = p.invoice_id where p.id = @paymentId for update of i",
+            new { paymentId },
+            tx,
+            ct);
+        if (place is null)
         {
-            find.Parameters.AddWithValue("id", paymentId);
-            await using var reader = await find.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            place = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2));
+            return null;
         }
 
         var wanted = new BusinessPaymentReversal(reason, on, recordedBy);
@@ -322,11 +285,8 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
 
         if (duplicate)
         {
-            await using var existing = new NpgsqlCommand("select reason, reversed_on, recorded_by from business_payment_reversal where payment_id = @id", connection, tx);
-            existing.Parameters.AddWithValue("id", paymentId);
-            await using var reader = await existing.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            stored = new BusinessPaymentReversal(reader.GetString(0), reader.GetFieldValue<LocalDate>(1), reader.GetString(2));
+            stored = (await connection.QueryRowAsync<ReversalRow>(
+                "select reason, reversed_on, recorded_by from business_payment_reversal where payment_id = @paymentId", new { paymentId }, tx, ct))!.ToReversal();
 
             // Who sent the repeat does not matter; what the reversal says does.
             if (stored.Reason != wanted.Reason || stored.ReversedOn != wanted.ReversedOn)
@@ -340,9 +300,9 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
             stored = wanted;
         }
 
-        var (account, _) = await AccountAsync(connection, tx, place.Business, place.Community, ct);
+        var (account, _) = await AccountAsync(connection, tx, place.BusinessId, place.CommunityCode, ct);
         await tx.CommitAsync(ct);
-        return new ReversedBusinessPayment(paymentId, duplicate, stored, account.BalanceOf(place.Invoice), account.Credit);
+        return new ReversedBusinessPayment(paymentId, duplicate, stored, account.BalanceOf(place.InvoiceId), account.Credit);
     }
 
     /// <summary>The business's credit in a community now: what it overpaid and no invoice has taken yet.</summary>
@@ -361,54 +321,44 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
     {
         var invoices = new List<CreditInvoice>();
         var payments = new List<CreditPayment>();
-        var applications = new List<CreditApplication>();
         var texts = new Dictionary<long, string>();
-        await using (var cmd = new NpgsqlCommand(
+        var rows = await connection.QueryRowsAsync<AccountRow>(
             """
-            select i.id, i.total, i.invoice_no, p.id, p.amount, p.channel, p.reference, r.payment_id is not null
+            select i.id as invoice_id, i.total, i.invoice_no, p.id as payment_id, p.amount, p.channel, p.reference, r.payment_id is not null as reversed
             from business_invoice i
             left join business_payment p on p.invoice_id = i.id
             left join business_payment_reversal r on r.payment_id = p.id
-            where i.business_id = @b and i.community_code = @c
+            where i.business_id = @business and i.community_code = @community
             order by i.id, p.id
-            """, connection, tx))
+            """,
+            new { business, community },
+            tx,
+            ct);
+        foreach (var row in rows)
         {
-            cmd.Parameters.AddWithValue("b", business);
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            if (invoices.Count == 0 || invoices[^1].Id != row.InvoiceId)
             {
-                var invoice = reader.GetInt64(0);
-                if (invoices.Count == 0 || invoices[^1].Id != invoice)
-                {
-                    invoices.Add(new CreditInvoice(invoice, new Money(reader.GetDecimal(1))));
-                }
+                invoices.Add(new CreditInvoice(row.InvoiceId, new Money(row.Total)));
+            }
 
-                if (!reader.IsDBNull(3))
-                {
-                    var payment = reader.GetInt64(3);
-                    payments.Add(new CreditPayment(payment, invoice, new Money(reader.GetDecimal(4)), reader.GetBoolean(7)));
-                    texts[payment] = $"多付款转入：账单 {reader.GetString(2)} 的付款（{reader.GetString(5)} {reader.GetString(6)}）";
-                }
+            if (row.PaymentId is { } payment)
+            {
+                payments.Add(new CreditPayment(payment, row.InvoiceId, new Money(row.Amount!.Value), row.Reversed));
+
+                // The stored channel word is shown as it is, so an unknown one is not refused here.
+                texts[payment] = $"多付款转入：账单 {row.InvoiceNo} 的付款（{row.Channel} {row.Reference}）";
             }
         }
 
-        await using (var cmd = new NpgsqlCommand(
+        var applications = await connection.QueryRowsAsync<CreditApplicationRow>(
             """
             select a.payment_id, a.invoice_id, a.amount from business_credit_application a join business_invoice i on i.id = a.invoice_id
-            where i.business_id = @b and i.community_code = @c order by a.invoice_id, a.payment_id
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("b", business);
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                applications.Add(new CreditApplication(reader.GetInt64(0), reader.GetInt64(1), new Money(reader.GetDecimal(2))));
-            }
-        }
-
-        return (new BusinessAccount(invoices, payments, applications), texts);
+            where i.business_id = @business and i.community_code = @community order by a.invoice_id, a.payment_id
+            """,
+            new { business, community },
+            tx,
+            ct);
+        return (new BusinessAccount(invoices, payments, applications.Select(a => a.ToApplication()).ToList()), texts);
     }
 
     private static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, BusinessInvoiceModel m, byte[] pdf, CancellationToken ct)
@@ -466,66 +416,89 @@ public sealed class BusinessInvoiceStore(NpgsqlDataSource dataSource)
 
     private static async Task<StoredBusinessInvoice?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string community, YearMonth period, long business, CancellationToken ct)
     {
-        long id;
-        string sha;
-        BusinessInvoiceModel head;
-        await using (var cmd = new NpgsqlCommand(
+        var head = await connection.QueryRowAsync<InvoiceHeadRow>(
             """
-            select i.id, i.invoice_no, i.business_name, i.credit_code, c.name, o.name, i.issue_date, i.due_date, i.pdf_sha256
+            select i.id, i.invoice_no, i.business_name, i.credit_code, c.name as community_name, o.name as operator_name, i.issue_date, i.due_date, i.pdf_sha256
             from business_invoice i join community c on c.code = i.community_code join operator o on o.code = c.operator_code
-            where i.community_code = @c and i.period = @p and i.business_id = @b
-            """, connection, tx))
+            where i.community_code = @community and i.period = @period and i.business_id = @business
+            """,
+            new { community, period = period.OnDayOfMonth(1), business },
+            tx,
+            ct);
+        if (head is null)
         {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-            cmd.Parameters.AddWithValue("b", business);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            id = reader.GetInt64(0);
-            sha = reader.GetString(8);
-            head = new BusinessInvoiceModel(reader.GetString(1), business, reader.GetString(2), reader.GetString(3), community, reader.GetString(4), reader.GetString(5),
-                period, reader.GetFieldValue<LocalDate>(6), reader.GetFieldValue<LocalDate>(7), []);
+            return null;
         }
 
-        var lines = new List<BusinessInvoiceLine>();
-        await using (var cmd = new NpgsqlCommand(
-            "select lease_id, space_number, price_basis, slots, hours, rate, amount, formula, rate_version from business_invoice_line where invoice_id = @i order by line_no",
-            connection, tx))
-        {
-            cmd.Parameters.AddWithValue("i", id);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                lines.Add(new BusinessInvoiceLine(reader.GetInt64(0), reader.GetString(1), reader.GetString(2) == "monthly", reader.GetInt32(3), reader.GetDecimal(4),
-                    new Money(reader.GetDecimal(5)), new Money(reader.GetDecimal(6)), reader.GetString(7), reader.GetString(8)));
-            }
-        }
-
-        var payments = new List<BusinessPayment>();
-        await using (var cmd = new NpgsqlCommand(
+        var lines = await connection.QueryRowsAsync<InvoiceLineRow>(
+            "select lease_id, space_number, price_basis, slots, hours, rate, amount, formula, rate_version from business_invoice_line where invoice_id = @id order by line_no",
+            new { id = head.Id },
+            tx,
+            ct);
+        var payments = await connection.QueryRowsAsync<InvoicePaymentRow>(
             """
-            select p.id, p.channel, p.reference, p.amount, p.paid_on, p.recorded_by, r.reason, r.reversed_on, r.recorded_by
+            select p.id, p.channel, p.reference, p.amount, p.paid_on, p.recorded_by, r.reason, r.reversed_on, r.recorded_by as reversed_by
             from business_payment p left join business_payment_reversal r on r.payment_id = p.id
-            where p.invoice_id = @i order by p.paid_on, p.id
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("i", id);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var channel = Database.StoredValues.Channel(reader.GetString(1));
-                var reversal = reader.IsDBNull(6) ? null : new BusinessPaymentReversal(reader.GetString(6), reader.GetFieldValue<LocalDate>(7), reader.GetString(8));
-                payments.Add(new BusinessPayment(reader.GetInt64(0),
-                    new BusinessPaymentInput(channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4)), reader.GetString(5), reversal));
-            }
-        }
+            where p.invoice_id = @id order by p.paid_on, p.id
+            """,
+            new { id = head.Id },
+            tx,
+            ct);
 
         var (account, texts) = await AccountAsync(connection, tx, business, community, ct);
-        var credits = account.Applications.Where(a => a.Invoice == id).Select(a => new BusinessInvoiceCredit(a.Payment, a.Amount, texts[a.Payment])).ToList();
-        return new StoredBusinessInvoice(id, head with { Lines = lines, Credits = credits }, sha, payments, account.BalanceOf(id), account.Credit);
+        var credits = account.Applications.Where(a => a.Invoice == head.Id).Select(a => new BusinessInvoiceCredit(a.Payment, a.Amount, texts[a.Payment])).ToList();
+        var model = head.ToModel(business, community, period) with { Lines = lines.Select(l => l.ToLine()).ToList(), Credits = credits };
+        return new StoredBusinessInvoice(head.Id, model, head.PdfSha256, payments.Select(p => p.ToPayment()).ToList(), account.BalanceOf(head.Id), account.Credit);
+    }
+
+    // Parameter names equal the SQL column names or aliases, in order: Dapper maps them by name.
+    private sealed record CommunityRow(string Name, string OperatorCode, string OperatorName);
+
+    private sealed record BusinessRow(string Name, string CreditCode);
+
+    private sealed record InvoicePdfRow(byte[] Pdf, string PdfSha256, string InvoiceNo);
+
+    private sealed record InvoiceFileRow(string InvoiceNo, decimal Total, byte[] Pdf);
+
+    private sealed record SamePaymentRow(long Id, long InvoiceId, decimal Amount, LocalDate PaidOn);
+
+    private sealed record PaymentPlaceRow(string CommunityCode, LocalDate Period, long BusinessId);
+
+    private sealed record PaidInvoiceRow(long InvoiceId, long BusinessId, string CommunityCode);
+
+    private sealed record ReversalRow(string Reason, LocalDate ReversedOn, string RecordedBy)
+    {
+        public BusinessPaymentReversal ToReversal() => new(Reason, ReversedOn, RecordedBy);
+    }
+
+    private sealed record AccountRow(long InvoiceId, decimal Total, string InvoiceNo, long? PaymentId, decimal? Amount, string? Channel, string? Reference, bool Reversed);
+
+    private sealed record CreditApplicationRow(long PaymentId, long InvoiceId, decimal Amount)
+    {
+        public CreditApplication ToApplication() => new(PaymentId, InvoiceId, new Money(Amount));
+    }
+
+    private sealed record InvoiceHeadRow(
+        long Id, string InvoiceNo, string BusinessName, string CreditCode, string CommunityName, string OperatorName, LocalDate IssueDate, LocalDate DueDate, string PdfSha256)
+    {
+        public BusinessInvoiceModel ToModel(long business, string community, YearMonth period) =>
+            new(InvoiceNo, business, BusinessName, CreditCode, community, CommunityName, OperatorName, period, IssueDate, DueDate, []);
+    }
+
+    private sealed record InvoiceLineRow(
+        long LeaseId, string SpaceNumber, string PriceBasis, int Slots, decimal Hours, decimal Rate, decimal Amount, string Formula, string RateVersion)
+    {
+        public BusinessInvoiceLine ToLine() =>
+            new(LeaseId, SpaceNumber, PriceBases.IsMonthly(PriceBasis, "business_invoice_line.price_basis"), Slots, Hours, new Money(Rate), new Money(Amount), Formula, RateVersion);
+    }
+
+    private sealed record InvoicePaymentRow(
+        long Id, string Channel, string Reference, decimal Amount, LocalDate PaidOn, string RecordedBy, string? Reason, LocalDate? ReversedOn, string? ReversedBy)
+    {
+        public BusinessPayment ToPayment() => new(
+            Id,
+            new BusinessPaymentInput(StoredValues.Channel(Channel, "business_payment.channel"), Reference, new Money(Amount), PaidOn),
+            RecordedBy,
+            Reason is null ? null : new BusinessPaymentReversal(Reason, ReversedOn!.Value, ReversedBy!));
     }
 }

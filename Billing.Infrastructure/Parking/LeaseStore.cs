@@ -1,6 +1,7 @@
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core.Parking;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Parking;
 
@@ -91,17 +92,7 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
             }
         }
 
-        var released = new List<Interval>();
-        await using (var cmd = new NpgsqlCommand("select during from parking_release_slot where space_id = @s", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("s", space);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                released.Add(reader.GetFieldValue<Interval>(0));
-            }
-        }
-
+        var released = await connection.QueryRowsAsync<Interval>("select during from parking_release_slot where space_id = @space", new { space }, tx, ct);
         var uncovered = LeaseRules.Uncovered(slots, released);
         if (uncovered.Count > 0)
         {
@@ -177,29 +168,25 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         }
 
         var permits = new Dictionary<Core.Register.HouseholdCode, List<PermitMonth>>();
-        await using (var cmd = dataSource.CreateCommand(
+        var held = await dataSource.QueryRowsAsync<PermitHeldRow>(
             """
-            select p.id, p.household_code, s.number, greatest(p.valid_from, @first), least(coalesce(p.valid_to, @last), @last)
+            select p.id, p.household_code, s.number, greatest(p.valid_from, @first) as held_from, least(coalesce(p.valid_to, @last), @last) as held_to
             from parking_permit p join parking_space s on s.id = p.space_id
-            where s.community_code = @c and p.valid_from <= @last and (p.valid_to is null or p.valid_to >= @first)
+            where s.community_code = @community and p.valid_from <= @last and (p.valid_to is null or p.valid_to >= @first)
             order by p.id
-            """))
+            """,
+            new { community, first, last },
+            ct);
+        foreach (var permit in held)
         {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("first", first);
-            cmd.Parameters.AddWithValue("last", last);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var days = Period.DaysBetween(permit.HeldFrom, permit.HeldTo) + 1;
+            var household = new Core.Register.HouseholdCode(permit.HouseholdCode);
+            if (!permits.TryGetValue(household, out var list))
             {
-                var days = Period.DaysBetween(reader.GetFieldValue<LocalDate>(3), reader.GetFieldValue<LocalDate>(4)) + 1;
-                var household = new Core.Register.HouseholdCode(reader.GetString(1));
-                if (!permits.TryGetValue(household, out var list))
-                {
-                    permits[household] = list = [];
-                }
-
-                list.Add(new PermitMonth($"{reader.GetString(2)}#{reader.GetInt64(0)}", rates.PermitMonthly, rates.FloorMonthly, days == daysInMonth ? 1m : (decimal)days / daysInMonth));
+                permits[household] = list = [];
             }
+
+            list.Add(new PermitMonth($"{permit.Number}#{permit.Id}", rates.PermitMonthly, rates.FloorMonthly, days == daysInMonth ? 1m : (decimal)days / daysInMonth));
         }
 
         IReadOnlyList<InvoicedLease> leases;
@@ -231,26 +218,24 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     internal static async Task<IReadOnlyList<InvoicedLease>> LeasesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string community, CancellationToken ct)
     {
         var leases = new Dictionary<long, (bool Monthly, decimal Rate, string Space, long Business, string Version, List<Interval> Slots)>();
-        await using (var cmd = new NpgsqlCommand(
+        var rows = await connection.QueryRowsAsync<LeaseSlotRow>(
             """
             select l.id, l.price_basis, l.rate, ls.during, s.number, l.business_id, l.rate_version
             from parking_lease l join parking_space s on s.id = l.space_id join parking_lease_slot ls on ls.lease_id = l.id
-            where s.community_code = @c
+            where s.community_code = @community
             order by l.id, lower(ls.during)
-            """, connection, tx))
+            """,
+            new { community },
+            tx,
+            ct);
+        foreach (var row in rows)
         {
-            cmd.Parameters.AddWithValue("c", community);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            if (!leases.TryGetValue(row.Id, out var lease))
             {
-                var id = reader.GetInt64(0);
-                if (!leases.TryGetValue(id, out var lease))
-                {
-                    leases[id] = lease = (reader.GetString(1) == "monthly", reader.GetDecimal(2), reader.GetString(4), reader.GetInt64(5), reader.GetString(6), []);
-                }
-
-                lease.Slots.Add(reader.GetFieldValue<Interval>(3));
+                leases[row.Id] = lease = (PriceBases.IsMonthly(row.PriceBasis, "parking_lease.price_basis"), row.Rate, row.Number, row.BusinessId, row.RateVersion, []);
             }
+
+            lease.Slots.Add(row.During);
         }
 
         return leases
@@ -292,17 +277,28 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(ct) is LocalDate closed ? $"{closed.Year:D4}-{closed.Month:D2}" : null;
     }
 
-    public async Task<IReadOnlyList<Interval>> LeasedAsync(long space, CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand("select during from parking_lease_slot where space_id = @s order by lower(during)");
-        cmd.Parameters.AddWithValue("s", space);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<Interval>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(reader.GetFieldValue<Interval>(0));
-        }
+    public Task<IReadOnlyList<Interval>> LeasedAsync(long space, CancellationToken ct = default) =>
+        dataSource.QueryRowsAsync<Interval>("select during from parking_lease_slot where space_id = @space order by lower(during)", new { space }, ct);
 
-        return result;
+    // Parameter names equal the SQL column names or aliases, in order: Dapper maps them by name.
+    private sealed record PermitHeldRow(long Id, string HouseholdCode, string Number, LocalDate HeldFrom, LocalDate HeldTo);
+
+    private sealed record LeaseSlotRow(long Id, string PriceBasis, decimal Rate, Interval During, string Number, long BusinessId, string RateVersion);
+}
+
+/// <summary>A lease's or invoice line's price basis as stored: 'monthly' (the monthly price) or 'hourly'; any other word is an error.</summary>
+internal static class PriceBases
+{
+    public static bool IsMonthly(string text, string column) => StoredValues.Read<bool>(text, TryParse, "a price basis", column);
+
+    private static bool TryParse(string? text, out bool monthly)
+    {
+        (var known, monthly) = text switch
+        {
+            "monthly" => (true, true),
+            "hourly" => (true, false),
+            _ => (false, false),
+        };
+        return known;
     }
 }

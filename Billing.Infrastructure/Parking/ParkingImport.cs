@@ -75,15 +75,8 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
         await using var tx = await connection.BeginTransactionAsync(ct);
         var bulk = new BulkImport(connection, tx, ct);
 
-        var operators = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using (var cmd = bulk.Command("select code, operator_code from community"))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                operators[reader.GetString(0)] = reader.GetString(1);
-            }
-        }
+        var operators = (await connection.QueryRowsAsync<CommunityOperatorRow>("select code, operator_code from community", null, tx, ct))
+            .ToDictionary(c => c.Code, c => c.OperatorCode, StringComparer.Ordinal);
 
         await bulk.ExecuteAsync(
             """
@@ -412,6 +405,8 @@ public sealed class ParkingImport(NpgsqlDataSource dataSource, ParkingRateBook b
             """);
         return await bulk.ScalarAsync<int>("select count(*)::integer from lease_new");
     }
+
+    private sealed record CommunityOperatorRow(string Code, string OperatorCode);
 
     /// <summary>The working-day daytime windows of a month for a community, by its operator's parking prices, cached per price version and month.</summary>
     private sealed class MonthWindows(ParkingRateBook book, IReadOnlyDictionary<string, string> operators, List<InputError> errors)

@@ -4,6 +4,7 @@ using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Payments;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Payments;
 
@@ -109,26 +110,24 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
                 continue;
             }
 
-            await using var existing = new NpgsqlCommand(
+            var existing = (await connection.QueryRowAsync<RecordedPaymentRow>(
                 """
                 select id, household_code, amount, paid_on from payment
-                where channel = @c and reference = @r
-                  and operator_code = (select c.operator_code from household h join community c on c.code = h.community_code where h.code = @h)
-                """, connection, tx);
-            existing.Parameters.AddWithValue("h", input.Household);
-            existing.Parameters.AddWithValue("c", input.Channel.Name());
-            existing.Parameters.AddWithValue("r", input.Reference);
-            await using var reader = await existing.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var same = reader.GetString(1) == input.Household && reader.GetDecimal(2) == input.Amount.Yuan && reader.GetFieldValue<LocalDate>(3) == input.PaidOn;
+                where channel = @channel and reference = @reference
+                  and operator_code = (select c.operator_code from household h join community c on c.code = h.community_code where h.code = @household)
+                """,
+                new { household = input.Household, channel = input.Channel.Name(), reference = input.Reference },
+                tx,
+                ct))!;
+            var same = existing.HouseholdCode == input.Household && existing.Amount == input.Amount.Yuan && existing.PaidOn == input.PaidOn;
             if (same)
             {
-                results.Add(new RecordedPayment(reader.GetInt64(0), true, input));
+                results.Add(new RecordedPayment(existing.Id, true, input));
             }
             else
             {
                 errors.Add(new InputError(file, row, "reference", "payment.reference.conflict",
-                    $"{input.Channel.Name()} reference {input.Reference} is already recorded for {reader.GetString(1)}, {reader.GetDecimal(2):0.00} yuan on {reader.GetFieldValue<LocalDate>(3):yyyy-MM-dd}"));
+                    $"{input.Channel.Name()} reference {input.Reference} is already recorded for {existing.HouseholdCode}, {existing.Amount:0.00} yuan on {existing.PaidOn:yyyy-MM-dd}"));
             }
         }
 
@@ -151,19 +150,8 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        string household;
-        decimal amount;
-        await using (var find = new NpgsqlCommand("select household_code, amount from payment where id = @id for update", connection, tx))
-        {
-            find.Parameters.AddWithValue("id", paymentId);
-            await using var reader = await find.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                throw new PaymentNotFoundException($"payment {paymentId} does not exist");
-            }
-
-            (household, amount) = (reader.GetString(0), reader.GetDecimal(1));
-        }
+        var (household, amount) = await connection.QueryRowAsync<PaymentAmountRow>("select household_code, amount from payment where id = @paymentId for update", new { paymentId }, tx, ct)
+            ?? throw new PaymentNotFoundException($"payment {paymentId} does not exist");
 
         await using (var reverse = new NpgsqlCommand(
             "insert into payment_reversal (payment_id, reason, reversed_on) values (@id, @r, @d) on conflict (payment_id) do nothing", connection, tx))
@@ -193,11 +181,11 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
     }
 
     public async Task<LedgerPosition> PositionAsync(string household, LocalDate? asOf = null, CancellationToken ct = default) =>
-        (await PositionsAsync("h.code = @key", household, asOf, ct)).GetValueOrDefault(household) ?? Allocation.Fifo([], []);
+        (await PositionsAsync(LedgerOf.Household, household, asOf, ct)).GetValueOrDefault(household) ?? Allocation.Fifo([], []);
 
     /// <summary>Positions of every household of a community, from two queries.</summary>
     public Task<Dictionary<string, LedgerPosition>> CommunityPositionsAsync(string community, LocalDate? asOf = null, CancellationToken ct = default) =>
-        PositionsAsync("h.community_code = @key", community, asOf, ct);
+        PositionsAsync(LedgerOf.Community, community, asOf, ct);
 
     public async Task<IReadOnlyList<HouseholdArrears>> ArrearsAsync(string community, LocalDate asOf, CancellationToken ct = default)
     {
@@ -224,44 +212,37 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
 
     public async Task<ReceiptModel?> ReceiptAsync(long paymentId, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var row = await dataSource.QueryRowAsync<ReceiptPaymentRow>(
             """
-            select p.household_code, p.channel, p.reference, p.amount, p.paid_on, c.name, o.name, (r.payment_id is not null), c.code, o.code
+            select p.household_code, p.channel, p.reference, p.amount, p.paid_on, c.name as community_name, o.name as operator_name,
+                   (r.payment_id is not null) as reversed, c.code as community_code, o.code as operator_code
             from payment p join household h on h.code = p.household_code join community c on c.code = h.community_code
             join operator o on o.code = c.operator_code left join payment_reversal r on r.payment_id = p.id
-            where p.id = @id
-            """);
-        cmd.Parameters.AddWithValue("id", paymentId);
-        PaymentInput input;
-        string communityName, operatorName, communityCode, operatorCode;
-        bool reversed;
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            where p.id = @paymentId
+            """,
+            new { paymentId },
+            ct);
+        if (row is null)
         {
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            var channel = Database.StoredValues.Channel(reader.GetString(1));
-            input = new PaymentInput(reader.GetString(0), channel, reader.GetString(2), new Money(reader.GetDecimal(3)), reader.GetFieldValue<LocalDate>(4));
-            (communityName, operatorName, reversed) = (reader.GetString(5), reader.GetString(6), reader.GetBoolean(7));
-            (communityCode, operatorCode) = (reader.GetString(8), reader.GetString(9));
+            return null;
         }
+
+        var input = row.ToInput();
 
         // The receipt shows the ledger as it stood once this payment was made, on its date: statements
         // issued later and payments made later are not part of it, so it is the same whenever it is drawn.
-        var (charges, payments) = await LedgerAsync("h.code = @key", input.Household, ct);
+        var (charges, payments) = await LedgerAsync(LedgerOf.Household, input.Household, ct);
         var before = payments.GetValueOrDefault(input.Household, []).Where(p => p.Id == paymentId || (p.PaidOn, p.Id).CompareTo((input.PaidOn, paymentId)) < 0).Select(p => p with { Reversed = false });
         var position = Allocation.Fifo(charges.GetValueOrDefault(input.Household, []).Where(c => c.IssueDate <= input.PaidOn), before);
         var settled = position.Charges
             .SelectMany(c => c.SettledBy.Where(s => s.PaymentId == paymentId).Select(s => (c.Charge.Period, s.Amount)))
             .ToList();
         var details = (await DetailsOfAsync(input.Household, input.PaidOn, ct))!;
-        return new ReceiptModel(paymentId, input, communityName, operatorName, details, settled,
-            input.Amount - Money.Sum(settled.Select(s => s.Amount)), position.Balance, reversed)
+        return new ReceiptModel(paymentId, input, row.CommunityName, row.OperatorName, details, settled,
+            input.Amount - Money.Sum(settled.Select(s => s.Amount)), position.Balance, row.Reversed)
         {
-            OperatorCode = operatorCode,
-            CommunityCode = communityCode,
+            OperatorCode = row.OperatorCode,
+            CommunityCode = row.CommunityCode,
         };
     }
 
@@ -271,7 +252,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<LedgerCheck> CheckAsync(string operatorCode, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var rows = await dataSource.QueryRowsAsync<LedgerCheckRow>(
             """
             with households as (
                 select h.code from household h join community c on c.code = h.community_code where c.operator_code = @op),
@@ -283,76 +264,74 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
                 select household_code, sum(amount) as total from payment group by household_code),
             reversed as (
                 select p.household_code, sum(p.amount) as total from payment_reversal r join payment p on p.id = r.payment_id group by p.household_code)
-            select h.code, coalesce(l.total, 0), coalesce(s.total, 0), coalesce(p.total, 0), coalesce(r.total, 0)
+            select h.code as household_code, coalesce(l.total, 0) as ledger, coalesce(s.total, 0) as statements, coalesce(p.total, 0) as paid, coalesce(r.total, 0) as reversed
             from households h
             left join ledger l on l.household_code = h.code left join statements s on s.household_code = h.code
             left join paid p on p.household_code = h.code left join reversed r on r.household_code = h.code
             order by h.code
-            """);
-        cmd.Parameters.AddWithValue("op", operatorCode);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+            """,
+            new { op = operatorCode },
+            ct);
         var mismatches = new List<string>();
         decimal ledger = 0, charges = 0, payments = 0, reversals = 0;
-        var households = 0;
-        while (await reader.ReadAsync(ct))
+        foreach (var (household, l, s, p, r) in rows)
         {
-            households++;
-            var (l, s, p, r) = (reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4));
             if (l != s - p + r)
             {
-                mismatches.Add($"{reader.GetString(0)}: ledger {l:0.00} but statements {s:0.00} − payments {p:0.00} + reversals {r:0.00} = {s - p + r:0.00}");
+                mismatches.Add($"{household}: ledger {l:0.00} but statements {s:0.00} − payments {p:0.00} + reversals {r:0.00} = {s - p + r:0.00}");
             }
 
             (ledger, charges, payments, reversals) = (ledger + l, charges + s, payments + p, reversals + r);
         }
 
-        return new LedgerCheck(households, mismatches, new Money(ledger), new Money(charges), new Money(payments), new Money(reversals));
+        return new LedgerCheck(rows.Count, mismatches, new Money(ledger), new Money(charges), new Money(payments), new Money(reversals));
     }
 
-    private async Task<Dictionary<string, LedgerPosition>> PositionsAsync(string where, string key, LocalDate? asOf, CancellationToken ct)
+    private async Task<Dictionary<string, LedgerPosition>> PositionsAsync(LedgerOf of, string key, LocalDate? asOf, CancellationToken ct)
     {
-        var (charges, payments) = await LedgerAsync(where, key, ct);
+        var (charges, payments) = await LedgerAsync(of, key, ct);
         return charges.Keys.Union(payments.Keys)
             .ToDictionary(h => h, h => Allocation.Fifo(
                 charges.GetValueOrDefault(h, []).Where(c => asOf is null || c.IssueDate <= asOf),
                 payments.GetValueOrDefault(h, []), asOf));
     }
 
-    private async Task<(Dictionary<string, List<Charge>> Charges, Dictionary<string, List<Payment>> Payments)> LedgerAsync(string where, string key, CancellationToken ct)
+    /// <summary>
+    /// The charges and payments of one household or of every household of a community, by household.
+    /// The condition is chosen here from <paramref name="of"/>, never passed in as SQL; <paramref name="key"/> is a parameter.
+    /// </summary>
+    private async Task<(Dictionary<string, List<Charge>> Charges, Dictionary<string, List<Payment>> Payments)> LedgerAsync(LedgerOf of, string key, CancellationToken ct)
     {
-        var charges = new Dictionary<string, List<Charge>>(StringComparer.Ordinal);
-        await using (var cmd = dataSource.CreateCommand(
-            $"""
-            select h.code, e.id, s.period, s.issue_date, s.due_date, e.amount
-            from ledger_entry e join statement s on s.id = e.statement_id join household h on h.code = e.household_code
-            where e.kind = 'charge' and {where}
-            """))
+        var where = of switch
         {
-            cmd.Parameters.AddWithValue("key", key);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                Add(charges, reader.GetString(0), new Charge(reader.GetInt64(1), reader.GetFieldValue<LocalDate>(2).ToYearMonth(),
-                    reader.GetFieldValue<LocalDate>(3), reader.GetFieldValue<LocalDate>(4), new Money(reader.GetDecimal(5))));
-            }
+            LedgerOf.Household => "h.code = @key",
+            LedgerOf.Community => "h.community_code = @key",
+            _ => throw new ArgumentOutOfRangeException(nameof(of), of, "A ledger is read for a household or a community."),
+        };
+        var charges = new Dictionary<string, List<Charge>>(StringComparer.Ordinal);
+        foreach (var row in await dataSource.QueryRowsAsync<ChargeRow>(
+                     $"""
+                     select h.code as household_code, e.id, s.period, s.issue_date, s.due_date, e.amount
+                     from ledger_entry e join statement s on s.id = e.statement_id join household h on h.code = e.household_code
+                     where e.kind = 'charge' and {where}
+                     """,
+                     new { key },
+                     ct))
+        {
+            Add(charges, row.HouseholdCode, row.ToCharge());
         }
 
         var payments = new Dictionary<string, List<Payment>>(StringComparer.Ordinal);
-        await using (var cmd = dataSource.CreateCommand(
-            $"""
-            select h.code, p.id, p.channel, p.reference, p.paid_on, p.amount, (r.payment_id is not null)
-            from payment p join household h on h.code = p.household_code left join payment_reversal r on r.payment_id = p.id
-            where {where}
-            """))
+        foreach (var row in await dataSource.QueryRowsAsync<LedgerPaymentRow>(
+                     $"""
+                     select h.code as household_code, p.id, p.channel, p.reference, p.paid_on, p.amount, (r.payment_id is not null) as reversed
+                     from payment p join household h on h.code = p.household_code left join payment_reversal r on r.payment_id = p.id
+                     where {where}
+                     """,
+                     new { key },
+                     ct))
         {
-            cmd.Parameters.AddWithValue("key", key);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var channel = Database.StoredValues.Channel(reader.GetString(2));
-                Add(payments, reader.GetString(0), new Payment(reader.GetInt64(1), channel, reader.GetString(3), reader.GetFieldValue<LocalDate>(4),
-                    new Money(reader.GetDecimal(5)), reader.GetBoolean(6)));
-            }
+            Add(payments, row.HouseholdCode, row.ToPayment());
         }
 
         return (charges, payments);
@@ -379,6 +358,37 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource)
         }
 
         list.Add(value);
+    }
+
+    /// <summary>Whose ledger is read: one household's, or every household's of a community.</summary>
+    private enum LedgerOf
+    {
+        Household,
+        Community,
+    }
+
+    // Parameter names equal the SQL column names or aliases, in order: Dapper maps them by name.
+    private sealed record RecordedPaymentRow(long Id, string HouseholdCode, decimal Amount, LocalDate PaidOn);
+
+    private sealed record PaymentAmountRow(string HouseholdCode, decimal Amount);
+
+    private sealed record ReceiptPaymentRow(
+        string HouseholdCode, string Channel, string Reference, decimal Amount, LocalDate PaidOn, string CommunityName, string OperatorName,
+        bool Reversed, string CommunityCode, string OperatorCode)
+    {
+        public PaymentInput ToInput() => new(HouseholdCode, StoredValues.Channel(Channel, "payment.channel"), Reference, new Money(Amount), PaidOn);
+    }
+
+    private sealed record LedgerCheckRow(string HouseholdCode, decimal Ledger, decimal Statements, decimal Paid, decimal Reversed);
+
+    private sealed record ChargeRow(string HouseholdCode, long Id, LocalDate Period, LocalDate IssueDate, LocalDate DueDate, decimal Amount)
+    {
+        public Charge ToCharge() => new(Id, Period.ToYearMonth(), IssueDate, DueDate, new Money(Amount));
+    }
+
+    private sealed record LedgerPaymentRow(string HouseholdCode, long Id, string Channel, string Reference, LocalDate PaidOn, decimal Amount, bool Reversed)
+    {
+        public Payment ToPayment() => new(Id, StoredValues.Channel(Channel, "payment.channel"), Reference, PaidOn, new Money(Amount), Reversed);
     }
 }
 

@@ -3,6 +3,7 @@ using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Payments;
+using RedProperty.Billing.Infrastructure.Database;
 using RedProperty.Billing.Infrastructure.Documents;
 
 namespace RedProperty.Billing.Infrastructure.Payments;
@@ -98,14 +99,10 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource, DocumentContext? c
     public async Task<IssuedReversalNotice?> ReversalNoticeAsync(long paymentId, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var stored = new NpgsqlCommand("select receipt_no, pdf, pdf_sha256 from reversal_notice where payment_id = @id", connection))
+        if (await connection.QueryRowAsync<NoticeRow>(
+                "select receipt_no, pdf, pdf_sha256 from reversal_notice where payment_id = @paymentId", new { paymentId }, null, ct) is { } stored)
         {
-            stored.Parameters.AddWithValue("id", paymentId);
-            await using var reader = await stored.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                return new IssuedReversalNotice(paymentId, reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2));
-            }
+            return new IssuedReversalNotice(paymentId, stored.ReceiptNo, stored.Pdf, stored.PdfSha256);
         }
 
         var model = await new PaymentStore(dataSource).ReceiptAsync(paymentId, ct);
@@ -114,15 +111,8 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource, DocumentContext? c
             return null;
         }
 
-        string reason;
-        LocalDate on;
-        await using (var cmd = new NpgsqlCommand("select reason, reversed_on from payment_reversal where payment_id = @id", connection))
-        {
-            cmd.Parameters.AddWithValue("id", paymentId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (reason, on) = (reader.GetString(0), reader.GetFieldValue<LocalDate>(1));
-        }
+        var (reason, on) = (await connection.QueryRowAsync<ReversalRow>(
+            "select reason, reversed_on from payment_reversal where payment_id = @paymentId", new { paymentId }, null, ct))!;
 
         var receiptNo = (await GetAsync(paymentId, ct))?.ReceiptNo;
         var pdf = PaymentDocuments.ReversalNotice(model, receiptNo, reason, on, documents);
@@ -150,25 +140,24 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource, DocumentContext? c
         var byPeriod = new Dictionary<YearMonth, List<BilledLine>>();
         if (months.Length > 0)
         {
-            await using var cmd = dataSource.CreateCommand(
+            var lines = await dataSource.QueryRowsAsync<StatementLineRow>(
                 """
                 select s.period, l.kind, l.label, l.amount
                 from statement s join statement_line l on l.statement_id = s.id
-                where s.household_code = @h and s.period = any(@months)
+                where s.household_code = @household and s.period = any(@months)
                 order by s.period, l.line_no
-                """);
-            cmd.Parameters.AddWithValue("h", household);
-            cmd.Parameters.AddWithValue("months", months);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+                """,
+                new { household, months },
+                ct);
+            foreach (var line in lines)
             {
-                var period = reader.GetFieldValue<LocalDate>(0).ToYearMonth();
+                var period = line.Period.ToYearMonth();
                 if (!byPeriod.TryGetValue(period, out var list))
                 {
                     byPeriod[period] = list = [];
                 }
 
-                list.Add(new BilledLine(reader.GetString(1), reader.GetString(2), new Money(reader.GetDecimal(3))));
+                list.Add(new BilledLine(line.Kind, line.Label, new Money(line.Amount)));
             }
         }
 
@@ -177,13 +166,18 @@ public sealed class ReceiptStore(NpgsqlDataSource dataSource, DocumentContext? c
 
     private static async Task<IssuedReceipt?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long paymentId, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select receipt_no, cashier, pdf, pdf_sha256 from receipt where payment_id = @id", connection, tx);
-        cmd.Parameters.AddWithValue("id", paymentId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new IssuedReceipt(paymentId, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3))
-            : null;
+        var row = await connection.QueryRowAsync<ReceiptRow>("select receipt_no, cashier, pdf, pdf_sha256 from receipt where payment_id = @paymentId", new { paymentId }, tx, ct);
+        return row is null ? null : new IssuedReceipt(paymentId, row.ReceiptNo, row.Cashier, row.Pdf, row.PdfSha256);
     }
+
+    // Parameter names equal the SQL column names, in order: Dapper maps them by name.
+    private sealed record ReceiptRow(string ReceiptNo, string Cashier, byte[] Pdf, string PdfSha256);
+
+    private sealed record NoticeRow(string? ReceiptNo, byte[] Pdf, string PdfSha256);
+
+    private sealed record ReversalRow(string Reason, LocalDate ReversedOn);
+
+    private sealed record StatementLineRow(LocalDate Period, string Kind, string Label, decimal Amount);
 }
 
 /// <summary>What issuing adds to a receipt: its number, who took the money, and the split by fee and month.</summary>
@@ -200,24 +194,25 @@ public static class StatementFeeKinds
 {
     public static async Task<IReadOnlyDictionary<(string Household, YearMonth Period), bool>> OnlyPropertyFeeAsync(NpgsqlDataSource dataSource, string community, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var statements = await dataSource.QueryRowsAsync<StatementKindsRow>(
             """
-            select s.household_code, s.period, array_agg(l.kind), array_agg(l.label)
+            select s.household_code, s.period, array_agg(l.kind) as kinds, array_agg(l.label) as labels
             from statement s join statement_line l on l.statement_id = s.id
-            where s.community_code = @c
+            where s.community_code = @community
             group by s.household_code, s.period
-            """);
-        cmd.Parameters.AddWithValue("c", community);
+            """,
+            new { community },
+            ct);
         var result = new Dictionary<(string, YearMonth), bool>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var statement in statements)
         {
-            var kinds = reader.GetFieldValue<string[]>(2);
-            var labels = reader.GetFieldValue<string[]>(3);
-            result[(reader.GetString(0), reader.GetFieldValue<LocalDate>(1).ToYearMonth())] =
-                ReceiptLines.OnlyPropertyFee(kinds.Zip(labels).Select(x => new BilledLine(x.First, x.Second, Money.Zero)));
+            result[(statement.HouseholdCode, statement.Period.ToYearMonth())] =
+                ReceiptLines.OnlyPropertyFee(statement.Kinds.Zip(statement.Labels).Select(x => new BilledLine(x.First, x.Second, Money.Zero)));
         }
 
         return result;
     }
+
+    // Parameter names equal the SQL column names or aliases, in order: Dapper maps them by name.
+    private sealed record StatementKindsRow(string HouseholdCode, LocalDate Period, string[] Kinds, string[] Labels);
 }

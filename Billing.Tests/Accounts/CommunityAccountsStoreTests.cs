@@ -207,6 +207,25 @@ public sealed class CommunityAccountsStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<PostgresException>(() => negative.ExecuteNonQueryAsync());
     }
 
+    /// <summary>A category this version does not know is refused, not grouped under another.</summary>
+    [Fact]
+    public async Task An_unknown_category_in_the_database_is_an_error_naming_the_column_and_the_word()
+    {
+        await using (var corrupt = _db.DataSource.CreateCommand(
+            """
+            alter table community_account_entry drop constraint community_account_entry_check;
+            insert into community_account_entry (community_code, period, direction, category, amount, reference, description, entered_on, entered_by)
+            values ('HZ-FXY', '2026-10-01', 'income', 'vending', 12.00, 'SH-1', '自动售货机', '2026-10-31', 'test');
+            """))
+        {
+            await corrupt.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReadAsync(Community, October));
+
+        Assert.Equal("The database holds 'vending' in community_account_entry.category, which this version does not know as a category of income.", error.Message);
+    }
+
     [Fact]
     public async Task An_unknown_community_has_no_accounts()
     {

@@ -188,6 +188,29 @@ public class BusinessInvoiceStoreTests
         Assert.Equal(2, invoice.Payments.Count);
         Assert.Equal((600.00m, 600.00m, 0.00m), (invoice.Balance.Total.Yuan, invoice.Balance.Paid.Yuan, invoice.Balance.Open.Yuan));
     }
+
+    /// <summary>A line's price basis this version does not know is refused, not shown as hourly.</summary>
+    [Fact]
+    public async Task An_unknown_price_basis_on_an_invoice_line_is_an_error_naming_the_column_and_the_word()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleRegistered);
+        var (shop, _) = await OctoberLeases.SetUpAsync(db.DataSource);
+        var store = new BusinessInvoiceStore(db.DataSource);
+        await store.IssueAsync("HZ-FXY", OctoberLeases.October, OctoberLeases.Book, OctoberLeases.Shanghai);
+        await using (var corrupt = db.DataSource.CreateCommand(
+            $"""
+            alter table business_invoice_line disable trigger business_invoice_line_is_immutable;
+            alter table business_invoice_line drop constraint business_invoice_line_price_basis_check;
+            update business_invoice_line set price_basis = 'daily' where invoice_id = (select id from business_invoice where business_id = {shop});
+            """))
+        {
+            await corrupt.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("HZ-FXY", OctoberLeases.October, shop));
+
+        Assert.Equal("The database holds 'daily' in business_invoice_line.price_basis, which this version does not know as a price basis.", error.Message);
+    }
 }
 
 internal static class IntervalMonths

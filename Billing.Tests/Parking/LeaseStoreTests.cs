@@ -29,6 +29,27 @@ public class LeaseStoreTests
         return (store, space, shop, company);
     }
 
+    /// <summary>A lease's price basis this version does not know is refused, not priced by the hour.</summary>
+    [Fact]
+    public async Task An_unknown_price_basis_of_a_lease_is_an_error_naming_the_column_and_the_word()
+    {
+        await using var db = await TestPostgres.CreateDatabaseAsync(Seeds.SampleRegistered);
+        await OctoberLeases.SetUpAsync(db.DataSource);
+        await using (var corrupt = db.DataSource.CreateCommand(
+            """
+            alter table parking_lease drop constraint parking_lease_price_basis_check;
+            update parking_lease set price_basis = 'weekly' where kind = 'monthly';
+            """))
+        {
+            await corrupt.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(
+            () => new LeaseStore(db.DataSource).MonthAsync("HZ-FXY", "TCJY", OctoberLeases.October, OctoberLeases.Book, Shanghai));
+
+        Assert.Equal("The database holds 'weekly' in parking_lease.price_basis, which this version does not know as a price basis.", error.Message);
+    }
+
     [Fact]
     public async Task A_lease_overlapping_another_or_outside_the_released_window_is_refused()
     {

@@ -63,6 +63,6 @@ public class StrictReadingTests
         await using var first = db.DataSource.CreateCommand("select min(code) from household");
         var household = (string)(await first.ExecuteScalarAsync())!;
         var channel = await Assert.ThrowsAsync<InvalidDataException>(() => new PaymentStore(db.DataSource).PositionAsync(household));
-        Assert.Equal("The database holds 'paypal' as a payment channel, which this version does not know.", channel.Message);
+        Assert.Equal("The database holds 'paypal' in payment.channel, which this version does not know as a payment channel.", channel.Message);
     }
 }
