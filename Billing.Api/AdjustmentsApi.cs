@@ -21,11 +21,11 @@ public static class AdjustmentsApi
     /// <summary>Send the same value again to retry a request safely: the correction is recorded once.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static IEndpointRouteBuilder MapAdjustmentsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapAdjustmentsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/statements/{statementNo}/adjustments", Record).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/households/{household}/adjustments", List).RequireAuthorization(Access.FinanceOrResident);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/statements/{statementNo}/adjustments", Record);
+        audiences.Households.MapGet("/api/households/{household}/adjustments", List);
+        return audiences;
     }
 
     private static async Task<Results<Created<AdjustmentResponse>, Ok<AdjustmentResponse>, ProblemHttpResult>> Record(

@@ -20,15 +20,15 @@ public static class DistrictDeskApi
     /// <summary>A score older than this many months before the billed month is flagged on the reconciliation.</summary>
     public const int DefaultStaleScoreMonths = DistrictDeskSettings.DefaultStaleScoreMonths;
 
-    public static IEndpointRouteBuilder MapDistrictDeskApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapDistrictDeskApi(this ApiAudiences audiences)
     {
-        app.MapGet("/api/districts/{district}/subsidy-lines/{period}", SubsidyLines).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/claims/{period}", Claims).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/signoff/{period}", SignOffs).RequireAuthorization(Access.FinanceOrDistrict);
-        app.MapPost("/api/districts/{district}/signoff/{period}", SignOff).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}.xlsx", Excel).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}/signed.pdf", SignedPdf).RequireAuthorization(Access.FinanceOrDistrict);
-        return app;
+        audiences.DistrictFinance.MapGet("/api/districts/{district}/subsidy-lines/{period}", SubsidyLines);
+        audiences.DistrictFinance.MapGet("/api/districts/{district}/claims/{period}", Claims);
+        audiences.Districts.MapGet("/api/districts/{district}/signoff/{period}", SignOffs);
+        audiences.DistrictFinance.MapPost("/api/districts/{district}/signoff/{period}", SignOff);
+        audiences.DistrictFinance.MapGet("/api/districts/{district}/reconciliation/{period}.xlsx", Excel);
+        audiences.Districts.MapGet("/api/districts/{district}/reconciliation/{period}/signed.pdf", SignedPdf);
+        return audiences;
     }
 
     public sealed record SignOffRequest(string? Decision, string? Reason);

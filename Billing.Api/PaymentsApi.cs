@@ -17,21 +17,21 @@ namespace RedProperty.Billing.Api;
 /// <summary>Payments, receipts, arrears and collection rate: finance staff for their operator, residents for their household.</summary>
 public static class PaymentsApi
 {
-    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapPaymentsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        app.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/payments/{id:long}/reversal.pdf", ReversalNotice).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/households/{household}/ledger", Ledger).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/arrears.pdf", ArrearsPdf).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/arrears", Arrears).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/collection-rate/{period}", CommunityCollection).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/operators/{operatorCode}/collection-rate/{period}", OperatorCollection).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/operators/{operatorCode}/ledger-check", LedgerCheck).RequireAuthorization(Access.FinanceStaff);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/payments", Record).RequireRateLimiting(RateLimits.Payments);
+        audiences.FinanceStaff.MapPost("/api/payments/import", Import).RequireRateLimiting(RateLimits.Payments);
+        audiences.FinanceStaff.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireRateLimiting(RateLimits.Payments);
+        audiences.Households.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt);
+        audiences.Households.MapGet("/api/payments/{id:long}/reversal.pdf", ReversalNotice);
+        audiences.Households.MapGet("/api/households/{household}/ledger", Ledger);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/arrears.pdf", ArrearsPdf);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/arrears", Arrears);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/collection-rate/{period}", CommunityCollection);
+        audiences.FinanceStaff.MapGet("/api/operators/{operatorCode}/collection-rate/{period}", OperatorCollection);
+        audiences.FinanceStaff.MapGet("/api/operators/{operatorCode}/ledger-check", LedgerCheck);
+        return audiences;
     }
 
     public sealed record PaymentRequest(string? Household, string? Channel, string? Reference, decimal? Amount, string? PaidOn);

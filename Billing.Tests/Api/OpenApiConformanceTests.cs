@@ -89,20 +89,22 @@ public sealed class OpenApiConformanceTests : ApiHost
         using var district = District();
         var failures = new List<string>();
 
-        async Task CheckAsync(string method, string template, string url, object body, HttpClient? client = null)
+        async Task<JsonElement> CheckAsync(string method, string template, string url, object body, HttpClient? client = null)
         {
             var operation = operations.Single(o => o.Method == method && o.Template == template);
             var response = await (client ?? finance).SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(body) });
             var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var text = await response.Content.ReadAsStringAsync();
             var declared = DeclaredSchema(operation, status);
+            var answer = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement;
             if (declared is null)
             {
                 failures.Add($"{operation}: {status} is not declared with a JSON schema: {text[..Math.Min(200, text.Length)]}");
-                return;
+                return answer;
             }
 
-            failures.AddRange(schema.Check(JsonDocument.Parse(text).RootElement, declared.Value).Select(e => $"{operation} {status}: {e}"));
+            failures.AddRange(schema.Check(answer, declared.Value).Select(e => $"{operation} {status}: {e}"));
+            return answer;
         }
 
         await CheckAsync("POST", "/api/runs", "/api/runs", new { period = "2026-11", dryRun = true });
@@ -121,6 +123,14 @@ public sealed class OpenApiConformanceTests : ApiHost
         var signOff = $"/api/districts/{Uri.EscapeDataString(SampleDistrict)}/signoff/2026-10";
         await CheckAsync("POST", "/api/districts/{district}/signoff/{period}", signOff, new { decision = "approved" }, district);
         await CheckAsync("POST", "/api/districts/{district}/signoff/{period}", signOff, new { decision = "maybe" }, district);
+
+        const string Spaces = "/api/communities/HZ-FXY/parking/spaces";
+        await CheckAsync("POST", "/api/communities/{community}/parking/spaces", Spaces, new { number = "A-017" });
+        await CheckAsync("POST", "/api/communities/{community}/parking/spaces/{number}/permits", $"{Spaces}/A-017/permits", new { household = Household, from = "2026-12-01" });
+        var business = await CheckAsync("POST", "/api/businesses", "/api/businesses", new { name = "鑫源便利店", contact = "张老板", creditCode = "91350100M000100Y43" });
+        await CheckAsync("POST", "/api/communities/{community}/parking/spaces/{number}/releases", $"{Spaces}/A-017/releases", new { month = "2026-12", by = "业主 卢刚" });
+        await CheckAsync("POST", "/api/communities/{community}/parking/spaces/{number}/leases", $"{Spaces}/A-017/leases", new { month = "2026-12", business = business.GetProperty("id").GetInt64() });
+        await CheckAsync("POST", "/api/communities/{community}/parking/spaces/{number}/leases", $"{Spaces}/A-017/leases", new { month = "2026-12" });
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
