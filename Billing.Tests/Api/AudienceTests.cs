@@ -163,8 +163,10 @@ public sealed class AudienceTests : ApiHost
         var failures = new List<string>();
         using var anonymous = Anonymous();
         var callers = new (string Audience, HttpClient Client)[] { (F, Finance()), (R, Resident(Household)), (D, District()) };
+        var called = 0;
         foreach (var operation in operations.Where(o => Expected.ContainsKey(o.ToString())))
         {
+            called++;
             var audiences = Expected[operation.ToString()];
             var url = Fill(operation.Template);
             var unsigned = await SendAsync(anonymous, operation.Method, url);
@@ -203,6 +205,7 @@ public sealed class AudienceTests : ApiHost
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal(Expected.Count, called);
     }
 
     /// <summary>The status, and whether a 403 is the policy's (a bare problem) rather than a handler's, which names the field at fault.</summary>
