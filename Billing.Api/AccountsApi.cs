@@ -14,15 +14,15 @@ namespace RedProperty.Billing.Api;
 /// </summary>
 public static class AccountsApi
 {
-    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapAccountsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/communities/{community}/accounts/{period}/income", (string community, string period, EntryRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct) =>
-            Enter(EntryDirection.Income, community, period, body, db, scopes, clock, http, ct)).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/communities/{community}/accounts/{period}/spending", (string community, string period, EntryRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct) =>
-            Enter(EntryDirection.Spending, community, period, body, db, scopes, clock, http, ct)).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/accounts/{period}.pdf", Pdf).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/accounts/{period}", Read).RequireAuthorization(Access.FinanceStaff);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/communities/{community}/accounts/{period}/income", (string community, string period, EntryRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct) =>
+            Enter(EntryDirection.Income, community, period, body, db, scopes, clock, http, ct));
+        audiences.FinanceStaff.MapPost("/api/communities/{community}/accounts/{period}/spending", (string community, string period, EntryRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct) =>
+            Enter(EntryDirection.Spending, community, period, body, db, scopes, clock, http, ct));
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/accounts/{period}.pdf", Pdf);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/accounts/{period}", Read);
+        return audiences;
     }
 
     /// <param name="Reference">The voucher number (凭证号); unique per community, it makes a repeated request harmless.</param>

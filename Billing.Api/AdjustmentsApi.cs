@@ -1,7 +1,8 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using NodaTime;
 using NodaTime.Text;
-using RedProperty.Billing.Core.Runs;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure.Corrections;
 
@@ -20,14 +21,14 @@ public static class AdjustmentsApi
     /// <summary>Send the same value again to retry a request safely: the correction is recorded once.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static IEndpointRouteBuilder MapAdjustmentsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapAdjustmentsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/statements/{statementNo}/adjustments", Record).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/households/{household}/adjustments", List).RequireAuthorization(Access.FinanceOrResident);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/statements/{statementNo}/adjustments", Record);
+        audiences.Households.MapGet("/api/households/{household}/adjustments", List);
+        return audiences;
     }
 
-    private static async Task<IResult> Record(
+    private static async Task<Results<Created<AdjustmentResponse>, Ok<AdjustmentResponse>, ProblemHttpResult>> Record(
         string statementNo, AdjustmentRequest? body, [FromHeader(Name = IdempotencyKeyHeader)] string? key,
         NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
@@ -46,7 +47,7 @@ public static class AdjustmentsApi
         try
         {
             var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, new Core.Money(amount), body.Reason, grant.Subject, key), ct);
-            var response = Describe(recorded.Adjustment);
+            var response = AdjustmentResponse.From(recorded.Adjustment);
             return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/households/{household}/adjustments"), response);
         }
         catch (InputRejectedException rejected) when (rejected.Errors.Count == 1)
@@ -65,7 +66,8 @@ public static class AdjustmentsApi
         }
     }
 
-    private static async Task<IResult> List(string household, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<AdjustmentsResponse>, ProblemHttpResult>> List(
+        string household, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
         {
@@ -73,28 +75,49 @@ public static class AdjustmentsApi
         }
 
         var adjustments = await new AdjustmentStore(db).ForHouseholdAsync(household, ct);
-        return TypedResults.Ok(new
-        {
+        return TypedResults.Ok(new AdjustmentsResponse(
             household,
-            applied = Core.Money.Sum(adjustments.Select(a => a.Applied)).Yuan,
-            pending = Core.Money.Sum(adjustments.Select(a => a.Pending)).Yuan,
-            adjustments = adjustments.Select(Describe),
-        });
+            Core.Money.Sum(adjustments.Select(a => a.Applied)).Yuan,
+            Core.Money.Sum(adjustments.Select(a => a.Pending)).Yuan,
+            adjustments.Select(AdjustmentResponse.From).ToList()));
     }
-
-    private static object Describe(AdjustmentView a) => new
-    {
-        id = a.Id,
-        household = a.Household,
-        correctsStatement = a.CorrectsStatementNo,
-        correctsPeriod = BillingPeriod.Format(a.CorrectsPeriod),
-        amount = a.Amount.Yuan,
-        reason = a.Reason,
-        recordedBy = a.RecordedBy,
-        recordedAt = InstantPattern.ExtendedIso.Format(a.RecordedAt),
-        key = a.Key,
-        applied = a.Applied.Yuan,
-        pending = a.Pending.Yuan,
-        applications = a.Applications.Select(x => new { statement = x.StatementNo, period = BillingPeriod.Format(x.Period), lineNo = x.LineNo, amount = x.Amount.Yuan }),
-    };
 }
+
+/// <summary>A household's corrections: what later statements have billed of them (applied) and what they still have to bill (pending).</summary>
+public sealed record AdjustmentsResponse(string Household, decimal Applied, decimal Pending, IReadOnlyList<AdjustmentResponse> Adjustments);
+
+/// <summary>
+/// A recorded correction and where it was billed. <paramref name="RecordedAt"/> keeps the fractions of a
+/// second it was stored with (ISO 8601, UTC), unlike the Api's other times, so it stays a string here.
+/// </summary>
+public sealed record AdjustmentResponse(
+    long Id,
+    string Household,
+    string CorrectsStatement,
+    YearMonth CorrectsPeriod,
+    decimal Amount,
+    string Reason,
+    string RecordedBy,
+    string RecordedAt,
+    string? Key,
+    decimal Applied,
+    decimal Pending,
+    IReadOnlyList<AdjustmentApplicationResponse> Applications)
+{
+    public static AdjustmentResponse From(AdjustmentView a) => new(
+        a.Id,
+        a.Household,
+        a.CorrectsStatementNo,
+        a.CorrectsPeriod,
+        a.Amount.Yuan,
+        a.Reason,
+        a.RecordedBy,
+        InstantPattern.ExtendedIso.Format(a.RecordedAt),
+        a.Key,
+        a.Applied.Yuan,
+        a.Pending.Yuan,
+        a.Applications.Select(x => new AdjustmentApplicationResponse(x.StatementNo, x.Period, x.LineNo, x.Amount.Yuan)).ToList());
+}
+
+/// <summary>The statement line that billed (part of) a correction.</summary>
+public sealed record AdjustmentApplicationResponse(string Statement, YearMonth Period, int LineNo, decimal Amount);

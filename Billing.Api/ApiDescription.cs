@@ -20,7 +20,7 @@ public static class ApiDescription
 {
     public const string BearerScheme = "Bearer";
 
-    /// <summary>The audiences the Api serves; each operation is tagged with those its policy admits.</summary>
+    /// <summary>The audiences the Api serves; each operation is tagged with those of its route group (<see cref="ApiAudiences"/>).</summary>
     public const string FinanceStaff = "Finance staff";
     public const string Residents = "Residents";
     public const string DistrictFinance = "District finance";
@@ -104,18 +104,16 @@ public static class ApiDescription
         schema.AdditionalPropertiesAllowed = true;
     }
 
-    /// <summary>A protected operation names the bearer scheme (so the page can try it) and is tagged with its audiences.</summary>
+    /// <summary>
+    /// A protected operation names the bearer scheme (so the page can try it) and the answers to a
+    /// missing or wrong token. Its audience tags come from the route group it is mapped on (<see cref="ApiAudiences"/>),
+    /// which also carries the policy, so the two are set in one place.
+    /// </summary>
     private static Task DescribeAccess(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
-        var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
-        var audiences = anonymous || policies.Count == 0
-            ? [Machines]
-            : policies.SelectMany(Audiences).Distinct().ToArray();
-
-        operation.Tags = new HashSet<OpenApiTagReference>(audiences.Select(a => new OpenApiTagReference(a, context.Document)));
-        if (!anonymous && policies.Count > 0)
+        if (!anonymous && metadata.OfType<IAuthorizeData>().Any())
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
             operation.Responses ??= new OpenApiResponses();
@@ -141,17 +139,6 @@ public static class ApiDescription
 
         return Task.CompletedTask;
     }
-
-    private static string[] Audiences(string? policy) => policy switch
-    {
-        Access.FinanceStaff => [FinanceStaff],
-        Access.Resident => [Residents],
-        Access.DistrictFinance => [DistrictFinance],
-        Access.FinanceOrResident => [FinanceStaff, Residents],
-        Access.FinanceOrDistrict => [FinanceStaff, DistrictFinance],
-        // Any signed-in caller (the published rates).
-        _ => [FinanceStaff, Residents, DistrictFinance],
-    };
 
     private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {

@@ -13,12 +13,11 @@ namespace RedProperty.Billing.Api;
 /// </summary>
 public static class ChannelStatementsApi
 {
-    public static IEndpointRouteBuilder MapChannelStatementsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapChannelStatementsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/payment-channels/{channel}/statements/{date}/reconciliation", Reconcile)
-            .RequireAuthorization(Access.FinanceStaff)
+        audiences.FinanceStaff.MapPost("/api/payment-channels/{channel}/statements/{date}/reconciliation", Reconcile)
             .DisableAntiforgery();
-        return app;
+        return audiences;
     }
 
     private static async Task<IResult> Reconcile(string channel, string date, string? format, HttpRequest request, NpgsqlDataSource db, CancellationToken ct)

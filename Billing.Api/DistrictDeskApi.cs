@@ -20,15 +20,15 @@ public static class DistrictDeskApi
     /// <summary>A score older than this many months before the billed month is flagged on the reconciliation.</summary>
     public const int DefaultStaleScoreMonths = DistrictDeskSettings.DefaultStaleScoreMonths;
 
-    public static IEndpointRouteBuilder MapDistrictDeskApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapDistrictDeskApi(this ApiAudiences audiences)
     {
-        app.MapGet("/api/districts/{district}/subsidy-lines/{period}", SubsidyLines).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/claims/{period}", Claims).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/signoff/{period}", SignOffs).RequireAuthorization(Access.FinanceOrDistrict);
-        app.MapPost("/api/districts/{district}/signoff/{period}", SignOff).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}.xlsx", Excel).RequireAuthorization(Access.DistrictFinance);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}/signed.pdf", SignedPdf).RequireAuthorization(Access.FinanceOrDistrict);
-        return app;
+        audiences.DistrictFinance.MapGet("/api/districts/{district}/subsidy-lines/{period}", SubsidyLines);
+        audiences.DistrictFinance.MapGet("/api/districts/{district}/claims/{period}", Claims);
+        audiences.Districts.MapGet("/api/districts/{district}/signoff/{period}", SignOffs);
+        audiences.DistrictFinance.MapPost("/api/districts/{district}/signoff/{period}", SignOff);
+        audiences.DistrictFinance.MapGet("/api/districts/{district}/reconciliation/{period}.xlsx", Excel);
+        audiences.Districts.MapGet("/api/districts/{district}/reconciliation/{period}/signed.pdf", SignedPdf);
+        return audiences;
     }
 
     public sealed record SignOffRequest(string? Decision, string? Reason);
@@ -38,7 +38,8 @@ public static class DistrictDeskApi
     private static SignOffResponse Response(DistrictSignOff s) =>
         new(s.Id, s.District, BillingPeriod.Format(s.Period), s.Decision, s.DecisionText, s.Reason, s.SignedBy, InstantPattern.ExtendedIso.Format(s.SignedAt));
 
-    private static async Task<IResult> SubsidyLines(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<SubsidyLinesResponse>, ProblemHttpResult>> SubsidyLines(
+        string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         var (month, problem) = await CheckAsync(district, period, db, http, ct);
         if (problem is not null)
@@ -47,30 +48,12 @@ public static class DistrictDeskApi
         }
 
         var lines = await new DistrictDesk(db).SubsidyLinesAsync(district, month, ct);
-        return TypedResults.Ok(new
-        {
-            district,
-            period,
-            households = lines.Select(l => l.Household).Distinct().Count(),
-            districtTotal = Core.Money.Sum(lines.Select(l => l.DistrictAmount)).Yuan,
-            mismatches = lines.Count(l => !l.MatchesStatement),
-            lines = lines.Select(l => new
-            {
-                community = l.Community,
-                household = l.Household,
-                statement = l.StatementNo,
-                policyVersion = l.PolicyVersion,
-                standardAmount = l.StandardAmount.Yuan,
-                districtAmount = l.DistrictAmount.Yuan,
-                statementFee = l.StatementFee.Yuan,
-                statementSubsidy = l.StatementSubsidy.Yuan,
-                matchesStatement = l.MatchesStatement,
-                formula = l.Formula,
-            }),
-        });
+        return TypedResults.Ok(SubsidyLinesResponse.From(district, month, lines));
     }
 
-    private static async Task<IResult> Claims(string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, HttpContext http, CancellationToken ct)
+    /// <summary>The month's claims keyed by status ("submitted", "draft", "awaiting-score"), each with its communities and total.</summary>
+    private static async Task<Results<Ok<IReadOnlyDictionary<string, ClaimsByStatusResponse>>, ProblemHttpResult>> Claims(
+        string district, string period, NpgsqlDataSource db, SubsidyCatalog policies, HttpContext http, CancellationToken ct)
     {
         var (month, problem) = await CheckAsync(district, period, db, http, ct);
         if (problem is not null)
@@ -79,23 +62,28 @@ public static class DistrictDeskApi
         }
 
         var rows = await new SubsidyStore(db, policies).ReconcileAsync(district, month, ct);
-        return TypedResults.Ok(rows.GroupBy(r => r.Status).ToDictionary(
+        return TypedResults.Ok<IReadOnlyDictionary<string, ClaimsByStatusResponse>>(rows.GroupBy(r => r.Status).ToDictionary(
             g => g.Key,
-            g => new
-            {
-                communities = g.Count(),
-                total = g.Key == "awaiting-score" ? (decimal?)null : Core.Money.Sum(g.Select(r => r.TotalClaim ?? Core.Money.Zero)).Yuan,
-                rows = g.Select(ReconciliationResponse.Row.From),
-            }));
+            g => new ClaimsByStatusResponse(
+                g.Count(),
+                g.Key == "awaiting-score" ? null : Core.Money.Sum(g.Select(r => r.TotalClaim ?? Core.Money.Zero)).Yuan,
+                g.Select(ReconciliationResponse.Row.From).ToList())));
     }
 
-    private static async Task<IResult> SignOffs(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<SignOffResponse>>, ProblemHttpResult>> SignOffs(
+        string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         var (month, problem) = await CheckAsync(district, period, db, http, ct);
-        return problem ?? TypedResults.Ok((await new DistrictDesk(db).SignOffsAsync(district, month, ct)).Select(Response));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok<IReadOnlyList<SignOffResponse>>((await new DistrictDesk(db).SignOffsAsync(district, month, ct)).Select(Response).ToList());
     }
 
-    private static async Task<IResult> SignOff(string district, string period, SignOffRequest? body, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<SignOffResponse>, ProblemHttpResult>> SignOff(
+        string district, string period, SignOffRequest? body, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         var (month, problem) = await CheckAsync(district, period, db, http, ct);
         if (problem is not null)
@@ -155,7 +143,7 @@ public static class DistrictDeskApi
     }
 
     /// <summary>District finance sees its own district only (403 for another); an unknown district is 404, never an empty 通过.</summary>
-    private static async Task<(YearMonth Month, IResult? Problem)> CheckAsync(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<(YearMonth Month, ProblemHttpResult? Problem)> CheckAsync(string district, string period, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
@@ -173,3 +161,33 @@ public static class DistrictDeskApi
             : (month, Problems.Field(StatusCodes.Status404NotFound, "District not found", $"No community belongs to district '{district}'.", "district"));
     }
 }
+
+/// <summary>Every household's subsidy line of a district and month, checked against the statement it came from.</summary>
+public sealed record SubsidyLinesResponse(string District, YearMonth Period, int Households, decimal DistrictTotal, int Mismatches, IReadOnlyList<SubsidyLineResponse> Lines)
+{
+    public static SubsidyLinesResponse From(string district, YearMonth period, IReadOnlyList<HouseholdSubsidyLine> lines) => new(
+        district,
+        period,
+        lines.Select(l => l.Household).Distinct().Count(),
+        Core.Money.Sum(lines.Select(l => l.DistrictAmount)).Yuan,
+        lines.Count(l => !l.MatchesStatement),
+        lines.Select(l => new SubsidyLineResponse(
+            l.Community,
+            l.Household,
+            l.StatementNo,
+            l.PolicyVersion,
+            l.StandardAmount.Yuan,
+            l.DistrictAmount.Yuan,
+            l.StatementFee.Yuan,
+            l.StatementSubsidy.Yuan,
+            l.MatchesStatement,
+            l.Formula)).ToList());
+}
+
+/// <summary>A household's subsidy line: the standard fee and the district's share, beside the statement's fee and subsidy lines.</summary>
+public sealed record SubsidyLineResponse(
+    string Community, string Household, string Statement, string PolicyVersion, decimal StandardAmount, decimal DistrictAmount,
+    decimal StatementFee, decimal StatementSubsidy, bool MatchesStatement, string Formula);
+
+/// <summary>The claims of one status: how many communities, their total (null while they await a score) and each community's row.</summary>
+public sealed record ClaimsByStatusResponse(int Communities, decimal? Total, IReadOnlyList<ReconciliationResponse.Row> Rows);

@@ -18,18 +18,18 @@ namespace RedProperty.Billing.Api;
 /// </summary>
 public static class DistrictFinanceApi
 {
-    public static IEndpointRouteBuilder MapDistrictFinanceApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapDistrictFinanceApi(this ApiAudiences audiences)
     {
         // Finance staff record the district's scores and submit their communities' claims;
         // district finance reads the reconciliation of its own district.
-        app.MapPut("/api/communities/{community}/scores/{period}", PutScore).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/scores", ImportScores).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}.csv", ReconciliationCsv).RequireAuthorization(Access.FinanceOrDistrict);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}.pdf", ReconciliationPdf).RequireAuthorization(Access.FinanceOrDistrict);
-        app.MapGet("/api/districts/{district}/reconciliation/{period}", Reconciliation).RequireAuthorization(Access.FinanceOrDistrict);
-        app.MapPost("/api/communities/{community}/claims/{period}", SubmitClaim).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/communities/{community}/claims/{period}/corrections", Correct).RequireAuthorization(Access.FinanceStaff);
-        return app;
+        audiences.FinanceStaff.MapPut("/api/communities/{community}/scores/{period}", PutScore);
+        audiences.FinanceStaff.MapPost("/api/scores", ImportScores);
+        audiences.Districts.MapGet("/api/districts/{district}/reconciliation/{period}.csv", ReconciliationCsv);
+        audiences.Districts.MapGet("/api/districts/{district}/reconciliation/{period}.pdf", ReconciliationPdf);
+        audiences.Districts.MapGet("/api/districts/{district}/reconciliation/{period}", Reconciliation);
+        audiences.FinanceStaff.MapPost("/api/communities/{community}/claims/{period}", SubmitClaim);
+        audiences.FinanceStaff.MapPost("/api/communities/{community}/claims/{period}/corrections", Correct);
+        return audiences;
     }
 
     public sealed record ScoreRequest(decimal? Score);

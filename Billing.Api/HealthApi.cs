@@ -5,9 +5,9 @@ namespace RedProperty.Billing.Api;
 public static class HealthApi
 {
     /// <summary>Healthy only when PostgreSQL answers and the migrations have been applied.</summary>
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapHealthApi(this ApiAudiences audiences)
     {
-        app.MapGet("/health", async Task<IResult> (NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        audiences.Machines.MapGet("/health", async Task<IResult> (NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         {
             try
             {
@@ -22,7 +22,7 @@ public static class HealthApi
                     title: "Database unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
-        return app;
+        return audiences;
     }
 
     public sealed record HealthReport(string Status, string Database, long MigrationsApplied);

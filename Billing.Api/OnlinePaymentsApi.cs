@@ -15,14 +15,14 @@ public static class OnlinePaymentsApi
     public const string WeChatNotifyPath = "/pay/notify/wechat";
     public const string AlipayNotifyPath = "/pay/notify/alipay";
 
-    public static IEndpointRouteBuilder MapOnlinePaymentsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapOnlinePaymentsApi(this ApiAudiences audiences)
     {
-        app.MapPost(WeChatNotifyPath, WeChatNotify).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
-        app.MapPost(AlipayNotifyPath, AlipayNotify).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
-        app.MapGet("/api/payment-orders/{orderNo}", Get).RequireAuthorization(Access.FinanceStaff).ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapPost("/api/payment-orders/{orderNo}/query", Query).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/payment-orders/{orderNo}/refund", Refund).RequireAuthorization(Access.FinanceStaff);
-        return app;
+        audiences.Machines.MapPost(WeChatNotifyPath, WeChatNotify).ExcludeFromDescription().DisableAntiforgery();
+        audiences.Machines.MapPost(AlipayNotifyPath, AlipayNotify).ExcludeFromDescription().DisableAntiforgery();
+        audiences.FinanceStaff.MapGet("/api/payment-orders/{orderNo}", Get).ProducesProblem(StatusCodes.Status404NotFound);
+        audiences.FinanceStaff.MapPost("/api/payment-orders/{orderNo}/query", Query);
+        audiences.FinanceStaff.MapPost("/api/payment-orders/{orderNo}/refund", Refund);
+        return audiences;
     }
 
     /// <summary>
@@ -69,15 +69,15 @@ public static class OnlinePaymentsApi
         return new InboundNotification(headers, body, request.ContentType);
     }
 
-    private static async Task<IResult> Get(string orderNo, OnlinePayments payments, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PaymentOrderResponse>, ProblemHttpResult>> Get(string orderNo, OnlinePayments payments, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         var order = await payments.OrderAsync(orderNo, ct);
         return order is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), order.Household, ct)
             ? NotFound(orderNo)
-            : TypedResults.Ok(View(order));
+            : TypedResults.Ok(PaymentOrderResponse.From(order));
     }
 
-    private static async Task<IResult> Query(string orderNo, OnlinePayments payments, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PaymentOrderResponse>, ProblemHttpResult>> Query(string orderNo, OnlinePayments payments, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         var order = await payments.OrderAsync(orderNo, ct);
         if (order is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), order.Household, ct))
@@ -87,7 +87,7 @@ public static class OnlinePaymentsApi
 
         try
         {
-            return TypedResults.Ok(View(await payments.QueryAsync(orderNo, ct)));
+            return TypedResults.Ok(PaymentOrderResponse.From(await payments.QueryAsync(orderNo, ct)));
         }
         catch (NotificationRejectedException e)
         {
@@ -101,7 +101,7 @@ public static class OnlinePaymentsApi
 
     public sealed record RefundRequest(string? Reason);
 
-    private static async Task<IResult> Refund(string orderNo, RefundRequest? body, OnlinePayments payments, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PaymentOrderResponse>, ProblemHttpResult>> Refund(string orderNo, RefundRequest? body, OnlinePayments payments, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         var order = await payments.OrderAsync(orderNo, ct);
         if (order is null || !await scopes.MaySeeHouseholdAsync(http.User.Grant(), order.Household, ct))
@@ -118,7 +118,7 @@ public static class OnlinePaymentsApi
         {
             // WeChat Pay sends the refund's result to this address; Alipay to the trade's own notify_url.
             var notify = new Uri(RedProperty.Billing.Api.Web.ResidentAccess.PublicBase(http.Request, http.RequestServices.GetRequiredService<IConfiguration>()), WeChatNotifyPath.TrimStart('/'));
-            return TypedResults.Ok(View(await payments.RefundAsync(orderNo, body.Reason.Trim(), http.User.Grant().Subject, order.Channel == PaymentChannel.WeChatPay ? notify : null, ct)));
+            return TypedResults.Ok(PaymentOrderResponse.From(await payments.RefundAsync(orderNo, body.Reason.Trim(), http.User.Grant().Subject, order.Channel == PaymentChannel.WeChatPay ? notify : null, ct)));
         }
         catch (PaymentOrderException e)
         {
@@ -132,18 +132,25 @@ public static class OnlinePaymentsApi
 
     private static ProblemHttpResult NotFound(string orderNo) =>
         Problems.Field(StatusCodes.Status404NotFound, "Order not found", $"There is no payment order {orderNo}.", null);
+}
 
-    private static object View(PaymentOrder o) => new
-    {
-        orderNo = o.OrderNo,
-        household = o.Household,
-        channel = o.Channel.Name(),
-        mode = o.Mode.Name(),
-        amount = o.Amount.Yuan,
-        state = o.State,
-        transactionId = o.TransactionId,
-        paymentId = o.PaymentId,
-        receipt = o.PaymentId is { } id ? $"/api/payments/{id}/receipt.pdf" : null,
-        refundNo = o.RefundNo,
-    };
+/// <summary>
+/// An online payment order as the Api knows it; <paramref name="State"/> is created, paid, refund-pending,
+/// refunded or refund-failed, and <paramref name="Receipt"/> is the receipt's address once a payment is recorded.
+/// </summary>
+public sealed record PaymentOrderResponse(
+    string OrderNo, string Household, string Channel, string Mode, decimal Amount, string State,
+    string? TransactionId, long? PaymentId, string? Receipt, string? RefundNo)
+{
+    public static PaymentOrderResponse From(PaymentOrder o) => new(
+        o.OrderNo,
+        o.Household,
+        o.Channel.Name(),
+        o.Mode.Name(),
+        o.Amount.Yuan,
+        o.State,
+        o.TransactionId,
+        o.PaymentId,
+        o.PaymentId is { } id ? $"/api/payments/{id}/receipt.pdf" : null,
+        o.RefundNo);
 }

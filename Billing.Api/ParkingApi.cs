@@ -14,16 +14,16 @@ public static class ParkingApi
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
-    public static IEndpointRouteBuilder MapParkingApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapParkingApi(this ApiAudiences audiences)
     {
-        var group = app.MapGroup("/api").RequireAuthorization(Access.FinanceStaff);
+        var group = audiences.FinanceStaff.MapGroup("/api");
         group.MapPost("/communities/{community}/parking/spaces", AddSpace);
         group.MapPost("/communities/{community}/parking/spaces/{number}/permits", AddPermit);
         group.MapPost("/communities/{community}/parking/spaces/{number}/releases", Release);
         group.MapPost("/communities/{community}/parking/spaces/{number}/leases", Lease);
         group.MapPost("/businesses", AddBusiness);
         group.MapGet("/communities/{community}/parking/occupancy/{date}", Occupancy);
-        return app;
+        return audiences;
     }
 
     public sealed record SpaceRequest(string? Number);
@@ -42,7 +42,19 @@ public static class ParkingApi
 
     public sealed record BusinessRequest(string? Name, string? Contact, string? CreditCode);
 
-    private static async Task<IResult> AddSpace(string community, SpaceRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
+    public sealed record SpaceCreated(long Id, string Number);
+
+    public sealed record PermitCreated(long Id);
+
+    public sealed record BusinessCreated(long Id, string CreditCode);
+
+    /// <summary>How many windows were released, priced by which parking rates version.</summary>
+    public sealed record WindowsReleased(int Windows, string VersionId);
+
+    /// <param name="Kind">"monthly" (the standard daytime of a month), "recurring" (a window the holder chose) or "one-off" (a day).</param>
+    public sealed record LeaseCreated(long Id, string Kind, int Windows);
+
+    private static async Task<Results<Created<SpaceCreated>, ProblemHttpResult>> AddSpace(string community, SpaceRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Number))
         {
@@ -55,10 +67,10 @@ public static class ParkingApi
         }
 
         var id = await new LeaseStore(db).AddSpaceAsync(community, body.Number, ct);
-        return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{body.Number}"), new { id, body.Number });
+        return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{body.Number}"), new SpaceCreated(id, body.Number));
     }
 
-    private static async Task<IResult> AddPermit(string community, string number, PermitRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<PermitCreated>, ProblemHttpResult>> AddPermit(string community, string number, PermitRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Household))
         {
@@ -90,7 +102,7 @@ public static class ParkingApi
         try
         {
             var id = await new LeaseStore(db).PermitAsync(space.Value, body.Household, from, to, ct);
-            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{number}"), new { id });
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{number}"), new PermitCreated(id));
         }
         catch (LeaseConflictException e)
         {
@@ -98,7 +110,7 @@ public static class ParkingApi
         }
     }
 
-    private static async Task<IResult> AddBusiness(BusinessRequest? body, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<BusinessCreated>, ProblemHttpResult>> AddBusiness(BusinessRequest? body, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Name) || string.IsNullOrWhiteSpace(body.Contact))
         {
@@ -120,10 +132,10 @@ public static class ParkingApi
             return Problems.Field(StatusCodes.Status404NotFound, "Operator not registered", "Your operator has no communities in the register yet.", "operator");
         }
 
-        return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/businesses/{id}"), new { id, creditCode = code.Value });
+        return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/businesses/{id}"), new BusinessCreated(id, code.Value));
     }
 
-    private static async Task<IResult> Release(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<WindowsReleased>, ProblemHttpResult>> Release(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
     {
         var (slots, rates, problem) = await WindowsAsync(community, body, db, book, ct);
         if (problem is not null)
@@ -145,7 +157,7 @@ public static class ParkingApi
         try
         {
             await new LeaseStore(db).ReleaseAsync(space.Value, slots!, body.By, ct);
-            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/occupancy/{LocalDatePattern.Iso.Format(slots![0].Start.InZone(Shanghai).Date)}"), new { windows = slots.Count, rates!.VersionId });
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/occupancy/{LocalDatePattern.Iso.Format(slots![0].Start.InZone(Shanghai).Date)}"), new WindowsReleased(slots.Count, rates!.VersionId));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
         {
@@ -153,7 +165,7 @@ public static class ParkingApi
         }
     }
 
-    private static async Task<IResult> Lease(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<LeaseCreated>, ProblemHttpResult>> Lease(string community, string number, WindowRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
     {
         var (slots, rates, problem) = await WindowsAsync(community, body, db, book, ct);
         if (problem is not null)
@@ -177,7 +189,7 @@ public static class ParkingApi
             // The monthly price is for the standard daytime window; a window the holder chose is paid by the hour.
             var kind = body.Month is null ? "one-off" : body.Custom ? "recurring" : "monthly";
             var id = await new LeaseStore(db).LeaseAsync(space.Value, business, kind, slots!, rates, ct);
-            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{number}"), new { id, kind, windows = slots!.Count });
+            return TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/communities/{community}/parking/spaces/{number}"), new LeaseCreated(id, kind, slots!.Count));
         }
         catch (LeaseConflictException e)
         {

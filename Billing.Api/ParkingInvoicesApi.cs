@@ -21,9 +21,9 @@ public static class ParkingInvoicesApi
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
-    public static IEndpointRouteBuilder MapParkingInvoicesApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapParkingInvoicesApi(this ApiAudiences audiences)
     {
-        var group = app.MapGroup("/api/communities/{community}/parking").RequireAuthorization(Access.FinanceStaff);
+        var group = audiences.FinanceStaff.MapGroup("/api/communities/{community}/parking");
         group.MapPost("/invoices/{period}", Issue);
         group.MapGet("/invoices/{period}", List);
         group.MapGet("/invoices/{period}/{business:long}", Invoice);
@@ -32,16 +32,29 @@ public static class ParkingInvoicesApi
         group.MapGet("/pool/{period}", Pool);
 
         // A payment id is enough to find its invoice, as for household payments (/api/payments/{id}/reversal).
-        app.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/parking/payments/{id:long}/reversal", Reverse).RequireRateLimiting(RateLimits.Payments);
+        return audiences;
     }
 
     public sealed record BusinessPaymentRequest(string? Channel, string? Reference, decimal? Amount, string? PaidOn);
 
     public sealed record BusinessReversalRequest(string? Reason, string? On);
 
+    /// <summary>How many of the month's invoices this call issued, and how many were already issued.</summary>
+    public sealed record InvoicesIssued(string Community, YearMonth Period, int Issued, int Existing);
+
+    /// <summary>A business payment as recorded, with its invoice's balance after it and the business's credit.</summary>
+    public sealed record BusinessPaymentResponse(
+        long Id, bool Duplicate, string Channel, string Reference, decimal Amount, LocalDate PaidOn,
+        decimal Total, decimal AmountDue, decimal Paid, decimal Open, decimal BusinessCredit);
+
+    /// <summary>A business payment taken back, with its invoice's balance after it and the business's credit.</summary>
+    public sealed record BusinessReversalResponse(
+        long Payment, bool Duplicate, string Reason, LocalDate ReversedOn, string RecordedBy,
+        decimal Total, decimal AmountDue, decimal Paid, decimal Open, decimal BusinessCredit);
+
     /// <summary>Issues the month's invoices for every business leasing in the community; issuing again changes nothing.</summary>
-    private static async Task<IResult> Issue(string community, string period, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<InvoicesIssued>, ProblemHttpResult>> Issue(string community, string period, NpgsqlDataSource db, ScopeDirectory scopes, ParkingRateBook book, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
         {
@@ -59,7 +72,7 @@ public static class ParkingInvoicesApi
         }
 
         var result = await new BusinessInvoiceStore(db).IssueAsync(community, month, book, Shanghai, ct);
-        return TypedResults.Ok(new { community, period = BillingPeriod.Format(month), result.Issued, result.Existing });
+        return TypedResults.Ok(new InvoicesIssued(community, month, result.Issued, result.Existing));
     }
 
     private static async Task<Results<Ok<Page<BusinessInvoiceItem>>, ProblemHttpResult>> List(string community, string period, int? page, int? pageSize, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
@@ -183,7 +196,7 @@ public static class ParkingInvoicesApi
         return TypedResults.File(found.Pdf, "application/pdf", $"{found.InvoiceNo}.pdf");
     }
 
-    private static async Task<IResult> Pay(
+    private static async Task<Results<Created<BusinessPaymentResponse>, Ok<BusinessPaymentResponse>, ProblemHttpResult>> Pay(
         string community, string period, long business, BusinessPaymentRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, HttpContext http, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem))
@@ -226,20 +239,9 @@ public static class ParkingInvoicesApi
                 return NoInvoice(community, period, business);
             }
 
-            var response = new
-            {
-                id = result.Id,
-                result.Duplicate,
-                channel = channel.Name(),
-                reference = input.Reference,
-                amount,
-                paidOn = LocalDatePattern.Iso.Format(paidOn.Value),
-                total = result.Balance.Total.Yuan,
-                amountDue = result.Balance.Due.Yuan,
-                paid = result.Balance.Paid.Yuan,
-                open = result.Balance.Open.Yuan,
-                businessCredit = result.Credit.Yuan,
-            };
+            var response = new BusinessPaymentResponse(
+                result.Id, result.Duplicate, channel.Name(), input.Reference, amount, paidOn.Value,
+                result.Balance.Total.Yuan, result.Balance.Due.Yuan, result.Balance.Paid.Yuan, result.Balance.Open.Yuan, result.Credit.Yuan);
             var location = $"/api/communities/{community}/parking/invoices/{BillingPeriod.Format(month)}/{business}";
             return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation(location), response);
         }
@@ -253,7 +255,7 @@ public static class ParkingInvoicesApi
     /// Takes a business payment back (a bounced transfer, the wrong invoice): its invoice is open
     /// again. Repeating it with the same reason and day answers 200 and changes nothing.
     /// </summary>
-    private static async Task<IResult> Reverse(long id, BusinessReversalRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<BusinessReversalResponse>, Ok<BusinessReversalResponse>, ProblemHttpResult>> Reverse(long id, BusinessReversalRequest? body, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Reason))
         {
@@ -280,19 +282,9 @@ public static class ParkingInvoicesApi
                 return Problems.Field(StatusCodes.Status404NotFound, "Payment not found", $"No business payment {id} among yours.", "id");
             }
 
-            var response = new
-            {
-                payment = id,
-                result.Duplicate,
-                reason = result.Reversal.Reason,
-                reversedOn = LocalDatePattern.Iso.Format(result.Reversal.ReversedOn),
-                recordedBy = result.Reversal.RecordedBy,
-                total = result.Balance.Total.Yuan,
-                amountDue = result.Balance.Due.Yuan,
-                paid = result.Balance.Paid.Yuan,
-                open = result.Balance.Open.Yuan,
-                businessCredit = result.Credit.Yuan,
-            };
+            var response = new BusinessReversalResponse(
+                id, result.Duplicate, result.Reversal.Reason, result.Reversal.ReversedOn, result.Reversal.RecordedBy,
+                result.Balance.Total.Yuan, result.Balance.Due.Yuan, result.Balance.Paid.Yuan, result.Balance.Open.Yuan, result.Credit.Yuan);
             var location = $"/api/communities/{place.Community}/parking/invoices/{BillingPeriod.Format(place.Period)}/{place.Business}";
             return result.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation(location), response);
         }

@@ -17,21 +17,21 @@ namespace RedProperty.Billing.Api;
 /// <summary>Payments, receipts, arrears and collection rate: finance staff for their operator, residents for their household.</summary>
 public static class PaymentsApi
 {
-    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapPaymentsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/payments", Record).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        app.MapPost("/api/payments/import", Import).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        app.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        app.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/payments/{id:long}/reversal.pdf", ReversalNotice).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/households/{household}/ledger", Ledger).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/arrears.pdf", ArrearsPdf).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/arrears", Arrears).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/collection-rate/{period}", CommunityCollection).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/operators/{operatorCode}/collection-rate/{period}", OperatorCollection).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/operators/{operatorCode}/ledger-check", LedgerCheck).RequireAuthorization(Access.FinanceStaff);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/payments", Record).RequireRateLimiting(RateLimits.Payments);
+        audiences.FinanceStaff.MapPost("/api/payments/import", Import).RequireRateLimiting(RateLimits.Payments);
+        audiences.FinanceStaff.MapPost("/api/payments/{id:long}/reversal", Reverse).RequireRateLimiting(RateLimits.Payments);
+        audiences.Households.MapGet("/api/payments/{id:long}/receipt.pdf", Receipt);
+        audiences.Households.MapGet("/api/payments/{id:long}/reversal.pdf", ReversalNotice);
+        audiences.Households.MapGet("/api/households/{household}/ledger", Ledger);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/arrears.csv", ArrearsCsv);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/arrears.pdf", ArrearsPdf);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/arrears", Arrears);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/collection-rate/{period}", CommunityCollection);
+        audiences.FinanceStaff.MapGet("/api/operators/{operatorCode}/collection-rate/{period}", OperatorCollection);
+        audiences.FinanceStaff.MapGet("/api/operators/{operatorCode}/ledger-check", LedgerCheck);
+        return audiences;
     }
 
     public sealed record PaymentRequest(string? Household, string? Channel, string? Reference, decimal? Amount, string? PaidOn);
@@ -205,7 +205,8 @@ public static class PaymentsApi
             : TypedResults.File(notice.Pdf, "application/pdf", $"reversal-{id}.pdf");
     }
 
-    private static async Task<IResult> Ledger(string household, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<LedgerResponse>, ProblemHttpResult>> Ledger(
+        string household, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
         if (!await scopes.MaySeeHouseholdAsync(http.User.Grant(), household, ct))
         {
@@ -213,53 +214,14 @@ public static class PaymentsApi
         }
 
         var position = await new PaymentStore(db).PositionAsync(household, null, ct);
-        var aging = AgingBuckets.Of(position, ApiInput.Today(clock));
-        return TypedResults.Ok(new
-        {
-            household,
-            balance = position.Balance.Yuan,
-            open = position.Open.Yuan,
-            credit = position.Credit.Yuan,
-            overdue = aging.Overdue.Yuan,
-            charges = position.Charges.Select(c => new
-            {
-                period = BillingPeriod.Format(c.Charge.Period),
-                dueDate = LocalDatePattern.Iso.Format(c.Charge.DueDate),
-                amount = c.Charge.Amount.Yuan,
-                paid = c.Paid.Yuan,
-                open = c.Open.Yuan,
-                settledBy = c.SettledBy.Select(s => new { payment = s.PaymentId, amount = s.Amount.Yuan }),
-            }),
-        });
+        return TypedResults.Ok(LedgerResponse.From(household, position, AgingBuckets.Of(position, ApiInput.Today(clock))));
     }
 
-    private static async Task<IResult> Arrears(string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<ArrearsResponse>, ProblemHttpResult>> Arrears(
+        string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
         var (rows, date, problem) = await ArrearsAsync(community, asOf, db, scopes, clock, http, ct);
-        return problem is not null ? problem : TypedResults.Ok(new
-        {
-            community,
-            asOf = LocalDatePattern.Iso.Format(date),
-            households = rows!.Count,
-            open = Money.Sum(rows.Select(r => r.Position.Open)).Yuan,
-            buildings = rows.GroupBy(r => (r.Details.Building, r.Details.Unit)).Select(g => new
-            {
-                building = g.Key.Building,
-                unit = g.Key.Unit,
-                households = g.Select(r => new
-                {
-                    household = r.Household,
-                    room = r.Details.Room,
-                    owner = r.Details.OwnerName,
-                    phone = r.Details.Phone,
-                    open = r.Position.Open.Yuan,
-                    days0To30 = r.Aging.Days0To30.Yuan,
-                    days31To90 = r.Aging.Days31To90.Yuan,
-                    days91To180 = r.Aging.Days91To180.Yuan,
-                    over180 = r.Aging.Over180.Yuan,
-                }),
-            }),
-        });
+        return problem is not null ? problem : TypedResults.Ok(ArrearsResponse.From(community, date, rows!));
     }
 
     private static async Task<IResult> ArrearsCsv(string community, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
@@ -303,7 +265,7 @@ public static class PaymentsApi
         return (await new PaymentStore(db).ArrearsAsync(community, date, ct), date, null);
     }
 
-    private static async Task<IResult> CommunityCollection(string community, string period, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<CollectionRateResponse>, ProblemHttpResult>> CommunityCollection(string community, string period, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
         if (!await scopes.MayManageCommunityAsync(http.User.Grant(), community, ct))
         {
@@ -313,7 +275,7 @@ public static class PaymentsApi
         return await CollectionAsync([community], period, asOf, db, clock, ct);
     }
 
-    private static async Task<IResult> OperatorCollection(string operatorCode, string period, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<CollectionRateResponse>, ProblemHttpResult>> OperatorCollection(string operatorCode, string period, string? asOf, NpgsqlDataSource db, ScopeDirectory scopes, IClock clock, HttpContext http, CancellationToken ct)
     {
         if (http.User.Grant().Scope != operatorCode)
         {
@@ -323,7 +285,7 @@ public static class PaymentsApi
         return await CollectionAsync(await scopes.CommunitiesOfOperatorAsync(operatorCode, ct), period, asOf, db, clock, ct);
     }
 
-    private static async Task<IResult> CollectionAsync(IEnumerable<string> communities, string period, string? asOf, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    private static async Task<Results<Ok<CollectionRateResponse>, ProblemHttpResult>> CollectionAsync(IEnumerable<string> communities, string period, string? asOf, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
         if (!ApiInput.TryPeriod(period, out var month, out var problem) || !ApiInput.TryDate(asOf, ApiInput.Today(clock), out var date, out problem, "asOf"))
         {
@@ -331,10 +293,10 @@ public static class PaymentsApi
         }
 
         var rate = await new PaymentStore(db).CollectionRateAsync(communities, month, date, ct);
-        return TypedResults.Ok(new { period, asOf = LocalDatePattern.Iso.Format(date), billed = rate.Billed.Yuan, collected = rate.Collected.Yuan, rate = rate.Rate, percent = rate.Percent });
+        return TypedResults.Ok(new CollectionRateResponse(month, date, rate.Billed.Yuan, rate.Collected.Yuan, rate.Rate, rate.Percent));
     }
 
-    private static async Task<IResult> LedgerCheck(string operatorCode, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<LedgerCheckResponse>, ProblemHttpResult>> LedgerCheck(string operatorCode, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (http.User.Grant().Scope != operatorCode)
         {
@@ -342,15 +304,67 @@ public static class PaymentsApi
         }
 
         var check = await new PaymentStore(db).CheckAsync(operatorCode, ct);
-        return TypedResults.Ok(new
-        {
-            check.Households,
-            balances = check.Balances,
-            ledgerTotal = check.LedgerTotal.Yuan,
-            chargesTotal = check.ChargesTotal.Yuan,
-            paymentsTotal = check.PaymentsTotal.Yuan,
-            reversalsTotal = check.ReversalsTotal.Yuan,
-            check.Mismatches,
-        });
+        return TypedResults.Ok(new LedgerCheckResponse(
+            check.Households, check.Balances, check.LedgerTotal.Yuan, check.ChargesTotal.Yuan, check.PaymentsTotal.Yuan, check.ReversalsTotal.Yuan, check.Mismatches));
     }
 }
+
+/// <summary>A household's ledger: what it owes or has in credit, what is overdue, and every charge with the payments that settled it.</summary>
+public sealed record LedgerResponse(string Household, decimal Balance, decimal Open, decimal Credit, decimal Overdue, IReadOnlyList<LedgerChargeResponse> Charges)
+{
+    public static LedgerResponse From(string household, LedgerPosition position, AgingBuckets aging) => new(
+        household,
+        position.Balance.Yuan,
+        position.Open.Yuan,
+        position.Credit.Yuan,
+        aging.Overdue.Yuan,
+        position.Charges.Select(c => new LedgerChargeResponse(
+            c.Charge.Period,
+            c.Charge.DueDate,
+            c.Charge.Amount.Yuan,
+            c.Paid.Yuan,
+            c.Open.Yuan,
+            c.SettledBy.Select(s => new SettlementResponse(s.PaymentId, s.Amount.Yuan)).ToList())).ToList());
+}
+
+/// <summary>A month's charge: its statement total, what is paid of it and by which payments, and what is still open.</summary>
+public sealed record LedgerChargeResponse(YearMonth Period, LocalDate DueDate, decimal Amount, decimal Paid, decimal Open, IReadOnlyList<SettlementResponse> SettledBy);
+
+/// <summary>The part of a charge one payment settled.</summary>
+public sealed record SettlementResponse(long Payment, decimal Amount);
+
+/// <summary>A community's arrears on a date (欠费), by building and unit, each household with its contact and the ages of what it owes.</summary>
+public sealed record ArrearsResponse(string Community, LocalDate AsOf, int Households, decimal Open, IReadOnlyList<ArrearsBuildingResponse> Buildings)
+{
+    public static ArrearsResponse From(string community, LocalDate asOf, IReadOnlyList<HouseholdArrears> rows) => new(
+        community,
+        asOf,
+        rows.Count,
+        Money.Sum(rows.Select(r => r.Position.Open)).Yuan,
+        rows.GroupBy(r => (r.Details.Building, r.Details.Unit)).Select(g => new ArrearsBuildingResponse(
+            g.Key.Building,
+            g.Key.Unit,
+            g.Select(r => new ArrearsHouseholdResponse(
+                r.Household,
+                r.Details.Room,
+                r.Details.OwnerName,
+                r.Details.Phone,
+                r.Position.Open.Yuan,
+                r.Aging.Days0To30.Yuan,
+                r.Aging.Days31To90.Yuan,
+                r.Aging.Days91To180.Yuan,
+                r.Aging.Over180.Yuan)).ToList())).ToList());
+}
+
+public sealed record ArrearsBuildingResponse(string Building, string Unit, IReadOnlyList<ArrearsHouseholdResponse> Households);
+
+/// <summary>A household in arrears: what is open, and how much of it is overdue by 0–30, 31–90, 91–180 and over 180 days.</summary>
+public sealed record ArrearsHouseholdResponse(
+    string Household, string Room, string Owner, string? Phone, decimal Open, decimal Days0To30, decimal Days31To90, decimal Days91To180, decimal Over180);
+
+/// <summary>收缴率 of a month as of a date; <paramref name="Rate"/> is a share between 0 and 1, null (and the percent "—") when nothing was billed.</summary>
+public sealed record CollectionRateResponse(YearMonth Period, LocalDate AsOf, decimal Billed, decimal Collected, decimal? Rate, string Percent);
+
+/// <summary>The operator's ledger checked against the charges, payments and reversals it is built from; the mismatches name the households.</summary>
+public sealed record LedgerCheckResponse(
+    int Households, bool Balances, decimal LedgerTotal, decimal ChargesTotal, decimal PaymentsTotal, decimal ReversalsTotal, IReadOnlyList<string> Mismatches);

@@ -11,13 +11,13 @@ namespace RedProperty.Billing.Api;
 /// <summary>Volunteer points: staff record services and redemptions; residents see their balance and history.</summary>
 public static class PointsApi
 {
-    public static IEndpointRouteBuilder MapPointsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapPointsApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/households/{household}/points/earnings", Earn).RequireAuthorization(Access.FinanceStaff);
-        app.MapPost("/api/households/{household}/points/redemptions", Redeem).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/households/{household}/points", Show).RequireAuthorization(Access.FinanceOrResident);
-        app.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireAuthorization(Access.FinanceStaff).RequireRateLimiting(RateLimits.Payments);
-        return app;
+        audiences.FinanceStaff.MapPost("/api/households/{household}/points/earnings", Earn);
+        audiences.FinanceStaff.MapPost("/api/households/{household}/points/redemptions", Redeem);
+        audiences.Households.MapGet("/api/households/{household}/points", Show);
+        audiences.FinanceStaff.MapPost("/api/vouchers/{voucher}/use", UseVoucher).RequireRateLimiting(RateLimits.Payments);
+        return audiences;
     }
 
     public sealed record EarnRequest(string? Service, string? On, string? ConfirmedBy);

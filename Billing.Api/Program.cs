@@ -47,27 +47,27 @@ app.Services.GetRequiredService<BillingDatabase>();
 
 app.MapOpenApi();
 app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "RedProperty.Billing"));
-app.MapHealthApi();
 
-// Every Api endpoint's input passes the shared checks (lengths, characters, amounts, dates) first.
-var api = app.MapGroup(string.Empty).AddEndpointFilter<InputGuard>().ProducesProblem(StatusCodes.Status400BadRequest);
-api.MapRegisterApi();
-api.MapDistrictFinanceApi();
-api.MapDistrictDeskApi();
-api.MapPaymentsApi();
-api.MapPointsApi();
-api.MapReadApi();
-api.MapParkingApi();
-api.MapParkingInvoicesApi();
-api.MapResidentStatementsApi();
-api.MapRunsApi();
-api.MapAccountsApi();
-api.MapAdjustmentsApi();
-api.MapTokensApi();
+// One route group per audience, each with its tag and policy; the endpoint files map onto them (see ApiAudiences).
+var audiences = ApiAudiences.Map(app);
+audiences.MapHealthApi();
+audiences.MapRegisterApi();
+audiences.MapDistrictFinanceApi();
+audiences.MapDistrictDeskApi();
+audiences.MapPaymentsApi();
+audiences.MapPointsApi();
+audiences.MapReadApi();
+audiences.MapParkingApi();
+audiences.MapParkingInvoicesApi();
+audiences.MapResidentStatementsApi();
+audiences.MapRunsApi();
+audiences.MapAccountsApi();
+audiences.MapAdjustmentsApi();
+audiences.MapTokensApi();
+audiences.MapOnlinePaymentsApi();
+audiences.MapChannelStatementsApi();
 
-// Channel notifications and statements carry the gateways' own formats (long ciphertext, files), checked by their handlers.
-app.MapOnlinePaymentsApi();
-app.MapChannelStatementsApi();
+// The residents' web pages and the console are pages, not Api operations: they are not described.
 app.MapResidentFiles();
 app.MapBillingWebPages();
 

@@ -24,14 +24,14 @@ public static class ReadApi
 {
     public const int MaxPageSize = 200;
 
-    public static IEndpointRouteBuilder MapReadApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapReadApi(this ApiAudiences audiences)
     {
-        app.MapGet("/api/rates", Rates).RequireAuthorization();
-        app.MapGet("/api/communities", Communities).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/communities/{community}/households", Households).RequireAuthorization(Access.FinanceStaff);
-        app.MapGet("/api/households/{household}/statements", Statements).RequireAuthorization(Access.FinanceOrResident);
-        app.MapGet("/api/households/{household}/statements/{period}", Statement).RequireAuthorization(Access.FinanceOrResident);
-        return app;
+        audiences.SignedIn.MapGet("/api/rates", Rates);
+        audiences.FinanceStaff.MapGet("/api/communities", Communities);
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/households", Households);
+        audiences.Households.MapGet("/api/households/{household}/statements", Statements);
+        audiences.Households.MapGet("/api/households/{household}/statements/{period}", Statement);
+        return audiences;
     }
 
     /// <summary>Every rate book version and subsidy policy in force on a date (default today, Asia/Shanghai).</summary>

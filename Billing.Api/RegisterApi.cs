@@ -17,12 +17,12 @@ public static class RegisterApi
 {
     private const int MaxUploadBytes = 50 * 1024 * 1024;
 
-    public static IEndpointRouteBuilder MapRegisterApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapRegisterApi(this ApiAudiences audiences)
     {
-        var register = app.MapGroup("/api/register").RequireAuthorization(Access.FinanceStaff);
+        var register = audiences.FinanceStaff.MapGroup("/api/register");
         register.MapPost("/{file}", ImportCsv);
-        app.MapGet("/api/communities/{community}/billing-preview/{period}", Preview).RequireAuthorization(Access.FinanceStaff);
-        return app;
+        audiences.FinanceStaff.MapGet("/api/communities/{community}/billing-preview/{period}", Preview);
+        return audiences;
     }
 
     /// <summary>POST a CSV file as exported from Excel: communities, buildings, households, occupancy or meter-readings.</summary>

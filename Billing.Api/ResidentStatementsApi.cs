@@ -9,12 +9,11 @@ namespace RedProperty.Billing.Api;
 /// <summary>What a resident downloads: their statement PDF for a month, exactly as issued.</summary>
 public static class ResidentStatementsApi
 {
-    public static IEndpointRouteBuilder MapResidentStatementsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapResidentStatementsApi(this ApiAudiences audiences)
     {
-        app.MapGet("/api/households/{household}/statements/{period}.pdf", GetStatementPdf)
-            .WithName("GetStatementPdf")
-            .RequireAuthorization(Access.FinanceOrResident);
-        return app;
+        audiences.Households.MapGet("/api/households/{household}/statements/{period}.pdf", GetStatementPdf)
+            .WithName("GetStatementPdf");
+        return audiences;
     }
 
     private static async Task<IResult> GetStatementPdf(

@@ -22,16 +22,16 @@ public sealed record StartRunRequest(string? Period, IReadOnlyList<string>? Comm
 /// </summary>
 public static class RunsApi
 {
-    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapRunsApi(this ApiAudiences audiences)
     {
-        var group = app.MapGroup("/api/runs").RequireAuthorization(Access.FinanceStaff);
+        var group = audiences.FinanceStaff.MapGroup("/api/runs");
         group.MapPost("/", Start);
         group.MapGet("/", List);
         group.MapGet("/{id:long}", Get);
         group.MapPost("/{id:long}/approve", Approve);
         group.MapPost("/{id:long}/cancel", Cancel);
         group.MapPost("/{id:long}/retry", Retry);
-        return app;
+        return audiences;
     }
 
     private static async Task<Results<Accepted<RunResponse>, Ok<RunPreviewResponse>, ProblemHttpResult>> Start(

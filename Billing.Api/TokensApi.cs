@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 using Npgsql;
 using RedProperty.Billing.Infrastructure.Access;
@@ -7,13 +8,13 @@ namespace RedProperty.Billing.Api;
 /// <summary>Signing out: the caller's own token is revoked at once, on every Api instance (the denylist is in PostgreSQL).</summary>
 public static class TokensApi
 {
-    public static IEndpointRouteBuilder MapTokensApi(this IEndpointRouteBuilder app)
+    public static ApiAudiences MapTokensApi(this ApiAudiences audiences)
     {
-        app.MapPost("/api/tokens/current/revocation", Revoke).RequireAuthorization();
-        return app;
+        audiences.SignedIn.MapPost("/api/tokens/current/revocation", Revoke);
+        return audiences;
     }
 
-    private static async Task<IResult> Revoke(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<NoContent> Revoke(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var jti = http.User.FindFirst(AccessTokens.IdClaim)!.Value;
         var expires = http.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
