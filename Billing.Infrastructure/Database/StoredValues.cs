@@ -18,7 +18,19 @@ public static class StoredValues
     public static T Read<T>(string text, TryParser<T> parse, string what, string column) =>
         parse(text, out var value)
             ? value
-            : throw new InvalidDataException($"The database holds '{text}' in {column}, which this version does not know as {what}.");
+            : throw Unknown(text, what, column);
+
+    /// <summary>The error for a word <paramref name="column"/> holds that this version does not know, for words checked by a switch.</summary>
+    public static InvalidDataException Unknown(string text, string what, string column) =>
+        new($"The database holds '{text}' in {column}, which this version does not know as {what}.");
+
+    /// <summary>A stored word read strictly, the error naming the column it came from ("payment.channel").</summary>
+    public static T ReadColumn<T>(string column, string text, TryParser<T> parse) =>
+        parse(text, out var value) ? value : throw Unknown(column, text);
+
+    /// <summary>The error for a word <paramref name="column"/> holds that this version does not know.</summary>
+    public static InvalidDataException Unknown(string column, string text) =>
+        new($"The database holds '{text}' in {column}, which this version does not know.");
 
     public static Core.Payments.PaymentChannel Channel(string text, string column) => Read<Core.Payments.PaymentChannel>(text, Core.Payments.PaymentChannels.TryParse, "a payment channel", column);
 
