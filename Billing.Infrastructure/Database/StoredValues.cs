@@ -24,14 +24,6 @@ public static class StoredValues
     public static InvalidDataException Unknown(string text, string what, string column) =>
         new($"The database holds '{text}' in {column}, which this version does not know as {what}.");
 
-    /// <summary>A stored word read strictly, the error naming the column it came from ("payment.channel").</summary>
-    public static T ReadColumn<T>(string column, string text, TryParser<T> parse) =>
-        parse(text, out var value) ? value : throw Unknown(column, text);
-
-    /// <summary>The error for a word <paramref name="column"/> holds that this version does not know.</summary>
-    public static InvalidDataException Unknown(string column, string text) =>
-        new($"The database holds '{text}' in {column}, which this version does not know.");
-
     public static Core.Payments.PaymentChannel Channel(string text, string column) => Read<Core.Payments.PaymentChannel>(text, Core.Payments.PaymentChannels.TryParse, "a payment channel", column);
 
     public static Core.Payments.PaymentChannel Channel(string text) => Read<Core.Payments.PaymentChannel>(text, Core.Payments.PaymentChannels.TryParse, "a payment channel");

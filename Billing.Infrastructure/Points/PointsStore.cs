@@ -388,7 +388,7 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
                     expiries.Add(new Spending(entry.Id, entry.EntryDate, entry.Points));
                     break;
                 default:
-                    throw StoredValues.Unknown("points_entry.kind", entry.Kind);
+                    throw StoredValues.Unknown(entry.Kind, "a points entry kind", "points_entry.kind");
             }
         }
 

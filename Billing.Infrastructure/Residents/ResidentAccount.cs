@@ -86,6 +86,6 @@ public sealed class ResidentAccount(NpgsqlDataSource db)
     private sealed record PaymentRow(long Id, string Channel, string Reference, LocalDate PaidOn, decimal Amount, bool Reversed)
     {
         public ResidentPayment ToPayment() =>
-            new(Id, StoredValues.ReadColumn<PaymentChannel>("payment.channel", Channel, PaymentChannels.TryParse), Reference, PaidOn, new Money(Amount), Reversed);
+            new(Id, StoredValues.Channel(Channel, "payment.channel"), Reference, PaidOn, new Money(Amount), Reversed);
     }
 }

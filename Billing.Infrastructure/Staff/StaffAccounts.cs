@@ -281,10 +281,10 @@ public sealed partial class StaffAccounts(NpgsqlDataSource dataSource, IClock cl
                 {
                     "operator" => StaffScopeKind.Operator,
                     "district" => StaffScopeKind.District,
-                    _ => throw StoredValues.Unknown("staff_account.scope_kind", ScopeKind),
+                    _ => throw StoredValues.Unknown(ScopeKind, "a staff scope kind", "staff_account.scope_kind"),
                 },
                 Scope,
-                Roles.Select(r => StoredValues.ReadColumn<StaffRole>("staff_account.roles", r, StaffRoles.TryParse)).ToHashSet(),
+                Roles.Select(r => StoredValues.Read<StaffRole>(r, StaffRoles.TryParse, "a staff role", "staff_account.roles")).ToHashSet(),
                 SecurityStamp,
                 LockedUntil,
                 CreatedBy,

@@ -146,7 +146,7 @@ public sealed class DistrictDesk(NpgsqlDataSource dataSource)
 
     /// <summary>A stored decision read strictly: a word other than approved or returned is an error, never shown as 退回 or 待审核.</summary>
     private static string? StoredDecision(string? decision) =>
-        decision is null or DistrictSignOff.Approved or DistrictSignOff.Returned ? decision : throw StoredValues.Unknown("district_signoff.decision", decision);
+        decision is null or DistrictSignOff.Approved or DistrictSignOff.Returned ? decision : throw StoredValues.Unknown(decision, "a sign-off decision", "district_signoff.decision");
 
     // Rows as PostgreSQL returns them, mapped by column name; each converts itself to the domain's types.
     private sealed record SignedRow(long Id, Instant SignedAt);

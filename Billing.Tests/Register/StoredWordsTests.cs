@@ -28,7 +28,7 @@ public class StoredWordsTests
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => new ResidentAccount(db.DataSource).PaymentsAsync(household));
 
-        Assert.Equal("The database holds 'paypal' in payment.channel, which this version does not know.", error.Message);
+        Assert.Equal("The database holds 'paypal' in payment.channel, which this version does not know as a payment channel.", error.Message);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class StoredWordsTests
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.PositionAsync(household));
 
-        Assert.Equal("The database holds 'bonus' in points_entry.kind, which this version does not know.", error.Message);
+        Assert.Equal("The database holds 'bonus' in points_entry.kind, which this version does not know as a points entry kind.", error.Message);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class StoredWordsTests
         var signOffs = await Assert.ThrowsAsync<InvalidDataException>(() => desk.SignOffsAsync("开发区", new YearMonth(2026, 10)));
         var months = await Assert.ThrowsAsync<InvalidDataException>(() => desk.MonthsAsync("开发区"));
 
-        Assert.Equal("The database holds 'escalated' in district_signoff.decision, which this version does not know.", signOffs.Message);
+        Assert.Equal("The database holds 'escalated' in district_signoff.decision, which this version does not know as a sign-off decision.", signOffs.Message);
         Assert.Equal(signOffs.Message, months.Message);
     }
 
@@ -86,8 +86,8 @@ public class StoredWordsTests
         var scopeKind = await Assert.ThrowsAsync<InvalidDataException>(() => accounts.FindAsync("region.one"));
         var role = await Assert.ThrowsAsync<InvalidDataException>(() => accounts.FindAsync("auditor.one"));
 
-        Assert.Equal("The database holds 'region' in staff_account.scope_kind, which this version does not know.", scopeKind.Message);
-        Assert.Equal("The database holds 'auditor' in staff_account.roles, which this version does not know.", role.Message);
+        Assert.Equal("The database holds 'region' in staff_account.scope_kind, which this version does not know as a staff scope kind.", scopeKind.Message);
+        Assert.Equal("The database holds 'auditor' in staff_account.roles, which this version does not know as a staff role.", role.Message);
     }
 
     private static async Task<string> FirstHouseholdAsync(TestDatabase db)
