@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Npgsql;
 using RedProperty.Billing.Infrastructure.Access;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Api;
 
@@ -47,10 +48,9 @@ public sealed class ScopeDirectory(NpgsqlDataSource db)
 {
     public async Task<(string Operator, string District)?> CommunityAsync(string community, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select operator_code, district from community where code = @c");
-        cmd.Parameters.AddWithValue("c", community);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
+        return await db.QueryRowAsync<CommunityScopeRow>("select operator_code, district from community where code = @c", new { c = community }, ct) is { } found
+            ? (found.OperatorCode, found.District)
+            : null;
     }
 
     public async Task<bool> MayManageCommunityAsync(AccessGrant grant, string community, CancellationToken ct) =>
@@ -76,17 +76,11 @@ public sealed class ScopeDirectory(NpgsqlDataSource db)
 
     public async Task<IReadOnlySet<string>> CommunitiesOfOperatorAsync(string operatorCode, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select code from community where operator_code = @o");
-        cmd.Parameters.AddWithValue("o", operatorCode);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(reader.GetString(0));
-        }
-
-        return result;
+        var codes = await db.QueryRowsAsync<string>("select code from community where operator_code = @o", new { o = operatorCode }, ct);
+        return codes.ToHashSet(StringComparer.Ordinal);
     }
+
+    private sealed record CommunityScopeRow(string OperatorCode, string District);
 }
 
 /// <summary>

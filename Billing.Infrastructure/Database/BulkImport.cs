@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using RedProperty.Billing.Core.Validation;
@@ -62,6 +63,7 @@ internal sealed class BulkImport(NpgsqlConnection connection, NpgsqlTransaction 
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            // By position on purpose: every importer's check query returns these six columns in this order, unnamed (a literal 'community_code' field).
             found.Add((reader.GetInt64(0), new InputError(reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))));
         }
     }
@@ -82,6 +84,13 @@ internal sealed class BulkImport(NpgsqlConnection connection, NpgsqlTransaction 
     /// <summary>One file's errors in the order of its rows, as a row-by-row check would have found them.</summary>
     public void AddInRowOrder(List<(long Seq, InputError Error)> found) =>
         Errors.AddRange(found.OrderBy(f => f.Seq).Select(f => f.Error));
+
+    /// <summary>Rows of <paramref name="sql"/> mapped by column name (see <see cref="Rows"/>), inside the import's transaction and, like its other statements, with no timeout.</summary>
+    public async Task<IReadOnlyList<T>> RowsAsync<T>(string sql, object? parameters = null)
+    {
+        Rows.Configure();
+        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct))).AsList();
+    }
 
     public async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {

@@ -18,7 +18,11 @@ public static class StoredValues
     public static T Read<T>(string text, TryParser<T> parse, string what, string column) =>
         parse(text, out var value)
             ? value
-            : throw new InvalidDataException($"The database holds '{text}' in {column}, which this version does not know as {what}.");
+            : throw Unknown(text, what, column);
+
+    /// <summary>The error for a word <paramref name="column"/> holds that this version does not know, for words checked by a switch.</summary>
+    public static InvalidDataException Unknown(string text, string what, string column) =>
+        new($"The database holds '{text}' in {column}, which this version does not know as {what}.");
 
     public static Core.Payments.PaymentChannel Channel(string text, string column) => Read<Core.Payments.PaymentChannel>(text, Core.Payments.PaymentChannels.TryParse, "a payment channel", column);
 

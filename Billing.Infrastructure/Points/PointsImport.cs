@@ -182,23 +182,23 @@ public sealed class PointsImport(NpgsqlDataSource dataSource, PointsCatalogues c
         foreach (var (row, source, number) in rows.Select(r => (r.Value, r.Source, r.Row)))
         {
             count++;
-            await using (var recorded = bulk.Command(
-                "select household_code, kind, reward_code, points, entry_date from points_entry where reference = @r", ("r", row.Reference)))
-            await using (var reader = await recorded.ExecuteReaderAsync(bulk.Cancellation))
+            var recorded = await bulk.Connection.QueryRowAsync<RecordedEntryRow>(
+                "select household_code, kind, reward_code, points, entry_date from points_entry where reference = @r",
+                new { r = row.Reference },
+                bulk.Transaction,
+                bulk.Cancellation);
+            if (recorded is not null)
             {
-                if (await reader.ReadAsync(bulk.Cancellation))
+                var same = recorded.HouseholdCode == row.Household.Value && recorded.Kind == "redeem"
+                    && recorded.RewardCode is not null && recorded.RewardCode == row.Reward && recorded.Points == row.Points
+                    && recorded.EntryDate == row.On;
+                if (!same)
                 {
-                    var same = reader.GetString(0) == row.Household.Value && reader.GetString(1) == "redeem"
-                        && !reader.IsDBNull(2) && reader.GetString(2) == row.Reward && reader.GetInt32(3) == row.Points
-                        && reader.GetFieldValue<NodaTime.LocalDate>(4) == row.On;
-                    if (!same)
-                    {
-                        bulk.Errors.Add(new InputError(source, number, "reference", "points.reference.conflict",
-                            $"reference {row.Reference} is already recorded for {reader.GetString(0)} ({reader.GetString(1)} {(reader.IsDBNull(2) ? string.Empty : reader.GetString(2))} {reader.GetInt32(3)} points on {reader.GetFieldValue<NodaTime.LocalDate>(4):yyyy-MM-dd}); a different record needs its own reference"));
-                    }
-
-                    continue;
+                    bulk.Errors.Add(new InputError(source, number, "reference", "points.reference.conflict",
+                        $"reference {row.Reference} is already recorded for {recorded.HouseholdCode} ({recorded.Kind} {recorded.RewardCode ?? string.Empty} {recorded.Points} points on {recorded.EntryDate:yyyy-MM-dd}); a different record needs its own reference"));
                 }
+
+                continue;
             }
 
             // A refused redemption may have written an expiry first; the savepoint takes that back,
@@ -219,4 +219,7 @@ public sealed class PointsImport(NpgsqlDataSource dataSource, PointsCatalogues c
 
         return (count, changed);
     }
+
+    /// <summary>A points record already stored under a reference, mapped by column name.</summary>
+    private sealed record RecordedEntryRow(string HouseholdCode, string Kind, string? RewardCode, int Points, NodaTime.LocalDate EntryDate);
 }

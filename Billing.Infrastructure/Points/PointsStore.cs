@@ -3,6 +3,7 @@ using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Points;
 using RedProperty.Billing.Core.Register;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Points;
 
@@ -169,7 +170,7 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
     /// </summary>
     public async Task<VoucherUse> UseVoucherAsync(string voucherNo, string usedBy, string operatorCode, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var outcome = await dataSource.QueryRowAsync<VoucherUseRow>(
             """
             with mine as (
                 select v.voucher_no from points_voucher v
@@ -178,14 +179,11 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
                 where v.voucher_no = @n and c.operator_code = @o),
             used as (
                 insert into points_voucher_use (voucher_no, used_by) select voucher_no, @by from mine on conflict do nothing returning 1)
-            select (select count(*) from mine)::integer, (select count(*) from used)::integer
-            """);
-        cmd.Parameters.AddWithValue("n", voucherNo);
-        cmd.Parameters.AddWithValue("o", operatorCode);
-        cmd.Parameters.AddWithValue("by", usedBy);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return reader.GetInt32(0) == 0 ? VoucherUse.NotFound : reader.GetInt32(1) == 0 ? VoucherUse.AlreadyUsed : VoucherUse.Used;
+            select (select count(*) from mine)::integer as found, (select count(*) from used)::integer as used
+            """,
+            new { n = voucherNo, o = operatorCode, by = usedBy },
+            ct);
+        return outcome!.Found == 0 ? VoucherUse.NotFound : outcome.Used == 0 ? VoucherUse.AlreadyUsed : VoucherUse.Used;
     }
 
     /// <summary>Uses a voucher; a second use is refused by the primary key, not by a read first.</summary>
@@ -206,16 +204,8 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var households = new List<string>();
-        await using (var cmd = new NpgsqlCommand("select distinct household_code from points_entry where kind = 'earn' and expires_on <= @d", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("d", asOf);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                households.Add(reader.GetString(0));
-            }
-        }
+        var households = await connection.QueryRowsAsync<string>(
+            "select distinct household_code from points_entry where kind = 'earn' and expires_on <= @d", new { d = asOf }, tx, ct);
 
         var expired = 0;
         foreach (var household in households)
@@ -233,21 +223,14 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         return await ReplayAsync(connection, null, household, ct);
     }
 
-    public async Task<IReadOnlyList<PointsHistoryEntry>> HistoryAsync(string household, CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "select id, kind, points, entry_date, coalesce(note, ''), confirmed_by from points_entry where household_code = @h order by entry_date, id");
-        cmd.Parameters.AddWithValue("h", household);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<PointsHistoryEntry>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new PointsHistoryEntry(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<LocalDate>(3),
-                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-
-        return result;
-    }
+    public Task<IReadOnlyList<PointsHistoryEntry>> HistoryAsync(string household, CancellationToken ct = default) =>
+        dataSource.QueryRowsAsync<PointsHistoryEntry>(
+            """
+            select id, kind, points, entry_date as on, coalesce(note, '') as what, confirmed_by
+            from points_entry where household_code = @h order by entry_date, id
+            """,
+            new { h = household },
+            ct);
 
     /// <summary>
     /// Per household of a community: fee credit not yet used on a statement, and the month's points
@@ -258,31 +241,28 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
     /// </summary>
     public async Task<IReadOnlyDictionary<string, (Money PendingCredit, PointsSummary Summary)>> MonthAsync(string community, YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var rows = await dataSource.QueryRowsAsync<PointsMonthRow>(
             """
-            select h.code,
+            select h.code as household_code,
                    coalesce((select sum(e.credit) from points_entry e
                              where e.household_code = h.code and e.kind = 'redeem' and e.credit_kind = 'fee'
                                and (own.id is null or e.created_at <= own.created_at)), 0)
                      - coalesce((select sum(a.amount) from points_credit_application a join statement t on t.id = a.statement_id
-                                 where t.household_code = h.code and t.period < @from), 0),
-                   coalesce(sum(p.points) filter (where p.kind = 'earn' and p.entry_date between @from and @to), 0),
-                   coalesce(sum(p.points) filter (where p.kind <> 'earn' and p.entry_date between @from and @to), 0),
-                   coalesce(sum(case when p.kind = 'earn' then p.points else -p.points end) filter (where p.entry_date <= @to), 0)
+                                 where t.household_code = h.code and t.period < @from), 0) as pending_credit,
+                   coalesce(sum(p.points) filter (where p.kind = 'earn' and p.entry_date between @from and @to), 0) as earned_in_month,
+                   coalesce(sum(p.points) filter (where p.kind <> 'earn' and p.entry_date between @from and @to), 0) as used_in_month,
+                   coalesce(sum(case when p.kind = 'earn' then p.points else -p.points end) filter (where p.entry_date <= @to), 0) as balance
             from household h join points_entry p on p.household_code = h.code
             left join statement own on own.household_code = h.code and own.period = @from
             where h.community_code = @c
             group by h.code, own.id, own.created_at
-            """);
-        cmd.Parameters.AddWithValue("c", community);
-        cmd.Parameters.AddWithValue("from", period.OnDayOfMonth(1));
-        cmd.Parameters.AddWithValue("to", period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month)));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+            """,
+            new { c = community, from = period.OnDayOfMonth(1), to = period.OnDayOfMonth(period.Calendar.GetDaysInMonth(period.Year, period.Month)) },
+            ct);
         var result = new Dictionary<string, (Money, PointsSummary)>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
+        foreach (var row in rows)
         {
-            result[reader.GetString(0)] = (new Money(reader.GetDecimal(1)),
-                new PointsSummary((int)reader.GetInt64(2), (int)reader.GetInt64(3), (int)reader.GetInt64(4)));
+            result[row.HouseholdCode] = (new Money(row.PendingCredit), row.Summary());
         }
 
         return result;
@@ -291,23 +271,17 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
     /// <summary>Records which fee credits a statement's points line used, oldest redemption first.</summary>
     internal static async Task ApplyCreditAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string household, long statementId, int lineNo, Money amount, CancellationToken ct)
     {
-        var open = new List<(long Id, decimal Left)>();
-        await using (var cmd = new NpgsqlCommand(
+        var open = await connection.QueryRowsAsync<OpenCreditRow>(
             """
-            select e.id, e.credit - coalesce((select sum(a.amount) from points_credit_application a where a.redemption_id = e.id), 0)
+            select e.id, e.credit - coalesce((select sum(a.amount) from points_credit_application a where a.redemption_id = e.id), 0) as remaining
             from points_entry e where e.household_code = @h and e.kind = 'redeem' and e.credit_kind = 'fee' order by e.entry_date, e.id
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("h", household);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                open.Add((reader.GetInt64(0), reader.GetDecimal(1)));
-            }
-        }
+            """,
+            new { h = household },
+            tx,
+            ct);
 
         var left = amount.Yuan;
-        foreach (var (id, available) in open.Where(o => o.Left > 0m))
+        foreach (var (id, available) in open.Where(o => o.Remaining > 0m))
         {
             var take = Math.Min(left, available);
             await using var insert = new NpgsqlCommand(
@@ -398,27 +372,38 @@ public sealed class PointsStore(NpgsqlDataSource dataSource, PointsCatalogues ca
         var earnings = new List<Earning>();
         var redemptions = new List<Spending>();
         var expiries = new List<Spending>();
-        await using var cmd = new NpgsqlCommand(
-            "select id, kind, points, entry_date, expires_on from points_entry where household_code = @h order by entry_date, id", connection, tx);
-        cmd.Parameters.AddWithValue("h", household);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var entries = await connection.QueryRowsAsync<PointsEntryRow>(
+            "select id, kind, points, entry_date, expires_on from points_entry where household_code = @h order by entry_date, id", new { h = household }, tx, ct);
+        foreach (var entry in entries)
         {
-            var (id, kind, points, on) = (reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<LocalDate>(3));
-            switch (kind)
+            switch (entry.Kind)
             {
                 case "earn":
-                    earnings.Add(new Earning(id, on, points, reader.IsDBNull(4) ? null : reader.GetFieldValue<LocalDate>(4)));
+                    earnings.Add(new Earning(entry.Id, entry.EntryDate, entry.Points, entry.ExpiresOn));
                     break;
                 case "redeem":
-                    redemptions.Add(new Spending(id, on, points));
+                    redemptions.Add(new Spending(entry.Id, entry.EntryDate, entry.Points));
+                    break;
+                case "expire":
+                    expiries.Add(new Spending(entry.Id, entry.EntryDate, entry.Points));
                     break;
                 default:
-                    expiries.Add(new Spending(id, on, points));
-                    break;
+                    throw StoredValues.Unknown(entry.Kind, "a points entry kind", "points_entry.kind");
             }
         }
 
         return PointsLedger.Replay(earnings, redemptions, expiries);
     }
+
+    // Rows as PostgreSQL returns them, mapped by column name.
+    private sealed record VoucherUseRow(int Found, int Used);
+
+    private sealed record PointsMonthRow(string HouseholdCode, decimal PendingCredit, long EarnedInMonth, long UsedInMonth, long Balance)
+    {
+        public PointsSummary Summary() => new((int)EarnedInMonth, (int)UsedInMonth, (int)Balance);
+    }
+
+    private sealed record OpenCreditRow(long Id, decimal Remaining);
+
+    private sealed record PointsEntryRow(long Id, string Kind, int Points, LocalDate EntryDate, LocalDate? ExpiresOn);
 }

@@ -456,7 +456,7 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             {
                 // The in-force version is the last one from on or before the row's date, or the first
                 // one when the row is dated before all of them: the same choice as AddDatedAsync.
-                await using var cmd = _bulk.Command(
+                var outcome = await _bulk.RowsAsync<HouseholdRoundRow>(
                     """
                     with candidate as (
                         select s.*, exists (select 1 from household_version v where v.household_code = s.code) as known
@@ -491,25 +491,19 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
                                 'occupant_name', occupant_name, 'phone', phone, 'parking_permits', parking_permits),
                             source || ' row ' || row_no
                         from decided where outcome = 'insert' order by seq)
-                    select (select count(*) from added)::integer, c.seq, c.source, c.row_no, c.code, c.date
+                    select (select count(*) from added)::integer as added, c.seq, c.source, c.row_no, c.code, c.date
                     from (select 1) one left join (select * from decided where outcome = 'conflict') c on true
                     order by c.seq
-                    """);
-                cmd.Parameters.AddWithValue("k", (long)k);
-                cmd.Parameters.AddWithValue("today", today);
-                cmd.Parameters.AddWithValue("beginning", Beginning);
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                var first = true;
-                while (await reader.ReadAsync(ct))
+                    """,
+                    new { k = (long)k, today, beginning = Beginning });
+
+                // The count repeats on every conflict row (and there is always one row); take it once.
+                changed += outcome[0].Added;
+                foreach (var conflict in outcome)
                 {
-                    // The count repeats on every conflict row; take it once.
-                    changed += first ? reader.GetInt32(0) : 0;
-                    first = false;
-                    if (!reader.IsDBNull(1))
+                    if (conflict is { Seq: { } seq, Source: { } file, RowNo: { } row, Code: { } code, Date: { } date })
                     {
-                        var date = reader.GetFieldValue<LocalDate>(5);
-                        found.Add((reader.GetInt64(1), new InputError(reader.GetString(2), reader.GetInt32(3), "effective_from", "register.history.conflict",
-                            $"{reader.GetString(4)} already has different values from {date:yyyy-MM-dd}; history is not overwritten, give the change its own effective_from")));
+                        found.Add((seq, new HistoryConflictRow(seq, file, row, code, date).ToError()));
                     }
                 }
             }
@@ -577,13 +571,9 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             apply.Parameters.AddWithValue("today", today);
             apply.Parameters.AddWithValue("beginning", Beginning);
             var added = (int)(await apply.ExecuteScalarAsync(ct))!;
-            await using var conflicts = _bulk.Command("select seq, source, row_no, code, date from import_household_conflict order by seq");
-            await using var reader = await conflicts.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            foreach (var conflict in await _bulk.RowsAsync<HistoryConflictRow>("select seq, source, row_no, code, date from import_household_conflict order by seq"))
             {
-                var date = reader.GetFieldValue<LocalDate>(4);
-                found.Add((reader.GetInt64(0), new InputError(reader.GetString(1), reader.GetInt32(2), "effective_from", "register.history.conflict",
-                    $"{reader.GetString(3)} already has different values from {date:yyyy-MM-dd}; history is not overwritten, give the change its own effective_from")));
+                found.Add((conflict.Seq, conflict.ToError()));
             }
 
             return added;
@@ -722,21 +712,12 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
             string table, string keyColumn, string key, LocalDate? given, string source, int number, string dateColumn, Dictionary<string, object?> values)
         {
             var columns = string.Join(", ", values.Keys);
+            // The columns vary with the table, so each version is read as a dictionary by column name (null for NULL).
             var versions = new List<(LocalDate From, object?[] Values)>();
-            await using (var cmd = new NpgsqlCommand($"select effective_from, {columns} from {table} where {keyColumn} = @key order by effective_from", connection, tx))
+            foreach (IDictionary<string, object?> row in await _bulk.RowsAsync<dynamic>(
+                $"select effective_from, {columns} from {table} where {keyColumn} = @key order by effective_from", new { key }))
             {
-                cmd.Parameters.AddWithValue("key", key);
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    var row = new object?[values.Count];
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        row[i] = reader.IsDBNull(i + 1) ? null : reader.GetValue(i + 1);
-                    }
-
-                    versions.Add((reader.GetFieldValue<LocalDate>(0), row));
-                }
+                versions.Add(((LocalDate)row["effective_from"]!, [.. values.Keys.Select(column => row[column])]));
             }
 
             var date = versions.Count == 0 ? given ?? Beginning : given ?? today;
@@ -803,5 +784,17 @@ public sealed class RegisterStore(NpgsqlDataSource dataSource)
         private Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) => _bulk.ScalarAsync<T>(sql, parameters);
 
         private Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => _bulk.ExecuteAsync(sql, parameters);
+
+        // Rows as PostgreSQL returns them, mapped by column name.
+
+        /// <summary>A round of first household rows: how many versions it added, and (when not null) one row it refused.</summary>
+        private sealed record HouseholdRoundRow(int Added, long? Seq, string? Source, int? RowNo, string? Code, LocalDate? Date);
+
+        private sealed record HistoryConflictRow(long Seq, string Source, int RowNo, string Code, LocalDate Date)
+        {
+            public InputError ToError() =>
+                new(Source, RowNo, "effective_from", "register.history.conflict",
+                    $"{Code} already has different values from {Date:yyyy-MM-dd}; history is not overwritten, give the change its own effective_from");
+        }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Staff;
 
@@ -113,25 +114,16 @@ public sealed partial class StaffAccounts(NpgsqlDataSource dataSource, IClock cl
         var now = clock.GetCurrentInstant();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        string hash;
-        int failed;
-        Instant? lockedUntil;
-        string scope, displayName;
-        await using (var cmd = new NpgsqlCommand(
-            "select password_hash, failed_attempts, locked_until, scope, display_name from staff_account where user_name = @u for update", connection, tx))
+        var stored = await connection.QueryRowAsync<SignInRow>(
+            "select password_hash, failed_attempts, locked_until, scope, display_name from staff_account where user_name = @u for update", new { u = userName }, tx, ct);
+        if (stored is null)
         {
-            cmd.Parameters.AddWithValue("u", userName);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                // Spend the same time as a real check, so timing does not tell which user names exist.
-                Hasher.VerifyHashedPassword(userName, DummyHash, password);
-                return new SignInOutcome.Refused(MaxFailedAttempts);
-            }
-
-            (hash, failed, lockedUntil, scope, displayName) = (reader.GetString(0), reader.GetInt32(1),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<Instant>(2), reader.GetString(3), reader.GetString(4));
+            // Spend the same time as a real check, so timing does not tell which user names exist.
+            Hasher.VerifyHashedPassword(userName, DummyHash, password);
+            return new SignInOutcome.Refused(MaxFailedAttempts);
         }
+
+        var (hash, failed, lockedUntil, scope, displayName) = stored;
 
         if (lockedUntil is { } until && until > now)
         {
@@ -219,9 +211,13 @@ public sealed partial class StaffAccounts(NpgsqlDataSource dataSource, IClock cl
     }
 
     public async Task<StaffAccount?> FindAsync(string userName, CancellationToken ct = default) =>
-        (await ReadAsync("where user_name = @k", userName, ct)).SingleOrDefault();
+        (await dataSource.QueryRowAsync<AccountRow>($"{SelectAccounts} where user_name = @userName", new { userName }, ct))?.ToAccount();
 
-    public Task<List<StaffAccount>> ListAsync(string scope, CancellationToken ct = default) => ReadAsync("where scope = @k", scope, ct);
+    public async Task<List<StaffAccount>> ListAsync(string scope, CancellationToken ct = default) =>
+        (await dataSource.QueryRowsAsync<AccountRow>($"{SelectAccounts} where scope = @scope order by user_name", new { scope }, ct)).Select(r => r.ToAccount()).ToList();
+
+    private const string SelectAccounts =
+        "select id, user_name, display_name, scope_kind, scope, roles, security_stamp, locked_until, created_by, created_at from staff_account";
 
     /// <summary>A user name and password no real account has, to keep failed look-ups as slow as real ones.</summary>
     private static readonly string DummyHash = Hasher.HashPassword("nobody", Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
@@ -264,42 +260,34 @@ public sealed partial class StaffAccounts(NpgsqlDataSource dataSource, IClock cl
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<List<StaffAccount>> ReadAsync(string where, string key, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            $"select id, user_name, display_name, scope_kind, scope, roles, security_stamp, locked_until, created_by, created_at from staff_account {where} order by user_name");
-        cmd.Parameters.AddWithValue("k", key);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<StaffAccount>();
-        while (await reader.ReadAsync(ct))
-        {
-            var roles = new HashSet<StaffRole>();
-            foreach (var name in reader.GetFieldValue<string[]>(reader.GetOrdinal("roles")))
-            {
-                if (StaffRoles.TryParse(name, out var role))
-                {
-                    roles.Add(role);
-                }
-            }
-
-            result.Add(new StaffAccount(
-                reader.GetInt64(reader.GetOrdinal("id")),
-                reader.GetString(reader.GetOrdinal("user_name")),
-                reader.GetString(reader.GetOrdinal("display_name")),
-                reader.GetString(reader.GetOrdinal("scope_kind")) == "district" ? StaffScopeKind.District : StaffScopeKind.Operator,
-                reader.GetString(reader.GetOrdinal("scope")),
-                roles,
-                reader.GetString(reader.GetOrdinal("security_stamp")),
-                reader.IsDBNull(reader.GetOrdinal("locked_until")) ? null : reader.GetFieldValue<Instant>(reader.GetOrdinal("locked_until")),
-                reader.GetString(reader.GetOrdinal("created_by")),
-                reader.GetFieldValue<Instant>(reader.GetOrdinal("created_at"))));
-        }
-
-        return result;
-    }
-
     private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,39}$")]
     private static partial Regex UserNamePattern();
+
+    // Rows as PostgreSQL returns them, mapped by column name.
+    private sealed record SignInRow(string PasswordHash, int FailedAttempts, Instant? LockedUntil, string Scope, string DisplayName);
+
+    /// <summary>An account as stored; a role or scope kind this version does not know is an error, never dropped or read as an operator.</summary>
+    private sealed record AccountRow(
+        long Id, string UserName, string DisplayName, string ScopeKind, string Scope, string[] Roles, string SecurityStamp, Instant? LockedUntil, string CreatedBy, Instant CreatedAt)
+    {
+        public StaffAccount ToAccount() =>
+            new(
+                Id,
+                UserName,
+                DisplayName,
+                ScopeKind switch
+                {
+                    "operator" => StaffScopeKind.Operator,
+                    "district" => StaffScopeKind.District,
+                    _ => throw StoredValues.Unknown(ScopeKind, "a staff scope kind", "staff_account.scope_kind"),
+                },
+                Scope,
+                Roles.Select(r => StoredValues.Read<StaffRole>(r, StaffRoles.TryParse, "a staff role", "staff_account.roles")).ToHashSet(),
+                SecurityStamp,
+                LockedUntil,
+                CreatedBy,
+                CreatedAt);
+    }
 }

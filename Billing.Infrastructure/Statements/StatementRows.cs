@@ -98,6 +98,7 @@ internal static class StatementRows
         {
             while (await reader.ReadAsync(ct))
             {
+                // By position on purpose: the issuing hot path reads the ids of a whole month's statements, two columns of the query just above.
                 byNumber[reader.GetString(0)] = reader.GetInt64(1);
             }
         }

@@ -1,7 +1,7 @@
-using Dapper;
 using Npgsql;
 using NodaTime;
 using RedProperty.Billing.Core;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Subsidies;
 
@@ -47,38 +47,22 @@ public sealed class DistrictDesk(NpgsqlDataSource dataSource)
             throw new ArgumentException("a return says why", nameof(reason));
         }
 
-        await using var cmd = dataSource.CreateCommand(
+        var signed = (await dataSource.QueryRowAsync<SignedRow>(
             """
             insert into district_signoff (district, period, decision, reason, signed_by) values (@d, @p, @decision, @reason, @by)
             returning id, signed_at
-            """);
-        cmd.Parameters.AddWithValue("d", district);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        cmd.Parameters.AddWithValue("decision", decision);
-        cmd.Parameters.AddWithValue("reason", (object?)reason?.Trim() ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("by", signedBy);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new DistrictSignOff(reader.GetInt64(0), district, period, decision, reason?.Trim(), signedBy, reader.GetFieldValue<Instant>(1));
+            """,
+            new { d = district, p = period.OnDayOfMonth(1), decision, reason = reason?.Trim(), by = signedBy },
+            ct))!;
+        return new DistrictSignOff(signed.Id, district, period, decision, reason?.Trim(), signedBy, signed.SignedAt);
     }
 
     /// <summary>Every decision on the month, oldest first; the last one stands.</summary>
-    public async Task<IReadOnlyList<DistrictSignOff>> SignOffsAsync(string district, YearMonth period, CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "select id, decision, reason, signed_by, signed_at from district_signoff where district = @d and period = @p order by id");
-        cmd.Parameters.AddWithValue("d", district);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        var list = new List<DistrictSignOff>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new DistrictSignOff(reader.GetInt64(0), district, period, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3), reader.GetFieldValue<Instant>(4)));
-        }
-
-        return list;
-    }
+    public async Task<IReadOnlyList<DistrictSignOff>> SignOffsAsync(string district, YearMonth period, CancellationToken ct = default) =>
+        (await dataSource.QueryRowsAsync<SignOffRow>(
+            "select id, decision, reason, signed_by, signed_at from district_signoff where district = @d and period = @p order by id",
+            new { d = district, p = period.OnDayOfMonth(1) },
+            ct)).Select(r => r.ToSignOff(district, period)).ToList();
 
     /// <summary>
     /// Every household's subsidy line of the month with the statement lines it must equal: the fee
@@ -86,10 +70,10 @@ public sealed class DistrictDesk(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<HouseholdSubsidyLine>> SubsidyLinesAsync(string district, YearMonth period, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        var rows = await dataSource.QueryRowsAsync<SubsidyLineRow>(
             """
-            select d.community_code, c.name, d.household_code, s.statement_no, d.line_no, d.policy_version, d.standard_amount, d.district_amount,
-                   coalesce(f.amount, 0), coalesce(l.amount, 0), d.formula
+            select d.community_code, c.name as community_name, d.household_code, s.statement_no, d.line_no, d.policy_version, d.standard_amount, d.district_amount,
+                   coalesce(f.amount, 0) as statement_fee, coalesce(l.amount, 0) as statement_subsidy, d.formula
             from district_invoice_line d
             join statement s on s.id = d.statement_id
             join community c on c.code = d.community_code
@@ -97,54 +81,44 @@ public sealed class DistrictDesk(NpgsqlDataSource dataSource)
             left join statement_line f on f.statement_id = d.statement_id and f.line_no = d.line_no - 1
             where d.district = @d and d.period = @p
             order by d.community_code, d.household_code, d.line_no
-            """);
-        cmd.Parameters.AddWithValue("d", district);
-        cmd.Parameters.AddWithValue("p", period.OnDayOfMonth(1));
-        var list = new List<HouseholdSubsidyLine>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new HouseholdSubsidyLine(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                reader.GetString(5), Money.Of(reader.GetDecimal(6)), Money.Of(reader.GetDecimal(7)), Money.Of(reader.GetDecimal(8)),
-                Money.Of(reader.GetDecimal(9)), reader.GetString(10)));
-        }
-
-        return list;
+            """,
+            new { d = district, p = period.OnDayOfMonth(1) },
+            ct);
+        return rows.Select(r => r.ToLine()).ToList();
     }
 
     /// <summary>The operators whose communities are in the district, by name, for the reconciliation's heading.</summary>
     public async Task<string> OperatorNamesAsync(string district, Documents.DocumentContext documents, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "select distinct c.operator_code, coalesce(o.name, c.operator_name) from community c left join operator o on o.code = c.operator_code where c.district = @d order by 1");
-        cmd.Parameters.AddWithValue("d", district);
-        var names = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            names.Add(documents.Profile(reader.GetString(0))?.LegalName ?? reader.GetString(1));
-        }
-
-        return string.Join("、", names);
+        var operators = await dataSource.QueryRowsAsync<OperatorNameRow>(
+            """
+            select distinct c.operator_code, coalesce(o.name, c.operator_name) as name
+            from community c left join operator o on o.code = c.operator_code where c.district = @d order by 1
+            """,
+            new { d = district },
+            ct);
+        return string.Join("、", operators.Select(o => documents.Profile(o.OperatorCode)?.LegalName ?? o.Name));
     }
+
     /// <summary>
     /// The months the district has subsidy lines for, newest first, each with the decision that
     /// stands (the latest), so the desk lists what is still to be checked.
     /// </summary>
     public async Task<IReadOnlyList<DistrictMonth>> MonthsAsync(string district, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<MonthRow>(new CommandDefinition(
+        var rows = await dataSource.QueryRowsAsync<MonthRow>(
             """
-            select to_char(m.period, 'YYYY-MM') as month, m.households, m.district_total_ as districtTotal,
-                   s.decision as decision, s.signed_by as signedBy
+            select to_char(m.period, 'YYYY-MM') as month, m.households, m.district_total_ as district_total,
+                   s.decision, s.signed_by
             from (select period, count(distinct household_code)::int as households, sum(district_amount) as district_total_
                   from district_invoice_line where district = @district group by period) m
             left join lateral (select decision, signed_by from district_signoff x
                                where x.district = @district and x.period = m.period order by x.id desc limit 1) s on true
             order by m.period desc
-            """, new { district }, cancellationToken: ct));
-        return rows.Select(r => new DistrictMonth(Core.Runs.BillingPeriod.Parse(r.Month), r.Households, Money.Of(r.DistrictTotal), r.Decision, r.SignedBy)).ToList();
+            """,
+            new { district },
+            ct);
+        return rows.Select(r => new DistrictMonth(Core.Runs.BillingPeriod.Parse(r.Month), r.Households, Money.Of(r.DistrictTotal), StoredDecision(r.Decision), r.SignedBy)).ToList();
     }
 
     /// <summary>
@@ -154,20 +128,44 @@ public sealed class DistrictDesk(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<DistrictStatementLine>?> StatementLinesAsync(string district, YearMonth period, string household, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<StatementLineRow>(new CommandDefinition(
+        var rows = await dataSource.QueryRowsAsync<StatementLineRow>(
             """
-            select s.statement_no as statementNo, l.line_no as lineNo, l.kind, l.label, l.formula, l.amount
+            select s.statement_no, l.line_no, l.kind, l.label, l.formula, l.amount
             from statement s
             join community c on c.code = s.community_code
             join statement_line l on l.statement_id = s.id
             where c.district = @district and s.household_code = @household and s.period = make_date(@year, @month, 1)
             order by l.line_no
-            """, new { district, household, year = period.Year, month = period.Month }, cancellationToken: ct))).ToList();
+            """,
+            new { district, household, year = period.Year, month = period.Month },
+            ct);
         return rows.Count == 0
             ? null
             : rows.Select(r => new DistrictStatementLine(r.StatementNo, r.LineNo, r.Kind, r.Label, r.Formula, Money.Of(r.Amount))).ToList();
     }
+
+    /// <summary>A stored decision read strictly: a word other than approved or returned is an error, never shown as 退回 or 待审核.</summary>
+    private static string? StoredDecision(string? decision) =>
+        decision is null or DistrictSignOff.Approved or DistrictSignOff.Returned ? decision : throw StoredValues.Unknown(decision, "a sign-off decision", "district_signoff.decision");
+
+    // Rows as PostgreSQL returns them, mapped by column name; each converts itself to the domain's types.
+    private sealed record SignedRow(long Id, Instant SignedAt);
+
+    private sealed record SignOffRow(long Id, string Decision, string? Reason, string SignedBy, Instant SignedAt)
+    {
+        public DistrictSignOff ToSignOff(string district, YearMonth period) => new(Id, district, period, StoredDecision(Decision)!, Reason, SignedBy, SignedAt);
+    }
+
+    private sealed record SubsidyLineRow(
+        string CommunityCode, string CommunityName, string HouseholdCode, string StatementNo, int LineNo, string PolicyVersion,
+        decimal StandardAmount, decimal DistrictAmount, decimal StatementFee, decimal StatementSubsidy, string Formula)
+    {
+        public HouseholdSubsidyLine ToLine() =>
+            new(CommunityCode, CommunityName, HouseholdCode, StatementNo, LineNo, PolicyVersion,
+                Money.Of(StandardAmount), Money.Of(DistrictAmount), Money.Of(StatementFee), Money.Of(StatementSubsidy), Formula);
+    }
+
+    private sealed record OperatorNameRow(string OperatorCode, string Name);
 
     private sealed record MonthRow(string Month, int Households, decimal DistrictTotal, string? Decision, string? SignedBy);
 

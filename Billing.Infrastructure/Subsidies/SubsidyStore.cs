@@ -3,6 +3,7 @@ using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Infrastructure.Database;
 
 namespace RedProperty.Billing.Infrastructure.Subsidies;
 
@@ -79,16 +80,8 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
     public async Task<IReadOnlyList<ReconciliationRow>> ReconcileAsync(string district, YearMonth period, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var communities = new List<(string Code, string Name)>();
-        await using (var cmd = new NpgsqlCommand("select code, name from community where district = @d order by code", connection))
-        {
-            cmd.Parameters.AddWithValue("d", district);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                communities.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
+        var communities = await connection.QueryRowsAsync<CommunityNameRow>(
+            "select code, name from community where district = @d order by code", new { d = district }, null, ct);
 
         var rows = new List<ReconciliationRow>();
         foreach (var (code, name) in communities)
@@ -196,24 +189,20 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
         NpgsqlConnection connection, NpgsqlTransaction? tx, string district, string community, string name, YearMonth period, CancellationToken ct)
     {
         var p = period.OnDayOfMonth(1);
-        int households;
-        decimal area, standard, resident;
-        await using (var cmd = new NpgsqlCommand(
+        var billed = (await connection.QueryRowAsync<BilledRow>(
             """
-            select count(distinct s.id) filter (where l.kind = 'property_fee'),
-                   coalesce(sum(l.amount) filter (where l.kind = 'property_fee'), 0),
-                   coalesce(sum(l.amount) filter (where l.kind in ('property_fee', 'subsidy')), 0)
+            select count(distinct s.id) filter (where l.kind = 'property_fee') as households,
+                   coalesce(sum(l.amount) filter (where l.kind = 'property_fee'), 0) as standard,
+                   coalesce(sum(l.amount) filter (where l.kind in ('property_fee', 'subsidy')), 0) as resident
             from statement s join statement_line l on l.statement_id = s.id
             where s.community_code = @c and s.period = @p
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", p);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (households, standard, resident) = ((int)reader.GetInt64(0), reader.GetDecimal(1), reader.GetDecimal(2));
-        }
+            """,
+            new { c = community, p },
+            tx,
+            ct))!;
+        var (households, standard, resident) = ((int)billed.Households, billed.Standard, billed.Resident);
 
+        decimal area;
         await using (var cmd = new NpgsqlCommand(
             """
             select coalesce(sum(a), 0) from (
@@ -226,41 +215,24 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
             area = (decimal)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
-        decimal districtShare, subsidised;
-        long mismatches;
-        string? policyVersion;
-        await using (var cmd = new NpgsqlCommand(
+        var lines = (await connection.QueryRowAsync<DistrictLinesRow>(
             """
-            select coalesce(sum(d.district_amount), 0), coalesce(sum(d.standard_amount), 0),
-                   count(*) filter (where f.amount is distinct from d.standard_amount or f.kind is distinct from 'property_fee'),
-                   max(d.policy_version)
+            select coalesce(sum(d.district_amount), 0) as district_share, coalesce(sum(d.standard_amount), 0) as subsidised,
+                   count(*) filter (where f.amount is distinct from d.standard_amount or f.kind is distinct from 'property_fee') as mismatches,
+                   max(d.policy_version) as policy_version
             from district_invoice_line d
             left join statement_line f on f.statement_id = d.statement_id and f.line_no = d.fee_line_no
             where d.community_code = @c and d.period = @p
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", p);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (districtShare, subsidised, mismatches, policyVersion) =
-                (reader.GetDecimal(0), reader.GetDecimal(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-        }
+            """,
+            new { c = community, p },
+            tx,
+            ct))!;
+        var (districtShare, subsidised, mismatches, policyVersion) = lines;
 
-        decimal? score = null;
-        YearMonth? scorePeriod = null;
-        await using (var cmd = new NpgsqlCommand(
-            "select score, period from evaluation_score where community_code = @c and period <= @p order by period desc limit 1", connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", p);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                score = reader.GetDecimal(0);
-                scorePeriod = reader.GetFieldValue<LocalDate>(1).ToYearMonth();
-            }
-        }
+        var latestScore = await connection.QueryRowAsync<ScoreAtRow>(
+            "select score, period from evaluation_score where community_code = @c and period <= @p order by period desc limit 1", new { c = community, p }, tx, ct);
+        decimal? score = latestScore?.Score;
+        YearMonth? scorePeriod = latestScore?.Period.ToYearMonth();
 
         decimal adjustments;
         await using (var cmd = new NpgsqlCommand("select coalesce(sum(amount), 0) from subsidy_adjustment where community_code = @c and period = @p", connection, tx))
@@ -270,20 +242,11 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
             adjustments = (decimal)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
-        SubmittedClaim? submitted = null;
-        await using (var cmd = new NpgsqlCommand(
+        var submitted = (await connection.QueryRowAsync<SubmittedClaimRow>(
             "select id, claim_amount, shortfall, adjustments, total_claim, score, factor, submitted_at from subsidy_claim where community_code = @c and period = @p",
-            connection, tx))
-        {
-            cmd.Parameters.AddWithValue("c", community);
-            cmd.Parameters.AddWithValue("p", p);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                submitted = new SubmittedClaim(reader.GetInt64(0), new Money(reader.GetDecimal(1)), new Money(reader.GetDecimal(2)),
-                    new Money(reader.GetDecimal(3)), new Money(reader.GetDecimal(4)), reader.GetDecimal(5), reader.GetDecimal(6), reader.GetFieldValue<Instant>(7));
-            }
-        }
+            new { c = community, p },
+            tx,
+            ct))?.ToClaim();
 
         var policy = policyVersion is null ? null : policies.Versions.FirstOrDefault(v => v.VersionId == policyVersion);
         decimal? factor = submitted?.Factor ?? (score is { } s && policy is not null ? policy.FactorFor(s) : null);
@@ -295,10 +258,9 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
 
     private static async Task<(string District, string Name)> CommunityAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string community, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select district, name from community where code = @c", connection, tx);
-        cmd.Parameters.AddWithValue("c", community);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : throw new ClaimNotFoundException($"community '{community}' is not in the register");
+        var found = await connection.QueryRowAsync<CommunityDistrictRow>("select district, name from community where code = @c", new { c = community }, tx, ct)
+            ?? throw new ClaimNotFoundException($"community '{community}' is not in the register");
+        return (found.District, found.Name);
     }
 
     private static async Task<long?> ClaimIdAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string community, YearMonth period, CancellationToken ct)
@@ -323,6 +285,24 @@ public sealed class SubsidyStore(NpgsqlDataSource dataSource, SubsidyCatalog pol
         cmd.Parameters.AddWithValue("c", row.Community);
         cmd.Parameters.AddWithValue("p", row.Period.OnDayOfMonth(1));
         return await cmd.ExecuteScalarAsync(ct) as decimal?;
+    }
+
+    // Rows as PostgreSQL returns them, mapped by column name.
+    private sealed record CommunityNameRow(string Code, string Name);
+
+    private sealed record CommunityDistrictRow(string District, string Name);
+
+    private sealed record BilledRow(long Households, decimal Standard, decimal Resident);
+
+    private sealed record DistrictLinesRow(decimal DistrictShare, decimal Subsidised, long Mismatches, string? PolicyVersion);
+
+    private sealed record ScoreAtRow(decimal Score, LocalDate Period);
+
+    private sealed record SubmittedClaimRow(
+        long Id, decimal ClaimAmount, decimal Shortfall, decimal Adjustments, decimal TotalClaim, decimal Score, decimal Factor, Instant SubmittedAt)
+    {
+        public SubmittedClaim ToClaim() =>
+            new(Id, new Money(ClaimAmount), new Money(Shortfall), new Money(Adjustments), new Money(TotalClaim), Score, Factor, SubmittedAt);
     }
 }
 
