@@ -72,6 +72,20 @@ public sealed class BusinessCreditEdgeTests
         new([new CreditInvoice(1, Y(10m))], [new CreditPayment(1, 1, Y(30m), false), new CreditPayment(2, 1, Y(20m), false)], []);
 
     [Fact]
+    public void A_surplus_comes_only_from_payments_on_that_invoice()
+    {
+        // Invoice 1 of 100.00 paid 130.00 (payment 1): 30.00 surplus, from payment 1, not from the
+        // later payment 2 that settled invoice 2 (50.00 of 50.00).
+        var account = new BusinessAccount(
+            [new CreditInvoice(1, Y(100m)), new CreditInvoice(2, Y(50m))],
+            [new CreditPayment(1, 1, Y(130m), false), new CreditPayment(2, 2, Y(50m), false)],
+            []);
+
+        Assert.Equal([(1L, Y(30m))], account.CreditSources());
+        Assert.Throws<InvalidOperationException>(() => account.BalanceOf(3)); // no such invoice
+    }
+
+    [Fact]
     public void A_surplus_larger_than_the_latest_payment_takes_the_rest_from_the_one_before()
     {
         Assert.Equal([(2L, Y(20m)), (1L, Y(20m))], TwoSources().CreditSources());

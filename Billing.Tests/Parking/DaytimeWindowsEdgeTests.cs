@@ -97,6 +97,8 @@ public sealed class DaytimeWindowsEdgeTests
     [InlineData("星期五", IsoDayOfWeek.Friday)]
     [InlineData("SAT", IsoDayOfWeek.Saturday)]
     [InlineData("7", IsoDayOfWeek.Sunday)]
+    [InlineData("sunday", IsoDayOfWeek.Sunday)]
+    [InlineData("星期日", IsoDayOfWeek.Sunday)]
     public void Every_way_of_naming_a_weekday_is_read(string name, IsoDayOfWeek day)
     {
         Assert.True(WeeklyWindow.TryCreate([name], "12:00", "14:00", true, out var window, out var problem));

@@ -26,6 +26,7 @@ public sealed class ParkingPoolEdgeTests
     {
         var refused = Assert.Throws<ArgumentOutOfRangeException>(() => Distribute(-0.01m, Permit("A", 150m, 50m)));
         Assert.Equal(("poolIn", (object)(-0.01m)), (refused.ParamName, refused.ActualValue));
+        Assert.StartsWith("A pool cannot be negative. (Parameter 'poolIn')", refused.Message, StringComparison.Ordinal);
 
         var empty = Distribute(0m, Permit("A", 150m, 50m));
         var reduction = Assert.Single(empty.Reductions);

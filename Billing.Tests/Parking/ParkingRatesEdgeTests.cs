@@ -229,6 +229,15 @@ public sealed class ParkingRatesEdgeTests
     }
 
     [Fact]
+    public void A_file_that_is_not_json_is_reported_under_the_parking_prefix()
+    {
+        var (rates, errors) = ParkingRatesParser.Parse(Source, "{ \"parkingBook\": ");
+
+        Assert.Null(rates);
+        Assert.Equal((Source, "parking.json.invalid"), (Assert.Single(errors).Source, errors[0].Code));
+    }
+
+    [Fact]
     public void The_version_applies_from_exactly_its_first_day_and_the_latest_started_one_wins()
     {
         static ParkingRates Version(string effectiveFrom, decimal permit, params string[] operators) =>
