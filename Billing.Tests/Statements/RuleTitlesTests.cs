@@ -37,7 +37,8 @@ public class RuleTitlesTests
         ParkingBook("untitled-parking", Start),
     ]);
 
-    private static readonly RuleTitles Titles = new(Rates, Subsidies, Points, Parking);
+    // Built for each test, not once: Stryker can only judge a mutant of the constructor if each test runs it.
+    private static RuleTitles Titles => new(Rates, Subsidies, Points, Parking);
 
     private static ChargeLine Line(string kind, string version) =>
         new(kind, "标签", version, new Money(10m), new MeteredBasis(1m, "户", 10m, FenRounding.HalfAwayFromZero));

@@ -198,6 +198,19 @@ public class StatementNotesTests
     }
 
     [Fact]
+    public void A_home_vacant_all_month_whose_level_changes_gets_one_vacancy_note_for_both_parts()
+    {
+        // 1–15 October and 16–31 October, both vacant at 70 %.
+        var household = Household(100.00m, Timeline<Occupancy>.Always(Occupancy.Vacant));
+
+        var notes = Notes(household, Community(levels: ThreeStarsFromThe16th), TwoLevels with { Vacancy = new VacancyRule(0.70m) });
+
+        // The part notes are not asserted: today they say 空置状态在月中变化 though only the level changed.
+        Assert.Equal(3, notes.Count);
+        Assert.Equal("本房屋登记为空置房，空置期间物业服务费按 70% 计收（收费标准规定）。入住后请到物业服务中心登记，自入住日起按全额计收。", notes[2]);
+    }
+
+    [Fact]
     public void A_home_vacant_all_month_without_a_vacancy_rule_is_told_it_pays_in_full()
     {
         var household = Household(100.00m, Timeline<Occupancy>.Always(Occupancy.Vacant));
@@ -287,6 +300,28 @@ public class StatementNotesTests
             "共享停车：本月白天错峰出租车位的租金 3000.00 元全部用于降低居民月卡费，由 2 张月卡平均分摊；"
             + "每张月卡最多降到 50.00 元/月的保底价，保底价以下不再减免，用不完的收益结转下月继续抵扣，并在本小区明白账中公示。",
         ], Notes(Household(100.00m), parking: parking));
+    }
+
+    [Fact]
+    public void Each_permit_gets_its_price_line_and_its_reduction_line()
+    {
+        // Two 150.00 permits share 3,000.00: each comes down 100.00 to its 50.00 floor.
+        var parking = new ParkingMonth(new Money(3000m),
+            new Dictionary<HouseholdCode, IReadOnlyList<PermitMonth>>
+            {
+                [new HouseholdCode("T-1")] =
+                [
+                    new PermitMonth("A-001#17", new Money(150m), new Money(50m), 1m),
+                    new PermitMonth("A-002#18", new Money(150m), new Money(50m), 1m),
+                ],
+            },
+            "tcjy-parking@2022-01-01");
+
+        var parkingLines = Statement(Household(100.00m), parking: parking).Lines.Skip(1).ToList();
+
+        Assert.Equal(["停车费（居民月卡）", "共享停车收益抵扣", "停车费（居民月卡）", "共享停车收益抵扣"], parkingLines.Select(l => l.Label));
+        Assert.Equal([150.00m, -100.00m, 150.00m, -100.00m], parkingLines.Select(l => l.Amount.Yuan));
+        Assert.All(parkingLines, l => Assert.Equal("tcjy-parking@2022-01-01", l.RateVersion));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public class ChineseAmountEdgeTests
     [InlineData("9999.00",          "玖仟玖佰玖拾玖元整")]
     [InlineData("10000.00",         "壹万元整")]                 // the first 万: an empty group below it
     [InlineData("10010.00",         "壹万零壹拾元整")]
+    [InlineData("10011.00",         "壹万零壹拾壹元整")]         // one 零 for the zeros, none between the digits after them
     [InlineData("11000.00",         "壹万壹仟元整")]
     [InlineData("99999999.00",      "玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元整")]
     [InlineData("100000000.00",     "壹亿元整")]                 // 亿 with two empty groups below: no 万, no 零
