@@ -113,6 +113,18 @@ public class HouseholdBillingEdgeTests
     }
 
     [Fact]
+    public void Every_part_that_cannot_be_priced_is_its_own_problem()
+    {
+        // 4 stars for 1–15 October, 5 stars from the 16th: the book prices neither.
+        var levels = Changes((Start, new LevelAssignment(ServiceLevel.Stars(4))), (new LocalDate(2026, 10, 16), new LevelAssignment(ServiceLevel.Stars(5))));
+
+        var bill = HouseholdBilling.Bill(Community(levels: levels), Household(100.00m), Catalog(Book()), October, HouseholdMonthInputs.None);
+
+        Assert.Equal(["rates.level.unpriced", "rates.level.unpriced"], bill.Problems.Select(p => p.Code));
+        Assert.Empty(bill.Lines);
+    }
+
+    [Fact]
     public void A_meter_reading_is_priced_by_the_version_in_force_on_the_last_billed_day()
     {
         // Water 3.20 until the 19th, 4.00 from the 20th. 10 m³: 40.00 at the later price;
