@@ -27,7 +27,7 @@ public static class HouseholdBilling
             return new HouseholdMonthBill(household, lines, []);
         }
 
-        var start = community.BillingStart > monthStart ? community.BillingStart : monthStart;
+        var start = LocalDate.Max(community.BillingStart, monthStart);
         var segments = Segments(community, household, rates, subsidies, start, monthEnd);
 
         var billedDays = 0;

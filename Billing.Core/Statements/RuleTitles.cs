@@ -13,7 +13,7 @@ public sealed class RuleTitles
     private readonly Dictionary<string, string> rateBooks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> catalogues = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> parkingBooks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> parkingBooks = new(StringComparer.Ordinal);
     private readonly Points.PointsCatalogues points;
 
     public RuleTitles(Rates.RateCatalog? rates, Subsidies.SubsidyCatalog? subsidies, Points.PointsCatalogues? points, Parking.ParkingRateBook? parking)
@@ -35,7 +35,8 @@ public sealed class RuleTitles
 
         foreach (var v in parking?.Versions ?? [])
         {
-            parkingBooks[v.VersionId] = v.Title ?? "共享停车收费标准";
+            // A book without a title is printed under the general name, as an unknown one is (see Of).
+            parkingBooks[v.VersionId] = v.Title;
         }
 
         this.points = points ?? Points.PointsCatalogues.Empty;

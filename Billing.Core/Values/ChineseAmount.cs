@@ -13,8 +13,8 @@ public static class ChineseAmount
     private const decimal Max = 9_999_999_999_999.99m;
     private static readonly string[] Places = ["", "拾", "佰", "仟"];
 
-    // After each group of four digits from the right; the fourth group is 万 of 亿 (万亿).
-    private static readonly string[] GroupMarks = ["", "万", "亿", "万"];
+    // After the second, third and fourth group of four digits from the right; the fourth is 万 of 亿 (万亿).
+    private static readonly string[] GroupMarks = ["万", "亿", "万"];
 
     public static string Capital(Money amount)
     {
@@ -95,7 +95,7 @@ public static class ChineseAmount
                 // 亿 stays after an empty 亿 group: 1,000,000,000,000 is 壹万亿, not 壹万.
                 if (groupHasDigit || place == 8)
                 {
-                    text.Append(GroupMarks[place / 4]);
+                    text.Append(GroupMarks[(place / 4) - 1]);
                 }
 
                 groupHasDigit = false;
