@@ -46,7 +46,8 @@ public static class ParkingPool
         var open = permits.Where(p => p.Room > Money.Zero).ToList();
         var capped = new HashSet<string>(StringComparer.Ordinal);
         var left = poolIn.Yuan;
-        decimal perMonth;
+        // Assigned up front (the loop always sets it) so that a mutation tool can compile every variant of the loop.
+        var perMonth = 0m;
         while (true)
         {
             var openWeight = open.Where(p => !capped.Contains(p.Permit)).Sum(p => p.Share);

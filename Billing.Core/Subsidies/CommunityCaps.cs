@@ -25,10 +25,13 @@ public static class CommunityCaps
             var paidUnderCaps = Money.Zero;
             foreach (var version in versions)
             {
-                if (version.CapPerCommunityMonth is not { } cap)
+                // Not a pattern variable: a mutation tool's variants of this test must still compile.
+                if (version.CapPerCommunityMonth is null)
                 {
                     continue;
                 }
+
+                var cap = version.CapPerCommunityMonth.Value;
 
                 var lines = result
                     .SelectMany((s, i) => s.Lines.Select((l, j) => (Statement: i, Line: j, l)))
