@@ -45,7 +45,8 @@ public static class StatementNotes
     /// <summary>The register event that cut the month at this part, in the resident's words.</summary>
     private static string WhyPart(StatementModel s, ProratedBasis fee, LocalDate monthStart)
     {
-        if (fee.From == s.Community.BillingStart)
+        // Billing that starts on the 1st does not cut the month; a part starting then was cut at its end.
+        if (fee.From == s.Community.BillingStart && fee.From != monthStart)
         {
             return "本小区自该日起开始收费（先服务、后收费），";
         }
@@ -53,19 +54,23 @@ public static class StatementNotes
         var before = fee.From == monthStart ? null : (Occupancy?)s.Household.Occupancy.ValueOn(fee.From.PlusDays(-1));
         var after = s.Household.Occupancy.ValueOn(fee.To.PlusDays(1));
         var monthEnd = s.Period.OnDayOfMonth(s.Period.Calendar.GetDaysInMonth(s.Period.Year, s.Period.Month));
-        if (before == Occupancy.NotBilled)
+        var own = s.Household.Occupancy.ValueOn(fee.From);
+        if (before is Occupancy.NotBilled or Occupancy.MovedOut)
         {
             // Never billed before this date: the home was handed over (交付) rather than moved back into.
             var everBilled = s.Household.Occupancy.Entries.Any(e => e.From < fee.From && e.Value != Occupancy.NotBilled && e.From > LocalDate.MinIsoValue);
             return everBilled ? $"{Day(fee.From)}迁入，" : $"房屋于{Day(fee.From)}交付入住，";
         }
 
-        if (fee.To < monthEnd && after == Occupancy.NotBilled)
+        if (fee.To < monthEnd && after is (Occupancy.NotBilled or Occupancy.MovedOut))
         {
             return $"{Day(fee.To.PlusDays(1))}起已迁出，";
         }
 
-        if (before == Occupancy.Vacant || (fee.To < monthEnd && after == Occupancy.Vacant))
+        // Vacancy is the reason only where it differs from this part's own state: a home vacant all month
+        // whose level changes was cut by the level, not by its vacancy.
+        if ((before is { } b && (b == Occupancy.Vacant) != (own == Occupancy.Vacant))
+            || (fee.To < monthEnd && (after == Occupancy.Vacant) != (own == Occupancy.Vacant)))
         {
             return "空置状态在月中变化，";
         }

@@ -88,6 +88,35 @@ public class StatementNotesTests
     }
 
     [Fact]
+    public void A_move_out_recorded_as_moved_out_says_so_too()
+    {
+        // The register's 迁出 (moved-out) row, not only 未交付: occupied 1–20 October (20 days).
+        var household = Household(100.00m, Changes((Start, Occupancy.Occupied), (new LocalDate(2026, 10, 21), Occupancy.MovedOut)));
+
+        Assert.Equal(["10月1日至10月20日计 20 天，10月21日起已迁出，按 20/31 个月计费。"], Notes(household));
+    }
+
+    [Fact]
+    public void Moving_back_in_after_a_moved_out_row_says_moved_in()
+    {
+        // Moved out in March, back on 10 October: 10–31 October is 22 days.
+        var household = Household(100.00m, Changes(
+            (Start, Occupancy.Occupied), (new LocalDate(2026, 3, 1), Occupancy.MovedOut), (new LocalDate(2026, 10, 10), Occupancy.Occupied)));
+
+        Assert.Equal(["10月10日至10月31日计 22 天，10月10日迁入，按 22/31 个月计费。"], Notes(household));
+    }
+
+    [Fact]
+    public void Billing_that_starts_on_the_1st_is_not_the_reason_for_a_move_out_later_that_month()
+    {
+        // Billing starts 1 October; the resident moves out on the 21st: 1–20 October, 20 days.
+        var community = Community(billingStart: new LocalDate(2026, 10, 1));
+        var household = Household(100.00m, Changes((Start, Occupancy.Occupied), (new LocalDate(2026, 10, 21), Occupancy.MovedOut)));
+
+        Assert.Equal(["10月1日至10月20日计 20 天，10月21日起已迁出，按 20/31 个月计费。"], Notes(household, community));
+    }
+
+    [Fact]
     public void A_move_out_on_the_last_day_bills_30_days()
     {
         // Not billed from 31 October: 1–30 October is 30 days.
@@ -205,8 +234,10 @@ public class StatementNotesTests
 
         var notes = Notes(household, Community(levels: ThreeStarsFromThe16th), TwoLevels with { Vacancy = new VacancyRule(0.70m) });
 
-        // The part notes are not asserted: today they say 空置状态在月中变化 though only the level changed.
+        // Only the level changed, so that is the reason given for both parts, not the vacancy.
         Assert.Equal(3, notes.Count);
+        Assert.Equal("10月1日至10月15日计 15 天，" + Changed + "按 15/31 个月计费。", notes[0]);
+        Assert.Equal("10月16日至10月31日计 16 天，" + Changed + "按 16/31 个月计费。", notes[1]);
         Assert.Equal("本房屋登记为空置房，空置期间物业服务费按 70% 计收（收费标准规定）。入住后请到物业服务中心登记，自入住日起按全额计收。", notes[2]);
     }
 
@@ -237,6 +268,7 @@ public class StatementNotesTests
         var notes = Notes(household, book: Book(vacancy: new VacancyRule(0.70m)));
 
         Assert.Equal(3, notes.Count);
+        Assert.Equal("10月1日至10月14日计 14 天，空置状态在月中变化，按 14/31 个月计费。", notes[0]);
         Assert.Equal("10月15日至10月31日计 17 天，空置状态在月中变化，按 17/31 个月计费。", notes[1]);
         Assert.Equal("本房屋登记为空置房，空置期间物业服务费按 70% 计收（收费标准规定）。入住后请到物业服务中心登记，自入住日起按全额计收。", notes[2]);
     }
@@ -251,6 +283,7 @@ public class StatementNotesTests
 
         Assert.Equal(3, notes.Count);
         Assert.Equal("10月1日至10月14日计 14 天，空置状态在月中变化，按 14/31 个月计费。", notes[0]);
+        Assert.Equal("10月15日至10月31日计 17 天，空置状态在月中变化，按 17/31 个月计费。", notes[1]);
         Assert.Equal("本房屋登记为空置房，空置期间物业服务费按 70% 计收（收费标准规定）。入住后请到物业服务中心登记，自入住日起按全额计收。", notes[2]);
     }
 
