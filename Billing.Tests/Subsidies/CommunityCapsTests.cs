@@ -100,6 +100,19 @@ public class CommunityCapsTests
     }
 
     [Fact]
+    public void A_version_held_to_its_cap_counts_the_capped_amount_against_the_next_cap()
+    {
+        // First version capped at 40.00 of 45.00: it pays 13.33 and 26.67 (as above), 40.00 in all.
+        // The second version's cap of 50.00 leaves 50.00 - 40.00 = 10.00 for its 48.00:
+        // 1000 fen × 16/48 = 333.33, × 32/48 = 666.67 -> 333 + 666 = 999, the last fen to the larger remainder: 3.33 and 6.67.
+        var statements = Bill(new Money(40.00m), new Money(50.00m));
+
+        Assert.Equal([13.33m, 3.33m], DistrictLines(statements[0]));
+        Assert.Equal([26.67m, 6.67m], DistrictLines(statements[1]));
+        Assert.Equal(50.00m, statements.Sum(s => s.DistrictShare.Yuan));
+    }
+
+    [Fact]
     public void An_uncapped_earlier_version_does_not_use_up_the_later_cap()
     {
         // The first version has no cap (45.00 paid in full); the second has 20.00 for its 48.00:
