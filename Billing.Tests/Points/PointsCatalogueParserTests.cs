@@ -2,6 +2,7 @@ using NodaTime;
 using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Points;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Points;
 
@@ -35,16 +36,7 @@ public class PointsCatalogueParserTests
         /* line 16 */ "\"source\": \"示例：都匀汇悦新天地小区做法\",",
     ];
 
-    private static string File(params (int Line, string? Text)[] changes)
-    {
-        var lines = ValidLines.ToArray();
-        foreach (var (line, text) in changes)
-        {
-            lines[line - 2] = text ?? "// (left out)";
-        }
-
-        return "{\n" + string.Join("\n", lines) + "\n}";
-    }
+    private static string File(params (int Line, string? Text)[] changes) => LineByLineJson.With(ValidLines, changes);
 
     private static InputError OnlyError(string json, string? expectedName = null, LocalDate? expectedDate = null)
     {

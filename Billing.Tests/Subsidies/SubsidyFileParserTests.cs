@@ -4,6 +4,7 @@ using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Register;
 using RedProperty.Billing.Core.Subsidies;
 using RedProperty.Billing.Core.Validation;
+using RedProperty.Billing.Tests.Support;
 
 namespace RedProperty.Billing.Tests.Subsidies;
 
@@ -42,17 +43,7 @@ public class SubsidyFileParserTests
         /* line 21 */ "\"note\": \"每年一个新文件\",",
     ];
 
-    /// <summary>The valid file with some lines replaced: (line number, new text); null text removes the field.</summary>
-    private static string File(params (int Line, string? Text)[] changes)
-    {
-        var lines = ValidLines.ToArray();
-        foreach (var (line, text) in changes)
-        {
-            lines[line - 2] = text ?? "// (left out)";
-        }
-
-        return "{\n" + string.Join("\n", lines) + "\n}";
-    }
+    private static string File(params (int Line, string? Text)[] changes) => LineByLineJson.With(ValidLines, changes);
 
     private static InputError OnlyError(string json, string? expectedPolicy = null, LocalDate? expectedDate = null)
     {
