@@ -70,45 +70,24 @@ public sealed class AdversarialTests : ApiHost
 
     private JsonElement Components { get; set; }
 
-    private static string Fill(string template, Owned own, Func<string, string?>? overrideValue = null)
-    {
-        var url = new StringBuilder();
-        var i = 0;
-        while (i < template.Length)
+    private static string Fill(string template, Owned own, Func<string, string?>? overrideValue = null) =>
+        RouteTemplate.Fill(template, name => overrideValue?.Invoke(name) ?? name switch
         {
-            var open = template.IndexOf('{', i);
-            if (open < 0)
-            {
-                url.Append(template, i, template.Length - i);
-                break;
-            }
-
-            var close = template.IndexOf('}', open);
-            url.Append(template, i, open - i);
-            var name = template[(open + 1)..close].Split(':')[0];
-            var value = overrideValue?.Invoke(name) ?? name switch
-            {
-                "community" => "HZ-FXY",
-                "household" => Household,
-                "period" => "2026-10",
-                "district" => SampleDistrict,
-                "id" when template.StartsWith("/api/runs", StringComparison.Ordinal) => own.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "id" => own.PaymentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "statementNo" => "202610-HZ-FXY-01-1-101",
-                "voucher" => own.Voucher,
-                "number" => Space,
-                "business" => own.BusinessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "operatorCode" => SampleOperator,
-                "file" => "households",
-                "date" => "2026-11-02",
-                _ => name,
-            };
-            url.Append(Uri.EscapeDataString(value));
-            i = close + 1;
-        }
-
-        return url.ToString();
-    }
+            "community" => "HZ-FXY",
+            "household" => Household,
+            "period" => "2026-10",
+            "district" => SampleDistrict,
+            "id" when template.StartsWith("/api/runs", StringComparison.Ordinal) => own.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "id" => own.PaymentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "statementNo" => "202610-HZ-FXY-01-1-101",
+            "voucher" => own.Voucher,
+            "number" => Space,
+            "business" => own.BusinessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "operatorCode" => SampleOperator,
+            "file" => "households",
+            "date" => "2026-11-02",
+            _ => name,
+        });
 
     /// <summary>The body's properties (name → schema), resolving one level of $ref; empty when the body is not JSON.</summary>
     private List<(string Name, JsonElement Schema)> BodyProperties(JsonElement operation)

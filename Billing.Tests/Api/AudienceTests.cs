@@ -243,37 +243,16 @@ public sealed class AudienceTests : ApiHost
         operation.Definition.TryGetProperty("responses", out var responses) && responses.TryGetProperty(status, out _);
 
     /// <summary>A URL for the template, with the caller's own values where a scope is checked (and numbers where the route wants one).</summary>
-    private static string Fill(string template)
-    {
-        var url = new StringBuilder();
-        var i = 0;
-        while (i < template.Length)
+    private static string Fill(string template) => RouteTemplate.Fill(template, name => name switch
         {
-            var open = template.IndexOf('{', i);
-            if (open < 0)
-            {
-                url.Append(template, i, template.Length - i);
-                break;
-            }
-
-            var close = template.IndexOf('}', open);
-            url.Append(template, i, open - i);
-            var value = template[(open + 1)..close] switch
-            {
-                "community" => "HZ-FXY",
-                "household" => Household,
-                "period" => "2026-10",
-                "date" => "2026-10-15",
-                "district" => SampleDistrict,
-                "operatorCode" => SampleOperator,
-                "id" or "business" => "1",
-                "channel" => "wechat",
-                var name => name,
-            };
-            url.Append(Uri.EscapeDataString(value));
-            i = close + 1;
-        }
-
-        return url.ToString();
-    }
+            "community" => "HZ-FXY",
+            "household" => Household,
+            "period" => "2026-10",
+            "date" => "2026-10-15",
+            "district" => SampleDistrict,
+            "operatorCode" => SampleOperator,
+            "id" or "business" => "1",
+            "channel" => "wechat",
+            _ => name,
+        });
 }
