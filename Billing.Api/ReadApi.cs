@@ -149,36 +149,39 @@ public static class ReadApi
             return Problems.Field(StatusCodes.Status404NotFound, "Statement not found", $"No statement of {household} for {period}.", null);
         }
 
-        var head = await db.QueryRowAsync<StatementHeadRow>(
+        // One round trip: the statement's head repeated on each of its lines (residents open this on statement day).
+        var rows = await db.QueryRowsAsync<StatementLineRow>(
             """
-            select s.id, s.statement_no, s.total, s.previous_balance, s.payments_since, s.amount_due, s.issue_date, s.due_date, p.pdf_sha256
-            from statement s left join statement_pdf p on p.statement_id = s.id
+            select s.statement_no, s.total, s.previous_balance, s.payments_since, s.amount_due, s.issue_date, s.due_date, p.pdf_sha256,
+                   l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount
+            from statement s
+            join statement_line l on l.statement_id = s.id
+            left join statement_pdf p on p.statement_id = s.id
             where s.household_code = @h and s.period = @p
+            order by l.line_no
             """,
             new { h = household, p = month.OnDayOfMonth(1) },
             ct);
-        var lines = head is null
-            ? []
-            : await db.QueryRowsAsync<StatementLineResponse>(
-                "select l.line_no, l.kind, l.label, l.formula, l.rate_version, l.amount from statement_line l where l.statement_id = @id order by l.line_no",
-                new { id = head.Id },
-                ct);
 
         // A statement always has lines; one without any was never issued as far as a reader can tell.
-        return head is null || lines.Count == 0
-            ? Problems.Field(StatusCodes.Status404NotFound, "Statement not found", $"No statement of {household} for {period}.", null)
-            : TypedResults.Ok(new StatementResponse(
-                head.StatementNo,
-                household,
-                month,
-                head.Total,
-                head.PreviousBalance,
-                head.PaymentsSince,
-                head.AmountDue,
-                head.IssueDate,
-                head.DueDate,
-                head.PdfSha256,
-                lines));
+        if (rows.Count == 0)
+        {
+            return Problems.Field(StatusCodes.Status404NotFound, "Statement not found", $"No statement of {household} for {period}.", null);
+        }
+
+        var head = rows[0];
+        return TypedResults.Ok(new StatementResponse(
+            head.StatementNo,
+            household,
+            month,
+            head.Total,
+            head.PreviousBalance,
+            head.PaymentsSince,
+            head.AmountDue,
+            head.IssueDate,
+            head.DueDate,
+            head.PdfSha256,
+            [.. rows.Select(r => new StatementLineResponse(r.LineNo, r.Kind, r.Label, r.Formula, r.RateVersion, r.Amount))]));
     }
 
     internal static ProblemHttpResult? Paging(int? page, int? pageSize) =>
@@ -258,5 +261,6 @@ internal sealed record StatementListRow(string StatementNo, LocalDate Period, de
     }
 }
 
-internal sealed record StatementHeadRow(
-    long Id, string StatementNo, decimal Total, decimal? PreviousBalance, decimal? PaymentsSince, decimal? AmountDue, LocalDate IssueDate, LocalDate DueDate, string? PdfSha256);
+internal sealed record StatementLineRow(
+    string StatementNo, decimal Total, decimal? PreviousBalance, decimal? PaymentsSince, decimal? AmountDue, LocalDate IssueDate, LocalDate DueDate, string? PdfSha256,
+    int LineNo, string Kind, string Label, string Formula, string RateVersion, decimal Amount);

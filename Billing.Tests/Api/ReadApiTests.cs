@@ -57,6 +57,21 @@ public sealed class ReadApiTests : ApiHost
         Assert.Equal((0.00m, 0.00m, 26.53m), (
             statement.GetProperty("previousBalance").GetDecimal(), statement.GetProperty("paymentsSince").GetDecimal(), statement.GetProperty("amountDue").GetDecimal()));
         Assert.Equal(HttpStatusCode.NotFound, neighbour.StatusCode);
+
+        // Every stored line, in its order, under the statement's own number and PDF hash, as PostgreSQL holds them.
+        await using var stored = Db.DataSource.CreateCommand(
+            """
+            select s.statement_no, p.pdf_sha256, string_agg(l.line_no || ':' || l.amount, ' ' order by l.line_no)
+            from statement s join statement_line l on l.statement_id = s.id left join statement_pdf p on p.statement_id = s.id
+            where s.household_code = 'HZ-FXY-01-1-101' and s.period = date '2026-10-01'
+            group by s.statement_no, p.pdf_sha256
+            """);
+        await using var row = await stored.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal(
+            (row.GetString(0), row.GetString(1), row.GetString(2)),
+            (statement.GetProperty("statementNo").GetString(), statement.GetProperty("pdfSha256").GetString(),
+                string.Join(' ', lines.EnumerateArray().Select(l => $"{l.GetProperty("lineNo").GetInt32()}:{l.GetProperty("amount").GetDecimal()}"))));
     }
 
     [Fact]
