@@ -54,9 +54,23 @@ public sealed class BillingDatabase : IDisposable
     {
         Rows.Configure();
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The same few statements run over and over (a resident's statement, its PDF, the token check):
+        // prepared on a connection after their second use, PostgreSQL parses and plans each once, not per call.
+        // A connection string that sets Max Auto Prepare keeps its own choice.
+        if (!SetsAutoPrepare(connectionString))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
         builder.UseNodaTime();
         return builder.Build();
     }
+
+    private static bool SetsAutoPrepare(string connectionString) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
 
     public static void EnsureDatabaseExists(string adminConnectionString, string database)
     {
