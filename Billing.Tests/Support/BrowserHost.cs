@@ -38,7 +38,8 @@ public abstract class BrowserHost : ApiHost
             TimezoneId = "Asia/Shanghai",
             UserAgent = userAgent,
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous, because the suite runs its browser tests beside the rest on two cores; a page that never shows still fails.
+        context.SetDefaultTimeout(30_000);
         _contexts.Add(context);
         return await context.NewPageAsync();
     }
