@@ -5,6 +5,7 @@ using NodaTime;
 using NodaTime.Text;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure.Corrections;
+using RedProperty.Billing.Infrastructure.Documents;
 
 namespace RedProperty.Billing.Api;
 
@@ -42,6 +43,16 @@ public static class AdjustmentsApi
         if (body?.Amount is not { } amount)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, "Amount required", "amount is yuan with at most two decimals: positive is more to pay, negative is a credit.", "amount");
+        }
+
+        // Four eyes: above the operator's threshold a correction waits for a second person, which only the
+        // console's corrections page provides; a token cannot record it on its own.
+        var approvalAbove = DocumentContext.Default.Profile(grant.Scope)?.CorrectionApprovalAbove ?? Core.Money.Zero;
+        if (Math.Abs(amount) > approvalAbove.Yuan)
+        {
+            return Problems.Field(StatusCodes.Status403Forbidden, "The correction needs a finance manager's approval; nothing was stored",
+                $"Corrections larger than {approvalAbove.ToFenString()} yuan either way wait for a finance manager's approval: make this one on the console's corrections page (/console/corrections), where a second person approves it.",
+                "amount");
         }
 
         try

@@ -66,6 +66,27 @@ public sealed class AdjustmentsApiTests : ApiHost
         Assert.Equal(0, await Db.CountAsync("select count(*) from statement_adjustment"));
     }
 
+    [Theory]
+    [InlineData(-100.01)]
+    [InlineData(250.00)]
+    public async Task A_correction_above_the_operators_threshold_is_refused_with_the_console_named_and_nothing_is_stored(double yuan)
+    {
+        using var finance = Finance();
+
+        // TCJY's profile (rates/operators/TCJY.json) sets correctionApprovalAbove to 100.00: one fen over, either way, needs a second person.
+        var response = await finance.SendAsync(Post(new { amount = (decimal)yuan, reason = "10月面积录入有误" }));
+        var atThreshold = await finance.SendAsync(Post(new { amount = -100.00m, reason = "10月面积录入有误" }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("amount", problem.GetProperty("field").GetString());
+        Assert.Contains("100.00", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("/console/corrections", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, atThreshold.StatusCode);
+        await using var stored = Db.DataSource.CreateCommand("select sum(amount) from statement_adjustment");
+        Assert.Equal(-100.00m, (decimal)(await stored.ExecuteScalarAsync())!);
+    }
+
     [Fact]
     public async Task Another_operators_staff_get_404_and_a_resident_403_and_nothing_is_stored()
     {
