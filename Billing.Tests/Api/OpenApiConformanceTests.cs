@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using RedProperty.Billing.Tests.Support;
 
@@ -269,37 +268,16 @@ public sealed class OpenApiConformanceTests : ApiHost
             : type.GetString();
     }
 
-    private static string Fill(string template, long runId)
-    {
-        var url = new StringBuilder();
-        var i = 0;
-        while (i < template.Length)
+    private static string Fill(string template, long runId) =>
+        RouteTemplate.Fill(template, name => name switch
         {
-            var open = template.IndexOf('{', i);
-            if (open < 0)
-            {
-                url.Append(template, i, template.Length - i);
-                break;
-            }
-
-            var close = template.IndexOf('}', open);
-            url.Append(template, i, open - i);
-            var name = template[(open + 1)..close].Split(':')[0];
-            var value = name switch
-            {
-                "community" => "HZ-FXY",
-                "household" => Household,
-                "period" => "2026-10",
-                "district" => SampleDistrict,
-                "id" when template.StartsWith("/api/runs", StringComparison.Ordinal) => runId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "operatorCode" => SampleOperator,
-                "date" => "2026-10-15",
-                _ => name,
-            };
-            url.Append(Uri.EscapeDataString(value));
-            i = close + 1;
-        }
-
-        return url.ToString();
-    }
+            "community" => "HZ-FXY",
+            "household" => Household,
+            "period" => "2026-10",
+            "district" => SampleDistrict,
+            "id" when template.StartsWith("/api/runs", StringComparison.Ordinal) => runId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "operatorCode" => SampleOperator,
+            "date" => "2026-10-15",
+            _ => name,
+        });
 }
