@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using NodaTime;
 using NodaTime.Text;
+using RedProperty.Billing.Core.Corrections;
 using RedProperty.Billing.Core.Validation;
 using RedProperty.Billing.Infrastructure.Corrections;
 using RedProperty.Billing.Infrastructure.Documents;
@@ -47,8 +48,9 @@ public static class AdjustmentsApi
 
         // Four eyes: above the operator's threshold a correction waits for a second person, which only the
         // console's corrections page provides; a token cannot record it on its own.
-        var approvalAbove = DocumentContext.Default.Profile(grant.Scope)?.CorrectionApprovalAbove ?? Core.Money.Zero;
-        if (Math.Abs(amount) > approvalAbove.Yuan)
+        var correction = new Core.Money(amount);
+        var approvalAbove = DocumentContext.Default.CorrectionApprovalAbove(grant.Scope);
+        if (StatementAdjustments.NeedsApproval(correction, approvalAbove))
         {
             return Problems.Field(StatusCodes.Status403Forbidden, "The correction needs a finance manager's approval; nothing was stored",
                 $"Corrections larger than {approvalAbove.ToFenString()} yuan either way wait for a finance manager's approval: make this one on the console's corrections page (/console/corrections), where a second person approves it.",
@@ -57,7 +59,7 @@ public static class AdjustmentsApi
 
         try
         {
-            var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, new Core.Money(amount), body.Reason, grant.Subject, key), ct);
+            var recorded = await store.RecordAsync(new AdjustmentInput(statementNo, correction, body.Reason, grant.Subject, key), ct);
             var response = AdjustmentResponse.From(recorded.Adjustment);
             return recorded.Duplicate ? TypedResults.Ok(response) : TypedResults.Created(ResponseHeaders.EncodeLocation($"/api/households/{household}/adjustments"), response);
         }

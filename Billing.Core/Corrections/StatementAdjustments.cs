@@ -20,6 +20,9 @@ public static class StatementAdjustments
     /// <summary>Longest reason: it is printed on the statement that bills the correction.</summary>
     public const int MaxReasonLength = 200;
 
+    /// <summary>Whether a correction waits for a second person: larger than the operator's threshold, credit or charge.</summary>
+    public static bool NeedsApproval(Money amount, Money approvalAbove) => Math.Abs(amount.Yuan) > approvalAbove.Yuan;
+
     /// <summary>Where the line's amount comes from, in place of a rate book version.</summary>
     public static string RateVersion(long adjustmentId) => $"adjustment #{adjustmentId}";
 

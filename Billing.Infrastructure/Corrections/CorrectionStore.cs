@@ -82,7 +82,7 @@ public sealed class CorrectionStore(NpgsqlDataSource dataSource)
             throw new InputRejectedException(errors);
         }
 
-        var needsApproval = Math.Abs(amount.Yuan) > approvalAbove.Yuan;
+        var needsApproval = StatementAdjustments.NeedsApproval(amount, approvalAbove);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             insert into correction_request (operator_code, household_code, corrects_statement_id, amount, reason, approval_above, needs_approval, made_by, made_by_name)

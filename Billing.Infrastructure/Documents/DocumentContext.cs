@@ -1,3 +1,4 @@
+using RedProperty.Billing.Core;
 using RedProperty.Billing.Core.Operators;
 using RedProperty.Billing.Core.Statements;
 using RedProperty.Billing.Infrastructure.Rates;
@@ -30,6 +31,9 @@ public sealed record DocumentContext(OperatorProfiles Profiles, RuleTitles Title
     public DocumentContext WithPaymentLink(IStatementPaymentLink link) => this with { PaymentLink = link };
 
     public OperatorProfile? Profile(string operatorCode) => Profiles.For(operatorCode);
+
+    /// <summary>The operator's correction threshold; an operator without a profile has none, so every correction needs approval.</summary>
+    public Money CorrectionApprovalAbove(string operatorCode) => Profile(operatorCode)?.CorrectionApprovalAbove ?? Money.Zero;
 
     public byte[]? Seal(OperatorProfile profile) => RatesDir is null ? null : OperatorDirectory.SealImage(RatesDir, profile);
 }

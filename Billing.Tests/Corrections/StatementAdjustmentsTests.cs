@@ -20,6 +20,15 @@ public class StatementAdjustmentsTests
     private static HouseholdMonthBill November(params PendingAdjustment[] adjustments) =>
         Bill(Community(), Household(69.81m), Catalog(Book(0.48m)), November2026, HouseholdMonthInputs.None with { Adjustments = adjustments });
 
+    [Theory]
+    [InlineData(100.00, 100.00, false)]
+    [InlineData(-100.00, 100.00, false)]
+    [InlineData(100.01, 100.00, true)]
+    [InlineData(-100.01, 100.00, true)]
+    [InlineData(0.01, 0.00, true)]
+    public void A_correction_waits_for_a_second_person_only_above_the_threshold_either_way(double amount, double above, bool waits) =>
+        Assert.Equal(waits, StatementAdjustments.NeedsApproval(new Money((decimal)amount), new Money((decimal)above)));
+
     [Fact]
     public void A_credit_is_a_line_naming_the_corrected_statement_and_the_reason()
     {

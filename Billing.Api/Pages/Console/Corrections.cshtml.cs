@@ -25,7 +25,7 @@ public sealed class CorrectionsModel(NpgsqlDataSource db, StaffAudit audit) : Co
     public IReadOnlyList<CorrectionView> Corrections { get; private set; } = [];
 
     /// <summary>The operator's threshold, from its profile (rates/operators/).</summary>
-    public Money ApprovalAbove => DocumentContext.Default.Profile(Operator)?.CorrectionApprovalAbove ?? Money.Zero;
+    public Money ApprovalAbove => DocumentContext.Default.CorrectionApprovalAbove(Operator);
 
     public bool MayDecide(CorrectionView c) => c.Status == CorrectionStatus.Pending && Has(StaffRole.Manager) && c.MadeBy != Person.UserName;
 
