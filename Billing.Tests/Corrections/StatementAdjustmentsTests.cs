@@ -121,6 +121,35 @@ public class StatementAdjustmentsTests
     [Fact]
     public void A_valid_correction_has_no_errors() =>
         Assert.Empty(StatementAdjustments.Check("test", new Money(-10.00m), "面积录入有误", "财务 王"));
+
+    [Theory]
+    //          amount          reason length, by length, code                               message
+    [InlineData("0",            10,  5,   "adjustment.amount.zero",           "a correction is a non-zero amount in yuan: positive is more to pay, negative is a credit")]
+    [InlineData("-10.005",      10,  5,   "adjustment.amount.fen",            "-10.005 has more than two decimals; amounts are in yuan to the fen")]
+    [InlineData("10000000000",  10,  5,   "adjustment.amount.range",          "10000000000.00 is out of range")]
+    [InlineData("-10.00",       0,   5,   "adjustment.reason.required",       "say why the statement is corrected; the reason is printed on the statement that bills it")]
+    [InlineData("-10.00",       201, 5,   "adjustment.reason.invalid",        "the reason is one line of at most 200 characters")]
+    [InlineData("-10.00",       10,  101, "adjustment.recorded-by.required",  "every correction records who made it")]
+    public void Each_refusal_says_what_is_wrong_in_words_the_clerk_reads(string amount, int reasonLength, int byLength, string code, string message)
+    {
+        var errors = StatementAdjustments.Check(
+            "更正", new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)), new string('因', reasonLength), new string('王', byLength));
+
+        var error = Assert.Single(errors);
+        Assert.Equal(("更正", code, message), (error.Source, error.Code, error.Message));
+    }
+
+    [Fact]
+    public void A_reason_of_exactly_200_characters_and_a_signature_of_100_are_accepted() =>
+        Assert.Empty(StatementAdjustments.Check("更正", new Money(-10.00m), new string('因', 200), new string('王', 100)));
+
+    [Fact]
+    public void Pending_corrections_are_billed_oldest_first_whatever_order_they_arrive_in()
+    {
+        var bill = November(Adjustment(9, 2.00m), Adjustment(4, 1.00m));
+
+        Assert.Equal(["adjustment #4", "adjustment #9"], bill.Lines.Skip(1).Select(l => l.RateVersion));
+    }
 }
 
 /// <summary>Invariants of corrections billed over several months, with random charges, credits and months with nothing to bill.</summary>
